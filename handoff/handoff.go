@@ -1,0 +1,59 @@
+// Package handoff decides when the bot must step aside for a person, and names why.
+package handoff
+
+import "github.com/supportd/supportd/ai"
+
+// Reason says why a conversation went to a person. It drives the customer notice, the agent card and metrics.
+type Reason string
+
+// The reasons a conversation is handed to a person.
+const (
+	ReasonNone             Reason = ""
+	ReasonAngry            Reason = "angry"
+	ReasonRefund           Reason = "refund_request"
+	ReasonHumanRequested   Reason = "human_requested"
+	ReasonComplaint        Reason = "complaint"
+	ReasonRepeatedQuestion Reason = "repeated_question"
+	ReasonAgentTakeover    Reason = "agent_takeover"
+	ReasonAIUnavailable    Reason = "ai_unavailable"
+)
+
+// Label is the reason in words for an agent.
+func (r Reason) Label() string {
+	switch r {
+	case ReasonAngry:
+		return "Angry customer"
+	case ReasonRefund:
+		return "Refund request"
+	case ReasonHumanRequested:
+		return "Asked for a person"
+	case ReasonComplaint:
+		return "Complaint (damaged, missing or wrong item, poor service)"
+	case ReasonRepeatedQuestion:
+		return "Repeated question: the bot's answers did not help"
+	case ReasonAgentTakeover:
+		return "Taken over by an agent"
+	case ReasonAIUnavailable:
+		return "The AI could not answer (engine unavailable)"
+	case ReasonNone:
+		return ""
+	}
+	return string(r)
+}
+
+// Policy is the default handoff policy of CONTRACT.md: an angry customer, a refund request, a request for a
+// person or a complaint goes to a person. Anger outranks the intent, so an angry refund request reads "angry".
+func Policy(c ai.Classification) (bool, Reason) {
+	if c.Sentiment == ai.SentimentAngry {
+		return true, ReasonAngry
+	}
+	switch c.Intent {
+	case ai.IntentRefundRequest:
+		return true, ReasonRefund
+	case ai.IntentHumanRequested:
+		return true, ReasonHumanRequested
+	case ai.IntentComplaint:
+		return true, ReasonComplaint
+	}
+	return false, ReasonNone
+}
