@@ -1,0 +1,323 @@
+// Package activities adapts supportd's clients (the AI engine, WhatsApp, the agent notifier, Redis) to
+// Temporal activities. Each failure is classified: retryable, or a non-retryable application error whose type
+// the workflow can branch on.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/handoff"
+	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/kb"
+)
+
+// Error types the workflow branches on.
+const (
+	// ErrTypeWindowClosed means WhatsApp's 24-hour customer-service window is closed for this customer.
+	ErrTypeWindowClosed = "WindowClosed"
+	// ErrTypeRejected means the downstream API refused the request for good (bad number, bad token...).
+	ErrTypeRejected = "Rejected"
+	// ErrTypeAIUnavailable means the AI engine refused the request for good (bad key, unknown model...).
+	ErrTypeAIUnavailable = "AIUnavailable"
+)
+
+// Button is a WhatsApp reply button.
+type Button struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// Sender delivers messages to a customer: the WhatsApp Graph API, or the built-in simulator in dev mode.
+type Sender interface {
+	SendText(ctx context.Context, to, text string) (string, error)
+	SendButtons(ctx context.Context, to, body string, buttons []Button) (string, error)
+	MarkRead(ctx context.Context, messageID string, typing bool) error
+	// Classify sorts a send error: retryable, window closed (131047), or rejected for good.
+	Classify(err error) SendErrorKind
+}
+
+// SendErrorKind is how a send failure must be handled.
+type SendErrorKind int
+
+// The kinds of send failure.
+const (
+	SendRetryable SendErrorKind = iota
+	SendWindowClosed
+	SendRejected
+)
+
+// Notifier tells agents about a conversation: the Slack card and thread, or nothing when only the
+// built-in console is used (the console reads the workflow directly).
+type Notifier interface {
+	Notify(ctx context.Context, n Notice) (NoticeResult, error)
+}
+
+// Store mirrors conversation state into fast shared storage (Redis).
+type Store interface {
+	Mirror(ctx context.Context, m Mirror) error
+}
+
+// Settings are the worker's runtime settings the workflow asks for.
+type Settings struct {
+	IdleTimeout time.Duration
+	PublicURL   string
+	Slack       bool
+}
+
+// Words reads a customer's words the same way whichever engine classifies: the topic that recognises a
+// question asked again, and a yes or no to an offer of a person. The local engine provides it.
+type Words interface {
+	Topic(text, faqID string, recent []ai.Turn) string
+	Affirmative(text string) bool
+	Negative(text string) bool
+}
+
+// Activities holds the clients the activities use. One value serves every workflow on the worker.
+type Activities struct {
+	Engine ai.Engine
+	// Fallback writes the agent's summary when Engine cannot (the local engine); nil for none.
+	Fallback ai.Engine
+	Words    Words
+	KB       *kb.KnowledgeBase
+	Sender   Sender
+	Notifier Notifier
+	Store    Store
+	Settings Settings
+	Logger   *slog.Logger
+	// Now is the clock for support hours; nil means time.Now.
+	Now func() time.Time
+}
+
+func (a *Activities) log() *slog.Logger {
+	if a.Logger == nil {
+		return slog.Default()
+	}
+	return a.Logger
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// AnalyzeInput is one customer message to classify.
+type AnalyzeInput struct {
+	Text   string    `json:"text"`
+	Recent []ai.Turn `json:"recent,omitempty"`
+}
+
+// Analysis is the classifier's verdict plus what the customer's words mean as an answer to an offer of a person.
+type Analysis struct {
+	ai.Classification
+	Affirmative bool `json:"affirmative,omitempty"`
+	Negative    bool `json:"negative,omitempty"`
+}
+
+// Analyze classifies a customer message with the configured engine.
+func (a *Activities) Analyze(ctx context.Context, in AnalyzeInput) (Analysis, error) {
+	stop := heartbeat(ctx)
+	defer stop()
+	c, err := a.Engine.Classify(ctx, ai.ClassifyRequest{Text: in.Text, Recent: in.Recent})
+	if err != nil {
+		return Analysis{}, aiError("classify", err)
+	}
+	an := Analysis{Classification: c}
+	if a.Words != nil {
+		if c.Topic == "" && c.Intent != ai.IntentGreeting && c.Intent != ai.IntentThanks {
+			an.Topic = a.Words.Topic(in.Text, c.FAQID, in.Recent)
+		}
+		an.Affirmative, an.Negative = a.Words.Affirmative(in.Text), a.Words.Negative(in.Text)
+	}
+	return an, nil
+}
+
+// AnswerInput asks for an answer from the knowledge base.
+type AnswerInput struct {
+	Text  string `json:"text"`
+	FAQID string `json:"faq_id,omitempty"`
+	Name  string `json:"name,omitempty"`
+}
+
+// Answer produces an answer grounded in the knowledge base, or Grounded=false when it has none.
+func (a *Activities) Answer(ctx context.Context, in AnswerInput) (ai.Answer, error) {
+	stop := heartbeat(ctx)
+	defer stop()
+	ans, err := a.Engine.Answer(ctx, ai.AnswerRequest{Text: in.Text, FAQID: in.FAQID, Name: in.Name})
+	if err != nil {
+		return ai.Answer{}, aiError("answer", err)
+	}
+	if ans.Grounded && ans.Text == "" {
+		ans.Grounded = false
+	}
+	return ans, nil
+}
+
+// SummaryInput asks for the agent's summary of a conversation.
+type SummaryInput struct {
+	Phone      string               `json:"phone"`
+	Name       string               `json:"name,omitempty"`
+	Reason     handoff.Reason       `json:"reason"`
+	Transcript []conversation.Entry `json:"transcript"`
+}
+
+// Summarize writes the agent's summary. When the configured engine fails, the local engine writes it: a
+// handoff is never held up by a summary.
+func (a *Activities) Summarize(ctx context.Context, in SummaryInput) (string, error) {
+	stop := heartbeat(ctx)
+	defer stop()
+	req := ai.SummaryRequest{Name: in.Name, Phone: in.Phone, Reason: string(in.Reason)}
+	for _, e := range in.Transcript {
+		req.Transcript = append(req.Transcript, ai.Line{From: e.From, Text: e.Text, At: e.At})
+	}
+	s, err := a.Engine.Summarize(ctx, req)
+	if err == nil && s != "" {
+		return s, nil
+	}
+	if err == nil {
+		err = errors.New("empty summary")
+	}
+	if a.Fallback == nil {
+		return "", aiError("summarize", err)
+	}
+	a.log().Warn("summary by the AI engine failed; using the local summary", logx.Phone(in.Phone), "error", err)
+	return a.Fallback.Summarize(ctx, req)
+}
+
+// SendInput is one outbound WhatsApp message.
+type SendInput struct {
+	To      string   `json:"to"`
+	Text    string   `json:"text"`
+	Buttons []Button `json:"buttons,omitempty"`
+}
+
+// SendResult carries the WhatsApp message id of a sent message.
+type SendResult struct {
+	MessageID string `json:"message_id"`
+}
+
+// Send delivers a text or a reply-button message to the customer.
+func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error) {
+	var (
+		id  string
+		err error
+	)
+	if len(in.Buttons) > 0 {
+		id, err = a.Sender.SendButtons(ctx, in.To, in.Text, in.Buttons)
+	} else {
+		id, err = a.Sender.SendText(ctx, in.To, in.Text)
+	}
+	if err != nil {
+		return SendResult{}, a.sendError(in.To, err)
+	}
+	return SendResult{MessageID: id}, nil
+}
+
+// MarkRead marks an inbound message read and shows the typing indicator while the bot works.
+func (a *Activities) MarkRead(ctx context.Context, messageID string) error {
+	if err := a.Sender.MarkRead(ctx, messageID, true); err != nil {
+		return a.sendError("", err)
+	}
+	return nil
+}
+
+func (a *Activities) sendError(to string, err error) error {
+	switch a.Sender.Classify(err) {
+	case SendWindowClosed:
+		return temporal.NewNonRetryableApplicationError("the 24-hour WhatsApp window is closed: the customer must write first", ErrTypeWindowClosed, err)
+	case SendRejected:
+		a.log().Error("whatsapp refused a message", logx.Phone(to), "error", err)
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("whatsapp refused the message: %v", err), ErrTypeRejected, err)
+	}
+	return fmt.Errorf("whatsapp send: %w", err)
+}
+
+// Notify passes a notice to the agents' tool.
+func (a *Activities) Notify(ctx context.Context, n Notice) (NoticeResult, error) {
+	if a.Notifier == nil {
+		return NoticeResult{Ref: n.Ref}, nil
+	}
+	return a.Notifier.Notify(ctx, n)
+}
+
+// MirrorState writes the conversation's status and list entry into the shared store. A store outage is
+// logged and tolerated: Temporal stays the source of truth.
+func (a *Activities) MirrorState(ctx context.Context, m Mirror) error {
+	if a.Store == nil {
+		return nil
+	}
+	if err := a.Store.Mirror(ctx, m); err != nil {
+		a.log().Warn("redis mirror failed", logx.Phone(m.Phone), "error", err)
+		return err
+	}
+	return nil
+}
+
+// RuntimeSettings is what the workflow needs to know about the worker at a decision point.
+type RuntimeSettings struct {
+	BusinessName   string        `json:"business_name"`
+	IdleTimeout    time.Duration `json:"idle_timeout"`
+	Slack          bool          `json:"slack"`
+	PublicURL      string        `json:"public_url"`
+	InSupportHours bool          `json:"in_support_hours"`
+	NextOpening    time.Time     `json:"next_opening,omitempty"`
+}
+
+// CurrentSettings reports the worker's settings and whether people are at work right now.
+func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, error) {
+	now := a.now()
+	s := RuntimeSettings{
+		BusinessName:   a.KB.Business.Name,
+		IdleTimeout:    a.Settings.IdleTimeout,
+		Slack:          a.Settings.Slack,
+		PublicURL:      a.Settings.PublicURL,
+		InSupportHours: a.KB.InSupportHours(now),
+	}
+	if !s.InSupportHours {
+		if next, ok := a.KB.NextOpening(now); ok {
+			s.NextOpening = next
+		}
+	}
+	return s, nil
+}
+
+func aiError(op string, err error) error {
+	if ai.IsPermanent(err) {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("ai %s: %v", op, err), ErrTypeAIUnavailable, err)
+	}
+	return fmt.Errorf("ai %s: %w", op, err)
+}
+
+// heartbeat reports progress every few seconds while a long AI call runs, so that a cancelled workflow
+// reaches the call (through the context) and a dead worker is noticed.
+func heartbeat(ctx context.Context) func() {
+	if !activity.IsActivity(ctx) {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	return func() { close(done) }
+}

@@ -1,0 +1,268 @@
+// Package devserver runs a Temporal server and its Web UI inside the supportd process, for `supportd dev`
+// and for integration tests. It is the only package that imports go.temporal.io/server: production builds
+// leave it out with the `nodev` build tag.
+package devserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	uiserver "github.com/temporalio/ui-server/v2/server"
+	uiconfig "github.com/temporalio/ui-server/v2/server/config"
+	uiserveroptions "github.com/temporalio/ui-server/v2/server/server_options"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/server/common/authorization"
+	"go.temporal.io/server/common/cluster"
+	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/common/membership/static"
+	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/common/primitives"
+	sqliteschema "go.temporal.io/server/schema/sqlite"
+	"go.temporal.io/server/temporal"
+)
+
+const clusterName = "active"
+
+// Options configures an embedded server.
+type Options struct {
+	// IP the services bind to; defaults to 127.0.0.1.
+	IP string
+	// Port is the frontend gRPC port (0 picks a free one).
+	Port int
+	// UIPort is the Web UI port; 0 turns the UI off.
+	UIPort int
+	// Namespace is created at start with SearchAttributes registered.
+	Namespace string
+	// DatabaseFile is the SQLite file; empty keeps everything in memory.
+	DatabaseFile string
+	// SearchAttributes are the custom search attributes of the namespace.
+	SearchAttributes map[string]enumspb.IndexedValueType
+	// Logger receives the server's warnings and errors.
+	Logger *slog.Logger
+}
+
+// Server is a running embedded Temporal server.
+type Server struct {
+	server   temporal.Server
+	ui       *uiserver.Server
+	address  string
+	uiURL    string
+	stopped  chan struct{}
+	uiErrors chan error
+}
+
+// Start builds and starts the server, creating the database and namespace when they do not exist yet.
+func Start(opts Options) (*Server, error) {
+	if opts.IP == "" {
+		opts.IP = "127.0.0.1"
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = "default"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Port == 0 {
+		p, err := freePort(opts.IP)
+		if err != nil {
+			return nil, err
+		}
+		opts.Port = p
+	}
+	if err := portFree(opts.IP, opts.Port); err != nil {
+		return nil, fmt.Errorf("temporal port: %w", err)
+	}
+	if opts.UIPort != 0 {
+		if err := portFree(opts.IP, opts.UIPort); err != nil {
+			return nil, fmt.Errorf("temporal UI port: %w", err)
+		}
+	}
+
+	cfg, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	logger := newLogger(opts.Logger)
+	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
+	if err != nil {
+		return nil, fmt.Errorf("temporal authorizer: %w", err)
+	}
+	claimMapper, err := authorization.GetClaimMapperFromConfig(&cfg.Global.Authorization, logger)
+	if err != nil {
+		return nil, fmt.Errorf("temporal claim mapper: %w", err)
+	}
+	hosts := map[primitives.ServiceName]static.Hosts{}
+	for name, svc := range cfg.Services {
+		hosts[primitives.ServiceName(name)] = static.SingleLocalHost(net.JoinHostPort(opts.IP, strconv.Itoa(svc.RPC.GRPCPort)))
+	}
+	srv, err := temporal.NewServer(
+		temporal.WithConfig(cfg),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithStaticHosts(hosts),
+		temporal.WithLogger(logger),
+		temporal.WithAuthorizer(authorizer),
+		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
+		temporal.WithDynamicConfigClient(dynamicConfig()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("build temporal server: %w", err)
+	}
+	s := &Server{server: srv, address: net.JoinHostPort(opts.IP, strconv.Itoa(opts.Port)), stopped: make(chan struct{})}
+	if err := srv.Start(); err != nil {
+		return nil, fmt.Errorf("start temporal server: %w", err)
+	}
+	if opts.UIPort != 0 {
+		s.ui = uiserver.NewServer(uiserveroptions.WithConfigProvider(&uiconfig.Config{
+			Host:                opts.IP,
+			Port:                opts.UIPort,
+			TemporalGRPCAddress: s.address,
+			EnableUI:            true,
+			DefaultNamespace:    opts.Namespace,
+			CORS:                uiconfig.CORS{CookieInsecure: true},
+			HideLogs:            true,
+			DisableNewsFetch:    true,
+		}))
+		s.uiURL = fmt.Sprintf("http://%s", net.JoinHostPort(displayHost(opts.IP), strconv.Itoa(opts.UIPort)))
+		s.uiErrors = make(chan error, 1)
+		go func() {
+			if err := s.ui.Start(); err != nil && !errors.Is(err, context.Canceled) {
+				opts.Logger.Error("temporal web UI stopped", "error", err)
+				s.uiErrors <- err
+			}
+		}()
+	}
+	return s, nil
+}
+
+// Address is the frontend's host:port for SDK clients.
+func (s *Server) Address() string { return s.address }
+
+// UIURL is the Web UI's base URL, empty when the UI is off.
+func (s *Server) UIURL() string { return s.uiURL }
+
+// Stop stops the UI and the server.
+func (s *Server) Stop() {
+	if s.ui != nil {
+		s.ui.Stop()
+	}
+	s.server.Stop()
+}
+
+func buildConfig(opts Options) (*config.Config, error) {
+	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName}
+	if opts.DatabaseFile == "" {
+		sqlCfg.ConnectAttributes = map[string]string{"mode": "memory", "cache": "shared"}
+		sqlCfg.DatabaseName = fmt.Sprintf("supportd-%d", time.Now().UnixNano())
+	} else {
+		sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "normal"}
+		sqlCfg.DatabaseName = opts.DatabaseFile
+		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		if _, err := os.Stat(opts.DatabaseFile); errors.Is(err, os.ErrNotExist) {
+			if err := sqliteschema.SetupSchema(sqlCfg); err != nil {
+				return nil, fmt.Errorf("set up temporal schema in %s: %w", opts.DatabaseFile, err)
+			}
+		}
+	}
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, opts.Namespace, false, opts.SearchAttributes)
+	if err != nil {
+		return nil, fmt.Errorf("namespace %s: %w", opts.Namespace, err)
+	}
+	if err := sqliteschema.CreateNamespaces(sqlCfg, ns); err != nil {
+		return nil, fmt.Errorf("create namespace %s: %w", opts.Namespace, err)
+	}
+
+	httpPort, err := freePort(opts.IP)
+	if err != nil {
+		return nil, err
+	}
+	var cfg config.Config
+	cfg.Global.Membership.MaxJoinDuration = 30 * time.Second
+	cfg.Global.Membership.BroadcastAddress = opts.IP
+	cfg.Persistence.DefaultStore = "sqlite"
+	cfg.Persistence.VisibilityStore = "sqlite"
+	cfg.Persistence.NumHistoryShards = 1
+	cfg.Persistence.DataStores = map[string]config.DataStore{"sqlite": {SQL: sqlCfg}}
+	cfg.ClusterMetadata = &cluster.Config{
+		FailoverVersionIncrement: 10,
+		MasterClusterName:        clusterName,
+		CurrentClusterName:       clusterName,
+		ClusterInformation: map[string]cluster.ClusterInformation{
+			clusterName: {
+				Enabled:                true,
+				InitialFailoverVersion: 1,
+				RPCAddress:             net.JoinHostPort(opts.IP, strconv.Itoa(opts.Port)),
+				HTTPAddress:            net.JoinHostPort(opts.IP, strconv.Itoa(httpPort)),
+				ClusterID:              "supportd-dev",
+			},
+		},
+	}
+	cfg.DCRedirectionPolicy.Policy = "noop"
+	cfg.Services = map[string]config.Service{}
+	for _, name := range []string{"frontend", "history", "matching", "worker"} {
+		var svc config.Service
+		svc.RPC.BindOnIP = opts.IP
+		if name == "frontend" {
+			svc.RPC.GRPCPort = opts.Port
+			svc.RPC.HTTPPort = httpPort
+		} else {
+			p, err := freePort(opts.IP)
+			if err != nil {
+				return nil, err
+			}
+			svc.RPC.GRPCPort = p
+		}
+		cfg.Services[name] = svc
+	}
+	cfg.Archival.History.State = "disabled"
+	cfg.Archival.Visibility.State = "disabled"
+	cfg.NamespaceDefaults.Archival.History.State = "disabled"
+	cfg.NamespaceDefaults.Archival.Visibility.State = "disabled"
+	cfg.PublicClient.HostPort = net.JoinHostPort(opts.IP, strconv.Itoa(opts.Port))
+	return &cfg, nil
+}
+
+func dynamicConfig() dynamicconfig.StaticClient {
+	dc := dynamicconfig.StaticClient{}
+	set := func(key string, v any) { dc[dynamicconfig.MakeKey(key)] = v }
+	// A search attribute registered at start is usable at once.
+	set("system.forceSearchAttributesCacheRefreshOnRead", true)
+	set("frontend.persistenceMaxQPS", 10000)
+	set("history.persistenceMaxQPS", 45000)
+	set("frontend.namespaceRPS.visibility", 100)
+	set("history.cacheHostLevelMaxSize", 8096)
+	return dc
+}
+
+func freePort(ip string) (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func portFree(ip string, port int) error {
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("%d is in use (is another supportd dev or Temporal server running?): %w", port, err)
+	}
+	return l.Close()
+}
+
+func displayHost(ip string) string {
+	if ip == "127.0.0.1" || ip == "0.0.0.0" || ip == "::" {
+		return "localhost"
+	}
+	return ip
+}

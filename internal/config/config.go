@@ -1,0 +1,319 @@
+// Package config reads supportd's configuration once, from flags and environment variables, into one typed
+// struct, and validates it for the command being run. Every error names the variable at fault.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Mode is the command being configured.
+type Mode string
+
+// The commands of the supportd binary.
+const (
+	ModeDev      Mode = "dev"
+	ModeWorker   Mode = "worker"
+	ModeGateway  Mode = "gateway"
+	ModeClassify Mode = "classify"
+)
+
+// Config is the whole configuration of a supportd process.
+type Config struct {
+	Mode Mode
+
+	HTTPAddr  string
+	PublicURL string
+	DataDir   string
+
+	TemporalAddress   string
+	TemporalNamespace string
+	TemporalTaskQueue string
+	TemporalDevPort   int
+	TemporalUIPort    int
+
+	RedisURL string
+
+	WhatsAppAPIURL        string
+	WhatsAppAccessToken   string
+	WhatsAppPhoneNumberID string
+	WhatsAppAppSecret     string
+	WhatsAppVerifyToken   string
+
+	SlackAPIURL        string
+	SlackBotToken      string
+	SlackSigningSecret string
+	SlackChannelID     string
+
+	OpenAIAPIKey  string
+	OpenAIBaseURL string
+	OpenAIModel   string
+
+	KnowledgeBase      string
+	HandoffIdleTimeout time.Duration
+	AgentAPIToken      string
+
+	MetricsAddr string
+	LogFormat   string
+	LogLevel    string
+}
+
+// Var describes one setting: its environment variable, flag, default and meaning.
+type Var struct {
+	Env     string
+	Flag    string
+	Default string
+	Usage   string
+	Modes   []Mode // commands that read it
+	set     func(c *Config, v string) error
+}
+
+var (
+	all      = []Mode{ModeDev, ModeWorker, ModeGateway}
+	serving  = []Mode{ModeDev, ModeGateway}
+	working  = []Mode{ModeDev, ModeWorker}
+	thinking = []Mode{ModeDev, ModeWorker, ModeClassify}
+)
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = strings.TrimSpace(v); return nil }
+}
+
+// Vars lists every setting supportd reads.
+func Vars() []Var {
+	return []Var{
+		{Env: "HTTP_ADDR", Default: ":8080", Usage: "gateway listen address", Modes: serving, set: str(func(c *Config) *string { return &c.HTTPAddr })},
+		{Env: "PUBLIC_URL", Default: "http://localhost:8080", Usage: "base of links placed in Slack messages and the console", Modes: all, set: str(func(c *Config) *string { return &c.PublicURL })},
+		{Env: "DATA_DIR", Default: ".data", Usage: "dev mode only: embedded Temporal's SQLite file and other local state", Modes: []Mode{ModeDev}, set: str(func(c *Config) *string { return &c.DataDir })},
+		{Env: "TEMPORAL_ADDRESS", Usage: "host:port of a Temporal frontend (empty: dev embeds a server)", Modes: all, set: str(func(c *Config) *string { return &c.TemporalAddress })},
+		{Env: "TEMPORAL_NAMESPACE", Default: "default", Usage: "Temporal namespace", Modes: all, set: str(func(c *Config) *string { return &c.TemporalNamespace })},
+		{Env: "TEMPORAL_TASK_QUEUE", Default: "support-conversations", Usage: "Temporal task queue of the conversation workflows", Modes: all, set: str(func(c *Config) *string { return &c.TemporalTaskQueue })},
+		{Env: "TEMPORAL_DEV_PORT", Default: "7233", Usage: "dev mode: embedded Temporal server's gRPC port", Modes: []Mode{ModeDev}, set: port(func(c *Config) *int { return &c.TemporalDevPort }, false)},
+		{Env: "TEMPORAL_UI_PORT", Default: "8233", Usage: "dev mode: embedded Temporal Web UI port; 0 turns it off", Modes: all, set: port(func(c *Config) *int { return &c.TemporalUIPort }, true)},
+		{Env: "REDIS_URL", Usage: "Redis URL, e.g. redis://localhost:6379/0 (empty: dev embeds one)", Modes: all, set: str(func(c *Config) *string { return &c.RedisURL })},
+		{Env: "WHATSAPP_API_URL", Default: "https://graph.facebook.com/v23.0", Usage: "WhatsApp Graph API base URL", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppAPIURL })},
+		{Env: "WHATSAPP_ACCESS_TOKEN", Usage: "WhatsApp Cloud API access token (empty: messages go to the built-in simulator)", Modes: all, set: str(func(c *Config) *string { return &c.WhatsAppAccessToken })},
+		{Env: "WHATSAPP_PHONE_NUMBER_ID", Usage: "WhatsApp business phone number id", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppPhoneNumberID })},
+		{Env: "WHATSAPP_APP_SECRET", Usage: "Meta app secret that signs webhooks (X-Hub-Signature-256); dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppAppSecret })},
+		{Env: "WHATSAPP_VERIFY_TOKEN", Usage: "token for Meta's webhook subscription check", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppVerifyToken })},
+		{Env: "SLACK_API_URL", Default: "https://slack.com/api/", Usage: "Slack Web API base URL (with trailing /)", Modes: all, set: str(func(c *Config) *string { return &c.SlackAPIURL })},
+		{Env: "SLACK_BOT_TOKEN", Usage: "Slack bot token (empty: handoffs go to the agent console only)", Modes: all, set: str(func(c *Config) *string { return &c.SlackBotToken })},
+		{Env: "SLACK_SIGNING_SECRET", Usage: "Slack signing secret (required with SLACK_BOT_TOKEN)", Modes: serving, set: str(func(c *Config) *string { return &c.SlackSigningSecret })},
+		{Env: "SLACK_CHANNEL_ID", Usage: "Slack channel that receives handoff cards", Modes: all, set: str(func(c *Config) *string { return &c.SlackChannelID })},
+		{Env: "OPENAI_API_KEY", Usage: "API key of an OpenAI-compatible server (empty: the local engine classifies and answers)", Modes: thinking, set: str(func(c *Config) *string { return &c.OpenAIAPIKey })},
+		{Env: "OPENAI_BASE_URL", Default: "https://api.openai.com/v1", Usage: "OpenAI-compatible API base URL", Modes: thinking, set: str(func(c *Config) *string { return &c.OpenAIBaseURL })},
+		{Env: "OPENAI_MODEL", Default: "gpt-4o-mini", Usage: "model name", Modes: thinking, set: str(func(c *Config) *string { return &c.OpenAIModel })},
+		{Env: "KNOWLEDGE_BASE", Usage: "path to the knowledge base YAML (empty: the built-in demo shop)", Modes: append(append([]Mode{}, all...), ModeClassify), set: str(func(c *Config) *string { return &c.KnowledgeBase })},
+		{Env: "HANDOFF_IDLE_TIMEOUT", Default: "30m", Usage: "human inactivity before the bot asks an agent to confirm a return", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.HandoffIdleTimeout })},
+		{Env: "AGENT_API_TOKEN", Usage: "bearer token for /api/* and the agent console; dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.AgentAPIToken })},
+		{Env: "METRICS_ADDR", Default: ":9090", Usage: "worker: listen address of /metrics, /healthz and /readyz; empty turns it off", Modes: []Mode{ModeWorker}, set: str(func(c *Config) *string { return &c.MetricsAddr })},
+		{Env: "LOG_FORMAT", Usage: "text or json (default: text in dev, json otherwise)", Modes: all, set: str(func(c *Config) *string { return &c.LogFormat })},
+		{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error", Modes: all, set: str(func(c *Config) *string { return &c.LogLevel })},
+	}
+}
+
+func port(p func(*Config) *int, zeroOK bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 || n > 65535 || (n == 0 && !zeroOK) {
+			return fmt.Errorf("%q is not a port number", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+func duration(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q is not a duration (examples: 30m, 1h, 90s)", v)
+		}
+		if d <= 0 {
+			return fmt.Errorf("%q must be positive", v)
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+// FlagName is the command-line flag of an environment variable: HTTP_ADDR becomes --http-addr.
+func FlagName(env string) string { return strings.ToLower(strings.ReplaceAll(env, "_", "-")) }
+
+// ErrHelp is returned by Load when --help was asked for; the usage has been written.
+var ErrHelp = flag.ErrHelp
+
+// Load reads the configuration of mode from args and the environment (getenv), flags winning over the
+// environment, and validates it. Usage and errors go to out.
+func Load(mode Mode, args []string, getenv func(string) string, out io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet("supportd "+string(mode), flag.ContinueOnError)
+	fs.SetOutput(out)
+	vars := varsFor(mode)
+	values := map[string]*string{}
+	for _, v := range vars {
+		def := v.Default
+		if e, ok := lookup(getenv, v.Env); ok {
+			def = e
+		}
+		values[v.Env] = fs.String(FlagName(v.Env), def, fmt.Sprintf("%s (env %s)", v.Usage, v.Env))
+	}
+	fs.Usage = func() { usage(out, mode, vars) }
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("supportd %s: unexpected argument %q", mode, fs.Arg(0))
+	}
+	c := &Config{Mode: mode}
+	for _, v := range Vars() { // defaults for settings this mode does not expose
+		if v.Default != "" {
+			if err := v.set(c, v.Default); err != nil {
+				return nil, fmt.Errorf("%s: %w", v.Env, err)
+			}
+		}
+	}
+	for _, v := range vars {
+		if err := v.set(c, *values[v.Env]); err != nil {
+			return nil, fmt.Errorf("%s: %w", v.Env, err)
+		}
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func lookup(getenv func(string) string, key string) (string, bool) {
+	v := getenv(key)
+	return v, v != ""
+}
+
+func varsFor(mode Mode) []Var {
+	var out []Var
+	for _, v := range Vars() {
+		for _, m := range v.Modes {
+			if m == mode {
+				out = append(out, v)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func usage(out io.Writer, mode Mode, vars []Var) {
+	fmt.Fprintf(out, "Usage: supportd %s [flags]\n\n%s\n\nFlags (each also read from its environment variable):\n", mode, Describe(mode))
+	for _, v := range vars {
+		def := ""
+		if v.Default != "" {
+			def = fmt.Sprintf(" (default %q)", v.Default)
+		}
+		fmt.Fprintf(out, "  --%s, $%s%s\n      %s\n", FlagName(v.Env), v.Env, def, v.Usage)
+	}
+}
+
+// Describe says in one line what a command runs.
+func Describe(mode Mode) string {
+	switch mode {
+	case ModeDev:
+		return "Runs everything in one process: an embedded Temporal server with its Web UI, an embedded Redis when REDIS_URL is unset, the worker and the gateway, the agent console and the customer simulator."
+	case ModeWorker:
+		return "Runs the Temporal worker: the conversation workflows and their activities (needs TEMPORAL_ADDRESS and REDIS_URL)."
+	case ModeGateway:
+		return "Runs the HTTP gateway: WhatsApp and Slack webhooks, the agent API and console (needs TEMPORAL_ADDRESS, REDIS_URL and WHATSAPP_APP_SECRET)."
+	case ModeClassify:
+		return "Reads JSON lines {\"text\": ...} on stdin and writes one JSON line per input with text, intent, sentiment, handoff and reason."
+	}
+	return ""
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	need := func(env, val, why string) {
+		if val == "" {
+			errs = append(errs, fmt.Errorf("%s is required %s", env, why))
+		}
+	}
+	checkURL := func(env, val string) {
+		if val == "" {
+			return
+		}
+		u, err := url.Parse(val)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an http(s) URL with a host", env, val))
+		}
+	}
+	switch c.Mode {
+	case ModeWorker:
+		need("TEMPORAL_ADDRESS", c.TemporalAddress, "for supportd worker")
+		need("REDIS_URL", c.RedisURL, "for supportd worker")
+	case ModeGateway:
+		need("TEMPORAL_ADDRESS", c.TemporalAddress, "for supportd gateway")
+		need("REDIS_URL", c.RedisURL, "for supportd gateway")
+		need("WHATSAPP_APP_SECRET", c.WhatsAppAppSecret, "for supportd gateway: it verifies every webhook")
+	}
+	if c.Mode != ModeClassify {
+		checkURL("PUBLIC_URL", c.PublicURL)
+		checkURL("WHATSAPP_API_URL", c.WhatsAppAPIURL)
+		checkURL("SLACK_API_URL", c.SlackAPIURL)
+		if c.RedisURL != "" {
+			if _, err := redis.ParseURL(c.RedisURL); err != nil {
+				// The parser's message quotes the URL, password included: say what is wrong without it.
+				errs = append(errs, errors.New("REDIS_URL: not a valid redis:// or rediss:// URL (example: redis://localhost:6379/0)"))
+			}
+		}
+		if c.TemporalAddress != "" && !strings.Contains(c.TemporalAddress, ":") {
+			errs = append(errs, fmt.Errorf("TEMPORAL_ADDRESS: %q is not host:port", c.TemporalAddress))
+		}
+		if c.WhatsAppAccessToken != "" && c.WhatsAppPhoneNumberID == "" && c.Mode != ModeGateway {
+			errs = append(errs, errors.New("WHATSAPP_PHONE_NUMBER_ID is required when WHATSAPP_ACCESS_TOKEN is set"))
+		}
+		if c.SlackBotToken != "" {
+			if c.Mode != ModeWorker {
+				need("SLACK_SIGNING_SECRET", c.SlackSigningSecret, "when SLACK_BOT_TOKEN is set")
+			}
+			need("SLACK_CHANNEL_ID", c.SlackChannelID, "when SLACK_BOT_TOKEN is set")
+		}
+		if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
+			c.SlackAPIURL += "/"
+		}
+		switch c.LogFormat {
+		case "", "text", "json":
+		default:
+			errs = append(errs, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat))
+		}
+		switch strings.ToLower(c.LogLevel) {
+		case "", "debug", "info", "warn", "error":
+		default:
+			errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not debug, info, warn or error", c.LogLevel))
+		}
+	}
+	if c.OpenAIAPIKey != "" {
+		checkURL("OPENAI_BASE_URL", c.OpenAIBaseURL)
+		need("OPENAI_MODEL", c.OpenAIModel, "when OPENAI_API_KEY is set")
+	}
+	if c.KnowledgeBase != "" {
+		if _, err := os.Stat(c.KnowledgeBase); err != nil {
+			errs = append(errs, fmt.Errorf("KNOWLEDGE_BASE: %v", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// SlackEnabled reports whether handoffs are posted to Slack.
+func (c *Config) SlackEnabled() bool { return c.SlackBotToken != "" }
+
+// WhatsAppEnabled reports whether messages go to the real WhatsApp Cloud API.
+func (c *Config) WhatsAppEnabled() bool { return c.WhatsAppAccessToken != "" }
+
+// LLMEnabled reports whether an OpenAI-compatible server classifies and answers.
+func (c *Config) LLMEnabled() bool { return c.OpenAIAPIKey != "" }

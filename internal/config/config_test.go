@@ -1,0 +1,92 @@
+package config
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(ModeDev, nil, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":8080" || c.TemporalTaskQueue != "support-conversations" || c.TemporalNamespace != "default" ||
+		c.TemporalDevPort != 7233 || c.TemporalUIPort != 8233 || c.HandoffIdleTimeout != 30*time.Minute ||
+		c.DataDir != ".data" || c.SlackAPIURL != "https://slack.com/api/" || c.OpenAIModel != "gpt-4o-mini" ||
+		c.WhatsAppAPIURL != "https://graph.facebook.com/v23.0" || c.PublicURL != "http://localhost:8080" {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	c, err := Load(ModeDev, []string{"--http-addr", ":9999"}, env(map[string]string{"HTTP_ADDR": ":7777", "HANDOFF_IDLE_TIMEOUT": "2m"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":9999" || c.HandoffIdleTimeout != 2*time.Minute {
+		t.Fatalf("got %q %v", c.HTTPAddr, c.HandoffIdleTimeout)
+	}
+}
+
+func TestErrorsNameTheVariable(t *testing.T) {
+	cases := []struct {
+		mode Mode
+		env  map[string]string
+		want string
+	}{
+		{ModeDev, map[string]string{"HANDOFF_IDLE_TIMEOUT": "soon"}, "HANDOFF_IDLE_TIMEOUT"},
+		{ModeDev, map[string]string{"HANDOFF_IDLE_TIMEOUT": "-5m"}, "HANDOFF_IDLE_TIMEOUT"},
+		{ModeDev, map[string]string{"PUBLIC_URL": "localhost:8080"}, "PUBLIC_URL"},
+		{ModeDev, map[string]string{"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": "api.example.com"}, "OPENAI_BASE_URL"},
+		{ModeDev, map[string]string{"REDIS_URL": "localhost:6379"}, "REDIS_URL"},
+		{ModeDev, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CHANNEL_ID": "C1"}, "SLACK_SIGNING_SECRET"},
+		{ModeDev, map[string]string{"TEMPORAL_UI_PORT": "eighty"}, "TEMPORAL_UI_PORT"},
+		{ModeDev, map[string]string{"KNOWLEDGE_BASE": "/nonexistent/kb.yaml"}, "KNOWLEDGE_BASE"},
+		{ModeGateway, map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379"}, "WHATSAPP_APP_SECRET"},
+		{ModeWorker, map[string]string{"REDIS_URL": "redis://r:6379"}, "TEMPORAL_ADDRESS"},
+		{ModeWorker, map[string]string{"TEMPORAL_ADDRESS": "t:7233"}, "REDIS_URL"},
+	}
+	for _, tc := range cases {
+		_, err := Load(tc.mode, nil, env(tc.env), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s %v: error %v, want one naming %s", tc.mode, tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestSecretValuesNotEchoed(t *testing.T) {
+	_, err := Load(ModeDev, nil, env(map[string]string{"REDIS_URL": "redis://:s3cr3t@host:notaport/0"}), &bytes.Buffer{})
+	if err == nil {
+		t.Skip("redis accepted the URL")
+	}
+	if strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("error leaks a secret: %v", err)
+	}
+}
+
+func TestHelpListsEveryVariable(t *testing.T) {
+	var out bytes.Buffer
+	_, err := Load(ModeDev, []string{"--help"}, env(nil), &out)
+	if err != ErrHelp {
+		t.Fatalf("err = %v", err)
+	}
+	for _, v := range varsFor(ModeDev) {
+		if !strings.Contains(out.String(), "--"+FlagName(v.Env)) || !strings.Contains(out.String(), "$"+v.Env) {
+			t.Errorf("help lacks %s", v.Env)
+		}
+	}
+}
+
+func TestSlackURLGetsTrailingSlash(t *testing.T) {
+	c, err := Load(ModeDev, nil, env(map[string]string{"SLACK_API_URL": "http://127.0.0.1:1/api"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SlackAPIURL != "http://127.0.0.1:1/api/" {
+		t.Fatalf("got %q", c.SlackAPIURL)
+	}
+}

@@ -1,0 +1,142 @@
+// Package store keeps supportd's fast shared state in Redis: the chat_status mirror other systems read, the
+// conversation list the agent console shows, and the deduplication keys of webhooks. Temporal stays the
+// source of truth: everything here can be lost and rebuilt.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/conversation"
+)
+
+// Key layout.
+const (
+	statusPrefix       = "chat_status:"
+	conversationPrefix = "conversation:"
+	conversationsIndex = "conversations"
+	dedupePrefix       = "dedupe:"
+)
+
+// Store is the Redis-backed shared state.
+type Store struct {
+	rdb redis.UniversalClient
+}
+
+// New wraps a Redis client.
+func New(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
+
+// Client is the underlying Redis client.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// StatusKey is the Redis key mirroring a customer's bot status (CONTRACT.md).
+func StatusKey(phone string) string { return statusPrefix + phone }
+
+// Mirror writes chat_status:{wa_id} (active, or paused with an expiry) and the conversation's list entry.
+func (s *Store) Mirror(ctx context.Context, m activities.Mirror) error {
+	entry, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode conversation entry: %w", err)
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		if m.Status.BotSilent() {
+			ttl := m.PausedFor
+			if ttl <= 0 {
+				ttl = 24 * time.Hour
+			}
+			p.Set(ctx, StatusKey(m.Phone), "paused", ttl)
+		} else {
+			p.Set(ctx, StatusKey(m.Phone), "active", 0)
+		}
+		p.Set(ctx, conversationPrefix+m.Phone, entry, 0)
+		score := float64(m.LastActivity.UnixMilli())
+		p.ZAdd(ctx, conversationsIndex, redis.Z{Score: score, Member: m.Phone})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redis mirror: %w", err)
+	}
+	return nil
+}
+
+// BotStatus reads chat_status:{wa_id}: "active", "paused", or "" when unknown.
+func (s *Store) BotStatus(ctx context.Context, phone string) (string, error) {
+	v, err := s.rdb.Get(ctx, StatusKey(phone)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	return v, err
+}
+
+// Conversations returns the mirrored list entries, newest activity first (at most limit).
+func (s *Store) Conversations(ctx context.Context, limit int) ([]activities.Mirror, error) {
+	phones, err := s.rdb.ZRevRange(ctx, conversationsIndex, 0, int64(limit-1)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis list conversations: %w", err)
+	}
+	return s.Entries(ctx, phones)
+}
+
+// Entries returns the mirrored entries of the given phones, skipping those Redis does not know.
+func (s *Store) Entries(ctx context.Context, phones []string) ([]activities.Mirror, error) {
+	if len(phones) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(phones))
+	for i, p := range phones {
+		keys[i] = conversationPrefix + p
+	}
+	vals, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redis read conversations: %w", err)
+	}
+	out := make([]activities.Mirror, 0, len(vals))
+	for _, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue
+		}
+		var m activities.Mirror
+		if json.Unmarshal([]byte(str), &m) == nil && m.Phone != "" {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// Claim marks id as being processed, once: it reports false when another delivery claimed it first.
+func (s *Store) Claim(ctx context.Context, kind, id string, ttl time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, dedupePrefix+kind+":"+id, "1", ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redis claim: %w", err)
+	}
+	return ok, nil
+}
+
+// Release forgets a claim, so that a redelivery is processed (used when processing failed).
+func (s *Store) Release(ctx context.Context, kind, id string) error {
+	return s.rdb.Del(ctx, dedupePrefix+kind+":"+id).Err()
+}
+
+// Snapshot turns a list entry into the console's view of a conversation.
+func Snapshot(m activities.Mirror) conversation.Snapshot {
+	s := conversation.Snapshot{
+		Phone: m.Phone, Name: m.Name, Status: m.Status, Assignee: m.Assignee, HandoffReason: m.Reason,
+		HandoffReasonLabel: m.Reason.Label(), Summary: m.Summary, LastMessage: m.LastMessage,
+		LastActivity: m.LastActivity,
+	}
+	if m.Status.BotSilent() && !m.HandoffAt.IsZero() {
+		t := m.HandoffAt
+		s.HandoffAt = &t
+	}
+	return s
+}

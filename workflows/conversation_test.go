@@ -1,0 +1,672 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/handoff"
+)
+
+const phone = "27821234567"
+
+// harness runs the workflow in the test environment with fake activities that record what was sent.
+type harness struct {
+	t   *testing.T
+	env *testsuite.TestWorkflowEnvironment
+
+	mu       sync.Mutex
+	sent     []activities.SendInput
+	notices  []activities.Notice
+	analyzed []string
+	mirrors  []activities.Mirror
+
+	settings activities.RuntimeSettings
+	// analyzeDelay makes the classifier slow, to race a takeover against it.
+	analyzeDelay time.Duration
+	// aiDown makes every AI call fail for good.
+	aiDown bool
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{t: t, settings: activities.RuntimeSettings{
+		BusinessName: "Baobab", IdleTimeout: 30 * time.Minute, Slack: true, InSupportHours: true,
+	}}
+	var suite testsuite.WorkflowTestSuite
+	h.env = suite.NewTestWorkflowEnvironment()
+	h.env.RegisterWorkflow(ConversationWorkflow)
+	h.env.RegisterActivity(&activities.Activities{})
+	h.env.OnActivity(a.Analyze, mock.Anything, mock.Anything).Return(h.analyze)
+	h.env.OnActivity(a.Answer, mock.Anything, mock.Anything).Return(h.answer)
+	h.env.OnActivity(a.Summarize, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SummaryInput) (string, error) {
+		return "Summary: " + string(in.Reason), nil
+	})
+	h.env.OnActivity(a.Send, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SendInput) (activities.SendResult, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.sent = append(h.sent, in)
+		return activities.SendResult{MessageID: "wamid.out"}, nil
+	})
+	h.env.OnActivity(a.MarkRead, mock.Anything, mock.Anything).Return(nil)
+	h.env.OnActivity(a.Notify, mock.Anything, mock.Anything).Return(func(ctx context.Context, n activities.Notice) (activities.NoticeResult, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.notices = append(h.notices, n)
+		if n.Kind == activities.NoticeHandoff {
+			return activities.NoticeResult{Ref: activities.Ref{Channel: "C1", TS: "1700000000.000100"}}, nil
+		}
+		return activities.NoticeResult{Ref: n.Ref}, nil
+	})
+	h.env.OnActivity(a.MirrorState, mock.Anything, mock.Anything).Return(func(ctx context.Context, m activities.Mirror) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.mirrors = append(h.mirrors, m)
+		return nil
+	})
+	h.env.OnActivity(a.CurrentSettings, mock.Anything).Return(func(ctx context.Context) (activities.RuntimeSettings, error) {
+		return h.settings, nil
+	})
+	return h
+}
+
+// analyze is a keyword classifier standing in for the AI engine.
+func (h *harness) analyze(ctx context.Context, in activities.AnalyzeInput) (activities.Analysis, error) {
+	h.mu.Lock()
+	h.analyzed = append(h.analyzed, in.Text)
+	delay, down := h.analyzeDelay, h.aiDown
+	h.mu.Unlock()
+	if down {
+		return activities.Analysis{}, temporal.NewNonRetryableApplicationError("engine down", activities.ErrTypeAIUnavailable, nil)
+	}
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	text := strings.ToLower(in.Text)
+	c := ai.Classification{Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}
+	switch {
+	case strings.Contains(text, "refund"):
+		c.Intent = ai.IntentRefundRequest
+	case strings.Contains(text, "useless"):
+		c.Intent, c.Sentiment = ai.IntentComplaint, ai.SentimentAngry
+	case strings.Contains(text, "hours") || strings.Contains(text, "open"):
+		c.Intent, c.KBAnswers, c.FAQID, c.Topic = ai.IntentFAQ, true, "trading_hours", "faq:trading_hours"
+	case strings.Contains(text, "delivery"):
+		c.Intent, c.KBAnswers, c.FAQID, c.Topic = ai.IntentFAQ, true, "delivery_cost", "faq:delivery_cost"
+	case text == "hi":
+		c.Intent = ai.IntentGreeting
+	case strings.Contains(text, "thank"):
+		c.Intent, c.Sentiment = ai.IntentThanks, ai.SentimentPositive
+	default:
+		c.Topic = "q:" + text
+	}
+	yes := text == "yes" || text == "ja" || text == "yebo" || text == "please"
+	no := text == "no" || text == "nee"
+	return activities.Analysis{Classification: c, Affirmative: yes, Negative: no}, nil
+}
+
+func (h *harness) answer(ctx context.Context, in activities.AnswerInput) (ai.Answer, error) {
+	switch in.FAQID {
+	case "trading_hours":
+		return ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: in.FAQID}, nil
+	case "delivery_cost":
+		return ai.Answer{Text: "Delivery is R99.", Grounded: true, FAQID: in.FAQID}, nil
+	}
+	return ai.Answer{}, nil
+}
+
+var msgSeq atomic.Int64
+
+func text(body string) CustomerMessage {
+	id := fmt.Sprintf("wamid.in%d", msgSeq.Add(1))
+	return CustomerMessage{ID: id, Phone: phone, Name: "Thandi Mokoena", Kind: KindText, Text: body}
+}
+
+// at schedules a step at a simulated time after the start.
+func (h *harness) at(d time.Duration, f func()) { h.env.RegisterDelayedCallback(f, d) }
+
+func (h *harness) signal(d time.Duration, m CustomerMessage) {
+	h.at(d, func() { h.env.SignalWorkflow(SignalCustomerMessage, m) })
+}
+
+func (h *harness) update(name string, arg any, check func(result any, err error)) {
+	h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
+		OnAccept: func() {},
+		OnReject: func(err error) { check(nil, err) },
+		OnComplete: func(result any, err error) {
+			check(result, err)
+		},
+	}, arg)
+}
+
+func (h *harness) query(name string) conversation.Snapshot {
+	v, err := h.env.QueryWorkflow(name)
+	if err != nil {
+		h.t.Fatalf("query %s: %v", name, err)
+	}
+	var s conversation.Snapshot
+	if err := v.Get(&s); err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+// run executes the workflow until end, then cancels it (a conversation never ends by itself).
+func (h *harness) run(end time.Duration) {
+	h.at(end, func() { h.env.CancelWorkflow() })
+	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
+}
+
+func (h *harness) sentTexts() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, s := range h.sent {
+		out = append(out, s.Text)
+	}
+	return out
+}
+
+func (h *harness) noticeKinds() []activities.NoticeKind {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []activities.NoticeKind
+	for _, n := range h.notices {
+		out = append(out, n.Kind)
+	}
+	return out
+}
+
+func contains(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestFAQAnsweredByBot(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.at(time.Minute, func() {
+		s := h.query(QueryConversation)
+		if s.Status != conversation.StatusActive {
+			t.Errorf("status = %s", s.Status)
+		}
+		if len(s.Transcript) != 2 || s.Transcript[1].From != conversation.FromBot {
+			t.Errorf("transcript = %+v", s.Transcript)
+		}
+	})
+	h.run(time.Hour)
+	if got := h.sentTexts(); len(got) != 1 || got[0] != "We're open 08:00-17:00." {
+		t.Fatalf("sent = %q", got)
+	}
+}
+
+func TestRefundHandsOffAndBotStaysSilent(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund for order 5544"))
+	h.signal(2*time.Minute, text("What are your trading hours?"))
+	h.at(3*time.Minute, func() {
+		s := h.query(QueryConversation)
+		if s.Status != conversation.StatusHandoff || s.HandoffReason != handoff.ReasonRefund {
+			t.Errorf("status %s reason %s", s.Status, s.HandoffReason)
+		}
+		if s.Summary == "" {
+			t.Error("no summary for the agent")
+		}
+	})
+	h.run(10 * time.Minute)
+	sent := h.sentTexts()
+	if len(sent) != 1 || !strings.Contains(sent[0], "refund request") {
+		t.Fatalf("customer should be told once and nothing else; sent %q", sent)
+	}
+	if len(h.analyzed) != 1 {
+		t.Fatalf("the bot classified messages during the handoff: %q", h.analyzed)
+	}
+	kinds := h.noticeKinds()
+	if len(kinds) != 2 || kinds[0] != activities.NoticeHandoff || kinds[1] != activities.NoticeCustomerMessage {
+		t.Fatalf("notices = %v", kinds)
+	}
+	if h.notices[0].Card == nil || h.notices[0].Card.Summary == "" || len(h.notices[0].Card.Transcript) == 0 {
+		t.Fatalf("handoff card lacks the story: %+v", h.notices[0].Card)
+	}
+	if h.notices[1].Ref.TS != "1700000000.000100" {
+		t.Fatalf("thread message not attached to the card: %+v", h.notices[1].Ref)
+	}
+}
+
+func TestIdleTimerThenReturnToBot(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("this is useless"))
+	h.at(29*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusHandoff {
+			t.Errorf("before the idle timeout: %s", s.Status)
+		}
+	})
+	h.at(32*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusAwaitingConfirmation {
+			t.Errorf("after the idle timeout: %s", s.Status)
+		}
+	})
+	// The wait for a decision lasts days; customer messages still go to people.
+	h.signal(48*time.Hour, text("hello? what are your hours"))
+	h.at(72*time.Hour, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusAwaitingConfirmation {
+			t.Errorf("three days later: %s", s.Status)
+		}
+		h.update(UpdateReturnToBot, AgentRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("return to bot: %v", err)
+			}
+		})
+	})
+	h.signal(73*time.Hour, text("what are your hours"))
+	h.at(74*time.Hour, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusActive {
+			t.Errorf("after return: %s", s.Status)
+		}
+	})
+	h.run(75 * time.Hour)
+	sent := h.sentTexts()
+	if len(sent) != 3 || !strings.Contains(sent[0], "passing you to a person") || !strings.Contains(sent[1], "again") || sent[2] != "We're open 08:00-17:00." {
+		t.Fatalf("sent = %q", sent)
+	}
+	kinds := h.noticeKinds()
+	want := []activities.NoticeKind{activities.NoticeHandoff, activities.NoticeConfirmPrompt, activities.NoticeCardUpdate,
+		activities.NoticeCustomerMessage, activities.NoticeCardUpdate}
+	if len(kinds) != len(want) {
+		t.Fatalf("notices = %v, want %v", kinds, want)
+	}
+	for i := range want {
+		if kinds[i] != want[i] {
+			t.Fatalf("notices = %v, want %v", kinds, want)
+		}
+	}
+}
+
+func TestIdleTimerKeepThenReturn(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.at(31*time.Minute, func() {
+		h.update(UpdateKeep, AgentRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("keep: %v", err)
+			}
+		})
+	})
+	h.at(32*time.Minute, func() {
+		s := h.query(QueryStatus)
+		if s.Status != conversation.StatusHandoff || s.Assignee != "Sipho" {
+			t.Errorf("after keep: %s %q", s.Status, s.Assignee)
+		}
+	})
+	// The timer restarted at 31m: it fires again at 61m.
+	h.at(60*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusHandoff {
+			t.Errorf("before the second timeout: %s", s.Status)
+		}
+	})
+	h.at(62*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusAwaitingConfirmation {
+			t.Errorf("after the second timeout: %s", s.Status)
+		}
+		h.update(UpdateReturnToBot, AgentRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("return: %v", err)
+			}
+		})
+	})
+	h.at(63*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusActive {
+			t.Errorf("after return: %s", s.Status)
+		}
+	})
+	h.run(2 * time.Hour)
+}
+
+func TestAgentActivityResetsIdleTimer(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.at(20*time.Minute, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "Hi Thandi, looking into it"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("reply: %v", err)
+			}
+		})
+	})
+	h.at(45*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusHandoff || s.Assignee != "Sipho" {
+			t.Errorf("the reply at 20m should restart the timer and assign: %s %q", s.Status, s.Assignee)
+		}
+	})
+	h.at(51*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusAwaitingConfirmation {
+			t.Errorf("30m after the reply: %s", s.Status)
+		}
+	})
+	h.run(time.Hour)
+	if !contains(h.sentTexts(), "looking into it") {
+		t.Fatalf("agent reply not sent: %q", h.sentTexts())
+	}
+}
+
+func TestTakeoverDuringLLMCallSilencesBot(t *testing.T) {
+	h := newHarness(t)
+	h.analyzeDelay = 3 * time.Second // real time: the classifier is still running when the takeover arrives
+	h.signal(time.Second, text("What are your trading hours?"))
+	var took TakeoverResult
+	h.at(1500*time.Millisecond, func() {
+		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("takeover: %v", err)
+				return
+			}
+			took = r.(TakeoverResult)
+			// The takeover completes only once the bot is silent: nothing but the takeover notice may follow.
+			for _, s := range h.sentTexts() {
+				if strings.Contains(s, "08:00-17:00") {
+					t.Errorf("bot answered before the takeover completed: %q", s)
+				}
+			}
+		})
+	})
+	h.run(time.Hour)
+	if took.Assignee != "Sipho" || took.Status != conversation.StatusHandoff {
+		t.Fatalf("takeover result %+v", took)
+	}
+	for _, s := range h.sentTexts() {
+		if strings.Contains(s, "08:00-17:00") {
+			t.Fatalf("bot answered after the takeover: %q", h.sentTexts())
+		}
+	}
+	if !contains(h.sentTexts(), "joining this chat") {
+		t.Fatalf("customer not told a person joined: %q", h.sentTexts())
+	}
+}
+
+func TestDuplicateMessageAnsweredOnce(t *testing.T) {
+	h := newHarness(t)
+	m := text("What are your trading hours?")
+	h.signal(time.Second, m)
+	h.signal(2*time.Second, m)
+	h.signal(3*time.Second, m)
+	h.run(time.Hour)
+	if len(h.analyzed) != 1 || len(h.sentTexts()) != 1 {
+		t.Fatalf("analyzed %q, sent %q", h.analyzed, h.sentTexts())
+	}
+}
+
+func TestSecondAgentTakeoverToldWhoHasIt(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.at(time.Minute, func() {
+		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho", AgentID: "U1"}, func(r any, err error) {
+			if err != nil || r.(TakeoverResult).AlreadyAssigned {
+				t.Errorf("first takeover: %+v %v", r, err)
+			}
+		})
+	})
+	h.at(2*time.Minute, func() {
+		h.update(UpdateTakeover, TakeoverRequest{Agent: "Lerato", AgentID: "U2"}, func(r any, err error) {
+			res := r.(TakeoverResult)
+			if err != nil || !res.AlreadyAssigned || res.Assignee != "Sipho" {
+				t.Errorf("second takeover: %+v %v", res, err)
+			}
+		})
+	})
+	h.run(time.Hour)
+}
+
+func TestReplyRules(t *testing.T) {
+	h := newHarness(t)
+	h.at(time.Second, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "hello"}, func(r any, err error) {
+			if !isType(err, ErrTypeBotHolds) {
+				t.Errorf("reply while the bot holds it: %v", err)
+			}
+		})
+	})
+	h.signal(2*time.Second, text("I want a refund"))
+	h.at(time.Minute, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "  "}, func(r any, err error) {
+			if !isType(err, ErrTypeInvalidText) {
+				t.Errorf("empty reply: %v", err)
+			}
+		})
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: strings.Repeat("a", 4097)}, func(r any, err error) {
+			if !isType(err, ErrTypeInvalidText) {
+				t.Errorf("long reply: %v", err)
+			}
+		})
+		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho", AgentID: "U1"}, func(r any, err error) {})
+	})
+	h.at(2*time.Minute, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Lerato", AgentID: "U2", Source: SourceSlack, Text: "me too"}, func(r any, err error) {
+			if !isType(err, ErrTypeNotAssignee) {
+				t.Errorf("reply from a Slack user who is not the assignee: %v", err)
+			}
+		})
+	})
+	// Two days later the 24-hour window is closed.
+	h.at(49*time.Hour, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: SourceSlack, Text: "still there?"}, func(r any, err error) {
+			if !isType(err, ErrTypeWindowClosed) {
+				t.Errorf("reply after 24h: %v", err)
+			}
+		})
+	})
+	h.run(50 * time.Hour)
+	for _, s := range h.sentTexts() {
+		if s == "hello" || s == "me too" || s == "still there?" {
+			t.Fatalf("refused reply was sent: %q", h.sentTexts())
+		}
+	}
+}
+
+func isType(err error, typ string) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == typ
+}
+
+func TestNonTextMessagesGetAReply(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, CustomerMessage{ID: "wamid.voice", Phone: phone, Kind: KindVoice, Text: "[voice note]"})
+	h.signal(2*time.Second, CustomerMessage{ID: "wamid.img", Phone: phone, Kind: KindMedia, Text: "[image] broken pot"})
+	h.signal(3*time.Second, CustomerMessage{ID: "wamid.loc", Phone: phone, Kind: KindLocation, Text: "[location] Rosebank"})
+	h.signal(4*time.Second, CustomerMessage{ID: "wamid.react", Phone: phone, Kind: KindReaction, Text: "[reaction 👍]"})
+	h.run(time.Hour)
+	sent := h.sentTexts()
+	if len(sent) != 3 || !strings.Contains(sent[0], "voice notes") || !strings.Contains(sent[1], "attachment") || !strings.Contains(sent[2], "location") {
+		t.Fatalf("sent = %q", sent)
+	}
+	if len(h.analyzed) != 0 {
+		t.Fatalf("non-text messages were classified: %q", h.analyzed)
+	}
+}
+
+func TestAIDownHandsOff(t *testing.T) {
+	h := newHarness(t)
+	h.aiDown = true
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.at(time.Minute, func() {
+		s := h.query(QueryStatus)
+		if s.Status != conversation.StatusHandoff || s.HandoffReason != handoff.ReasonAIUnavailable {
+			t.Errorf("status %s reason %s", s.Status, s.HandoffReason)
+		}
+	})
+	h.run(time.Hour)
+	if sent := h.sentTexts(); len(sent) != 1 || !strings.Contains(sent[0], "can't answer right now") {
+		t.Fatalf("customer must not be left in silence: %q", sent)
+	}
+}
+
+func TestUnknownQuestionOffersPerson(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("Do you sell car tyres?"))
+	h.signal(time.Minute, CustomerMessage{ID: "wamid.yes", Phone: phone, Kind: KindButton, ButtonID: ButtonHandoffYes, Text: titleYes})
+	h.run(time.Hour)
+	if len(h.sent) < 2 || len(h.sent[0].Buttons) != 2 || h.sent[0].Buttons[0].ID != ButtonHandoffYes || h.sent[0].Buttons[1].ID != ButtonHandoffNo {
+		t.Fatalf("no offer with buttons: %+v", h.sent)
+	}
+	if !strings.Contains(h.sent[1].Text, "passing you to a person") {
+		t.Fatalf("handoff_yes did not hand off: %+v", h.sent)
+	}
+}
+
+func TestRepeatedQuestionOffer(t *testing.T) {
+	cases := []struct {
+		name    string
+		answer  CustomerMessage
+		handoff bool
+		reply   string
+	}{
+		{"button yes", CustomerMessage{Kind: KindButton, ButtonID: ButtonHandoffYes, Text: titleYes}, true, "person on our team"},
+		{"typed yes", CustomerMessage{Kind: KindText, Text: "yebo"}, true, "person on our team"},
+		{"button no", CustomerMessage{Kind: KindButton, ButtonID: ButtonHandoffNo, Text: titleNo}, false, "No problem"},
+		{"typed no", CustomerMessage{Kind: KindText, Text: "nee"}, false, "No problem"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.signal(time.Second, text("what are your hours"))
+			h.signal(time.Minute, text("when are you open"))
+			ans := tc.answer
+			ans.ID, ans.Phone = "wamid.answer", phone
+			h.signal(2*time.Minute, ans)
+			h.run(time.Hour)
+			sent := h.sent
+			if len(sent) != 3 {
+				t.Fatalf("sent %+v", sent)
+			}
+			if len(sent[1].Buttons) != 2 || !strings.Contains(sent[1].Text, "aren't helping") {
+				t.Fatalf("second ask should bring the offer: %+v", sent[1])
+			}
+			if !strings.Contains(sent[2].Text, tc.reply) {
+				t.Fatalf("after %s: %q", tc.name, sent[2].Text)
+			}
+		})
+	}
+}
+
+func TestRepeatedQuestionOfferedOncePerStreak(t *testing.T) {
+	h := newHarness(t)
+	h.signal(1*time.Minute, text("what are your hours"))
+	h.signal(2*time.Minute, text("when are you open")) // offer
+	h.signal(3*time.Minute, text("nee"))               // declined
+	h.signal(4*time.Minute, text("open hours?"))       // same streak: answered, no second offer
+	h.signal(5*time.Minute, text("hours please"))      // still the same streak
+	h.signal(6*time.Minute, text("how much is delivery"))
+	h.signal(7*time.Minute, text("hours??")) // new streak, fifth time: offered again
+	h.run(time.Hour)
+	var offers int
+	for _, s := range h.sent {
+		if len(s.Buttons) > 0 {
+			offers++
+		}
+	}
+	if offers != 2 {
+		t.Fatalf("offers = %d; sent %q", offers, h.sentTexts())
+	}
+}
+
+func TestRepeatStreakTable(t *testing.T) {
+	var r Repeat
+	steps := []struct {
+		topic    string
+		answered bool
+		offer    bool
+	}{
+		{"faq:a", true, false},
+		{"faq:b", true, false},
+		{"faq:a", true, false}, // second time, not right after: no offer
+		{"faq:a", false, true}, // right after an answer (and third time)
+		{"faq:a", true, false}, // offered once per streak
+		{"", false, false},     // greetings do not count
+		{"faq:c", true, false},
+		{"faq:c", true, true}, // asked again right after the answer
+	}
+	for i, s := range steps {
+		if got := r.Observe(s.topic); got != s.offer {
+			t.Fatalf("step %d (%s): offer = %v, want %v", i, s.topic, got, s.offer)
+		}
+		if s.answered {
+			r.Answered()
+		}
+	}
+}
+
+func TestContinueAsNewKeepsState(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.signal(2*time.Minute, text("order 5544 please"))
+	h.at(3*time.Minute, func() { h.env.SetContinueAsNewSuggested(true) })
+	h.signal(4*time.Minute, text("anyone?"))
+	h.at(5*time.Hour, func() { h.env.CancelWorkflow() })
+	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
+	var can *workflow.ContinueAsNewError
+	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("workflow ended with %v, want continue-as-new", err)
+	}
+	var next Input
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	s := next.State
+	if s == nil || s.Status != conversation.StatusHandoff || s.Reason != handoff.ReasonRefund || s.Summary == "" {
+		t.Fatalf("state not carried: %+v", s)
+	}
+	if len(s.Transcript) < 3 || len(s.Seen) < 2 || s.IdleDeadline.IsZero() || len(s.Cards) != 1 {
+		t.Fatalf("carried state lacks transcript, seen ids, idle deadline or card: %+v", s)
+	}
+
+	// The next run picks up where this one stopped: pending messages are handled, the timer still runs.
+	h2 := newHarness(t)
+	s.Pending = append(s.Pending, text("hello?"))
+	s.Seen = append(s.Seen, s.Pending[0].ID)
+	h2.at(time.Minute, func() {
+		kinds := h2.noticeKinds()
+		if len(kinds) != 1 || kinds[0] != activities.NoticeCustomerMessage || h2.notices[0].Ref.TS == "" {
+			t.Errorf("pending message not passed to the agents' thread: %v", h2.notices)
+		}
+	})
+	h2.at(time.Hour, func() {
+		if st := h2.query(QueryStatus); st.Status != conversation.StatusAwaitingConfirmation {
+			t.Errorf("idle timer lost across continue-as-new: %s", st.Status)
+		}
+	})
+	h2.at(2*time.Hour, func() { h2.env.CancelWorkflow() })
+	h2.env.ExecuteWorkflow(ConversationWorkflow, next)
+	if len(h2.analyzed) != 0 || len(h2.sentTexts()) != 0 {
+		t.Fatalf("bot spoke in the continued handoff: %q %q", h2.analyzed, h2.sentTexts())
+	}
+}
+
+func TestOutOfHoursHandoff(t *testing.T) {
+	h := newHarness(t)
+	h.settings.InSupportHours = false
+	h.settings.NextOpening = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	h.signal(time.Second, text("I want a refund"))
+	h.run(time.Hour)
+	sent := h.sentTexts()
+	if len(sent) != 1 || !strings.Contains(sent[0], "Monday 08:00") {
+		t.Fatalf("customer not told when a person answers: %q", sent)
+	}
+	if c := h.notices[0].Card; c == nil || !strings.Contains(c.OutOfHoursNote, "Monday 08:00") {
+		t.Fatalf("card lacks the out-of-hours note: %+v", c)
+	}
+}
