@@ -17,6 +17,7 @@ import (
 	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/internal/metrics"
 	"github.com/supportd/supportd/kb"
 )
 
@@ -93,6 +94,7 @@ type Activities struct {
 	Store    Store
 	Settings Settings
 	Logger   *slog.Logger
+	Metrics  *metrics.Metrics
 	// Now is the clock for support hours; nil means time.Now.
 	Now func() time.Time
 }
@@ -194,11 +196,26 @@ func (a *Activities) Summarize(ctx context.Context, in SummaryInput) (string, er
 	return a.Fallback.Summarize(ctx, req)
 }
 
+// What an outbound message is, for metrics.
+const (
+	SendAnswer        = "answer"
+	SendSay           = "say"
+	SendOffer         = "offer"
+	SendHandoffNotice = "handoff_notice"
+	SendReturnNotice  = "return_notice"
+	SendAgent         = "agent"
+)
+
 // SendInput is one outbound WhatsApp message.
 type SendInput struct {
 	To      string   `json:"to"`
 	Text    string   `json:"text"`
 	Buttons []Button `json:"buttons,omitempty"`
+	// Kind says what the message is (SendAnswer, SendAgent...); Reason goes with a handoff notice.
+	Kind   string         `json:"kind,omitempty"`
+	Reason handoff.Reason `json:"reason,omitempty"`
+	// ReceivedAt is when the customer message this replies to reached the gateway.
+	ReceivedAt time.Time `json:"received_at,omitempty"`
 }
 
 // SendResult carries the WhatsApp message id of a sent message.
@@ -219,6 +236,16 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 	}
 	if err != nil {
 		return SendResult{}, a.sendError(in.To, err)
+	}
+	switch in.Kind {
+	case SendAgent, "":
+	case SendHandoffNotice:
+		a.Metrics.Handoff(string(in.Reason))
+	default:
+		a.Metrics.BotAnswer(in.Kind)
+		if in.Kind != SendReturnNotice {
+			a.Metrics.SinceWebhook(in.ReceivedAt)
+		}
 	}
 	return SendResult{MessageID: id}, nil
 }

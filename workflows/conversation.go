@@ -247,9 +247,9 @@ func (w *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) 
 	case ActHandoff:
 		w.enterHandoff(ctx, d.Reason, "", "")
 	case ActSay:
-		w.say(botCtx, gen, d.Text, nil)
+		w.say(botCtx, gen, m, d.Kind(), d.Text, nil)
 	case ActOffer:
-		if w.say(botCtx, gen, d.Text, offerButtons) {
+		if w.say(botCtx, gen, m, activities.SendOffer, d.Text, offerButtons) {
 			w.s.Offer = Offer{Pending: true, Reason: d.Reason}
 		}
 	}
@@ -275,7 +275,7 @@ func (w *conversationWorkflow) answer(ctx workflow.Context, m CustomerMessage, a
 		return Decision{Action: ActOffer, Reason: handoff.ReasonHumanRequested, Text: text}
 	}
 	w.s.Repeat.Answered()
-	return Decision{Action: ActSay, Text: ans.Text}
+	return Decision{Action: ActSay, Text: ans.Text, answered: true}
 }
 
 // holds reports whether the bot still holds the conversation it started working on.
@@ -292,13 +292,14 @@ func (w *conversationWorkflow) analyze(ctx workflow.Context, text string) (activ
 
 // say sends a bot message if the bot still holds the conversation. A send already under way when a person
 // takes over is either finished or cancelled before the takeover completes.
-func (w *conversationWorkflow) say(ctx workflow.Context, gen int, text string, buttons []activities.Button) bool {
+func (w *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMessage, kind, text string, buttons []activities.Button) bool {
 	if !w.holds(ctx, gen) {
 		return false
 	}
 	var res activities.SendResult
 	sctx := workflow.WithActivityOptions(ctx, sendOptions)
-	err := workflow.ExecuteActivity(sctx, a.Send, activities.SendInput{To: w.s.Phone, Text: text, Buttons: buttons}).Get(ctx, &res)
+	in := activities.SendInput{To: w.s.Phone, Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt}
+	err := workflow.ExecuteActivity(sctx, a.Send, in).Get(ctx, &res)
 	if err != nil {
 		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
 			w.logger.Error("bot message not delivered", "wa_id", logx.MaskPhone(w.s.Phone), "error", err)
@@ -310,14 +311,15 @@ func (w *conversationWorkflow) say(ctx workflow.Context, gen int, text string, b
 }
 
 // notifyCustomer sends a system message (the handoff notice, the return notice) outside any bot turn.
-func (w *conversationWorkflow) notifyCustomer(ctx workflow.Context, text string) {
+func (w *conversationWorkflow) notifyCustomer(ctx workflow.Context, in activities.SendInput) {
 	var res activities.SendResult
+	in.To = w.s.Phone
 	sctx := workflow.WithActivityOptions(ctx, sendOptions)
-	if err := workflow.ExecuteActivity(sctx, a.Send, activities.SendInput{To: w.s.Phone, Text: text}).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(sctx, a.Send, in).Get(ctx, &res); err != nil {
 		w.logger.Error("notice to the customer not delivered", "wa_id", logx.MaskPhone(w.s.Phone), "error", err)
 		return
 	}
-	w.record(ctx, conversation.Entry{From: conversation.FromBot, Text: text, At: workflow.Now(ctx), ID: res.MessageID})
+	w.record(ctx, conversation.Entry{From: conversation.FromBot, Text: in.Text, At: workflow.Now(ctx), ID: res.MessageID})
 }
 
 func (w *conversationWorkflow) markRead(ctx workflow.Context, id string) {
@@ -400,7 +402,8 @@ func (w *conversationWorkflow) runEffect(ctx workflow.Context, e Effect) {
 		w.s.Slack = settings.Slack
 		w.s.OutOfHoursNote = outOfHoursNote(settings)
 		w.mirror(ctx)
-		w.notifyCustomer(ctx, handoffNotice(w.s.Reason, w.s.Name, w.s.OutOfHoursNote))
+		w.notifyCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: w.s.Reason,
+			Text: handoffNotice(w.s.Reason, w.s.Name, w.s.OutOfHoursNote)})
 		w.summarize(ctx)
 		if w.s.Slack {
 			w.enqueueNotice(activities.Notice{Kind: activities.NoticeHandoff})
@@ -421,7 +424,7 @@ func (w *conversationWorkflow) runEffect(ctx workflow.Context, e Effect) {
 		if current && w.s.Status == conversation.StatusActive {
 			settings := w.settings(ctx)
 			w.s.BusinessName = settings.BusinessName
-			w.notifyCustomer(ctx, returnedNotice(settings.BusinessName))
+			w.notifyCustomer(ctx, activities.SendInput{Kind: activities.SendReturnNotice, Text: returnedNotice(settings.BusinessName)})
 		}
 	}
 	w.dirty = true
@@ -584,7 +587,7 @@ func (w *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 	text := strings.TrimSpace(req.Text)
 	var res activities.SendResult
 	sctx := workflow.WithActivityOptions(ctx, agentSendOptions)
-	if err := workflow.ExecuteActivity(sctx, a.Send, activities.SendInput{To: w.s.Phone, Text: text}).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(sctx, a.Send, activities.SendInput{To: w.s.Phone, Text: text, Kind: activities.SendAgent}).Get(ctx, &res); err != nil {
 		w.system(ctx, "Reply by "+agent+" was not delivered")
 		return ReplyResult{}, err
 	}

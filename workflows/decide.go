@@ -71,6 +71,16 @@ type Decision struct {
 	Action Action
 	Reason handoff.Reason
 	Text   string
+	// answered is true when Text is an answer from the knowledge base.
+	answered bool
+}
+
+// Kind names a bot message for metrics: a knowledge-base answer or another prepared text.
+func (d Decision) Kind() string {
+	if d.answered {
+		return activities.SendAnswer
+	}
+	return activities.SendSay
 }
 
 // decideButton decides on a reply-button tap or a non-text message, before any classification. ok is false

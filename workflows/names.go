@@ -91,9 +91,11 @@ type CustomerMessage struct {
 	Name  string      `json:"name,omitempty"`
 	Kind  MessageKind `json:"kind"`
 	// Text is the message text, a button's title, or a description of a non-text message ("[image] caption").
-	Text     string    `json:"text"`
-	ButtonID string    `json:"button_id,omitempty"`
-	At       time.Time `json:"at"`
+	Text     string `json:"text"`
+	ButtonID string `json:"button_id,omitempty"`
+	// At is when the customer sent it; ReceivedAt when the gateway received it.
+	At         time.Time `json:"at"`
+	ReceivedAt time.Time `json:"received_at,omitempty"`
 }
 
 // Input starts a conversation workflow, or continues one after continue-as-new.
