@@ -1,0 +1,89 @@
+// What the console knows about conversations: which ones wait for a person, in which order, and how
+// their state reads to an agent.
+
+export const MAX_REPLY_CHARS = 4096;
+
+// waitsForPerson says whether the bot is silent and a person must act.
+export function waitsForPerson(conv) {
+  return conv.status === "handoff" || conv.status === "awaiting_confirmation";
+}
+
+// sortWaitingFirst puts conversations waiting for a person first (unassigned before assigned, then the
+// longest waiting), then the ones the bot holds in the server's order (newest activity first).
+export function sortWaitingFirst(list) {
+  const waiting = list.filter(waitsForPerson);
+  const rest = list.filter((c) => !waitsForPerson(c));
+  waiting.sort((a, b) => {
+    const byAssignee = Number(Boolean(a.assignee)) - Number(Boolean(b.assignee));
+    if (byAssignee !== 0) return byAssignee;
+    return timeOf(a.handoff_at) - timeOf(b.handoff_at);
+  });
+  return [...waiting, ...rest];
+}
+
+function timeOf(iso) {
+  const t = Date.parse(iso || "");
+  return Number.isNaN(t) ? Number.MAX_SAFE_INTEGER : t;
+}
+
+// matchesFilter applies the list's filter buttons and search field.
+export function matchesFilter(conv, filter, search) {
+  if (filter === "waiting" && !waitsForPerson(conv)) return false;
+  if (filter === "active" && conv.status !== "active") return false;
+  const q = search.trim().toLowerCase().replace(/^\+/, "");
+  if (!q) return true;
+  return (conv.name || "").toLowerCase().includes(q) || (conv.phone || "").includes(q);
+}
+
+// waitingFor reads like "waiting 4 min" from the moment of the handoff.
+export function waitingFor(handoffAt, now = Date.now()) {
+  const since = Date.parse(handoffAt || "");
+  if (Number.isNaN(since)) return "";
+  return `waiting ${duration(Math.max(0, now - since))}`;
+}
+
+function duration(ms) {
+  const minutes = Math.floor(ms / 60000);
+  if (minutes < 1) return "under a minute";
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return days === 1 ? "1 day" : `${days} days`;
+}
+
+// statusBadge names the state of a conversation from the point of view of the agent who is signed in.
+export function statusBadge(conv, me) {
+  switch (conv.status) {
+    case "active":
+      return { text: "With bot", tone: "bot" };
+    case "awaiting_confirmation":
+      return { text: "Confirm return", tone: "alert" };
+    case "handoff":
+      if (!conv.assignee) return { text: "Waiting", tone: "waiting" };
+      if (conv.assignee === me) return { text: "With you", tone: "mine" };
+      return { text: `With ${conv.assignee}`, tone: "taken" };
+    default:
+      return { text: conv.status || "Unknown", tone: "bot" };
+  }
+}
+
+// reasonLabel prefers the server's words for the handoff reason.
+export function reasonLabel(conv) {
+  return conv.handoff_reason_label || humanize(conv.handoff_reason || "");
+}
+
+function humanize(code) {
+  const words = code.replaceAll("_", " ").trim();
+  return words ? words[0].toUpperCase() + words.slice(1) : "";
+}
+
+// displayName is the customer's name, or their number when WhatsApp gave no name.
+export function displayName(conv) {
+  return conv.name || `+${conv.phone}`;
+}
+
+// safeLink accepts only web links, so a stored value can never run script when clicked.
+export function safeLink(url) {
+  return /^https?:\/\//i.test(url || "") ? url : "";
+}
