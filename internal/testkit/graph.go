@@ -1,0 +1,550 @@
+package testkit
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// Defaults of the Graph fake; a test reads them through Graph's methods.
+const (
+	graphVersion       = "v23.0"
+	graphPhoneNumberID = "106540352242922"
+	graphAccessToken   = "test-whatsapp-access-token"
+)
+
+// Graph is a fake WhatsApp Cloud API messages endpoint, POST /{version}/{phone_number_id}/messages, speaking
+// the wire format of the real one: Bearer auth, messaging_product, WhatsApp's limits, the success shapes with
+// generated WAMIDs and {"error":{...}} bodies. It records every accepted request and can be told to fail.
+// It is safe for concurrent use.
+type Graph struct {
+	server        *httptest.Server
+	phoneNumberID string
+	accessToken   string
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced whenever a request is recorded
+	requests int
+	messages []GraphMessage
+	reads    []GraphRead
+	failures []GraphFailure
+	latency  time.Duration
+}
+
+// GraphMessage is a message the Graph fake accepted.
+type GraphMessage struct {
+	// ID is the WAMID the fake returned.
+	ID            string
+	PhoneNumberID string
+	// To is the recipient as the client sent it (perhaps with a "+").
+	To   string
+	Type string
+	// Text is the body of a text message, or the body text of an interactive one.
+	Text    string
+	Buttons []GraphButton
+	// ReplyTo is the WAMID in context.message_id, for a quoted reply.
+	ReplyTo string
+	// Template is the template name of a template message.
+	Template string
+	// Body is the request body as received.
+	Body json.RawMessage
+	At   time.Time
+}
+
+// GraphButton is one reply button of an interactive message the Graph fake accepted.
+type GraphButton struct {
+	ID    string
+	Title string
+}
+
+// GraphRead is a read receipt (status "read") the Graph fake accepted.
+type GraphRead struct {
+	MessageID string
+	Typing    bool
+	At        time.Time
+}
+
+// GraphFailure tells the Graph fake to answer message sends with an error instead of accepting them.
+type GraphFailure struct {
+	// To limits the failure to sends to this recipient; empty means any send.
+	To string
+	// Times is how many requests fail; 0 means every matching request until ClearFailures.
+	Times int
+	// Status is the HTTP status; 0 means 400.
+	Status int
+	// Code is the Graph error code in the body, such as 131047 (window closed) or 130429 (throughput).
+	Code int
+	// HTML answers with an HTML error page instead of a Graph error, as a proxy in front of Meta would.
+	HTML bool
+	// IncludeReads makes read receipts fail too.
+	IncludeReads bool
+}
+
+// NewGraph starts a Graph fake that is closed when the test ends.
+func NewGraph(t testing.TB) *Graph {
+	t.Helper()
+	g := &Graph{
+		phoneNumberID: graphPhoneNumberID,
+		accessToken:   graphAccessToken,
+		changed:       make(chan struct{}),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /{version}/{phoneNumberID}/messages", g.handleMessages)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeGraphError(w, http.StatusBadRequest, 100, "Unsupported request - method type: "+strings.ToLower(r.Method), "")
+	})
+	g.server = httptest.NewServer(mux)
+	t.Cleanup(g.server.Close)
+	return g
+}
+
+// URL is the Graph API base URL with the version, the value for WHATSAPP_API_URL.
+func (g *Graph) URL() string { return g.server.URL + "/" + graphVersion }
+
+// PhoneNumberID is the business phone number ID the fake serves, the value for WHATSAPP_PHONE_NUMBER_ID.
+func (g *Graph) PhoneNumberID() string { return g.phoneNumberID }
+
+// AccessToken is the token the fake accepts, the value for WHATSAPP_ACCESS_TOKEN.
+func (g *Graph) AccessToken() string { return g.accessToken }
+
+// Fail adds a failure rule. Rules are tried in the order they were added; the first that matches a request
+// answers it.
+func (g *Graph) Fail(f GraphFailure) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.failures = append(g.failures, f)
+}
+
+// FailNext makes the next n message sends fail with the HTTP status and Graph error code.
+func (g *Graph) FailNext(n, status, code int) {
+	g.Fail(GraphFailure{Times: n, Status: status, Code: code})
+}
+
+// CloseWindow makes every send to the recipient fail with 131047, as when the customer has not written for
+// 24 hours, until ClearFailures.
+func (g *Graph) CloseWindow(to string) {
+	g.Fail(GraphFailure{To: to, Status: http.StatusBadRequest, Code: 131047})
+}
+
+// ClearFailures removes every failure rule.
+func (g *Graph) ClearFailures() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.failures = nil
+}
+
+// SetLatency delays every answer by d, to exercise client timeouts.
+func (g *Graph) SetLatency(d time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.latency = d
+}
+
+// Requests counts every request to the messages endpoint, including refused and failed ones.
+func (g *Graph) Requests() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.requests
+}
+
+// Messages returns the accepted messages to the recipient (with or without "+"), or all of them for "".
+func (g *Graph) Messages(to string) []GraphMessage {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.messagesTo(to)
+}
+
+// Reads returns the accepted read receipts.
+func (g *Graph) Reads() []GraphRead {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]GraphRead(nil), g.reads...)
+}
+
+// WaitForMessages waits until at least n messages to the recipient ("" for anyone) have been accepted and
+// returns all of them; after timeout it fails the test. Call it from the test's goroutine.
+func (g *Graph) WaitForMessages(t testing.TB, to string, n int, timeout time.Duration) []GraphMessage {
+	t.Helper()
+	var got []GraphMessage
+	g.wait(timeout, func() bool {
+		got = g.messagesTo(to)
+		return len(got) >= n
+	})
+	if len(got) < n {
+		t.Fatalf("whatsapp graph fake: %d messages to %q after %v, want %d: %s", len(got), to, timeout, n, describeGraphMessages(got))
+	}
+	return got
+}
+
+// WaitForReads waits until at least n read receipts have been accepted and returns all of them; after
+// timeout it fails the test. Call it from the test's goroutine.
+func (g *Graph) WaitForReads(t testing.TB, n int, timeout time.Duration) []GraphRead {
+	t.Helper()
+	var got []GraphRead
+	g.wait(timeout, func() bool {
+		got = append([]GraphRead(nil), g.reads...)
+		return len(got) >= n
+	})
+	if len(got) < n {
+		t.Fatalf("whatsapp graph fake: %d read receipts after %v, want %d", len(got), timeout, n)
+	}
+	return got
+}
+
+// wait calls done under the lock until it reports true or timeout passes.
+func (g *Graph) wait(timeout time.Duration, done func() bool) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		g.mu.Lock()
+		ok, changed := done(), g.changed
+		g.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			g.mu.Lock()
+			done()
+			g.mu.Unlock()
+			return
+		}
+	}
+}
+
+func (g *Graph) messagesTo(to string) []GraphMessage {
+	var out []GraphMessage
+	for _, m := range g.messages {
+		if to == "" || whatsAppRecipient(m.To) == whatsAppRecipient(to) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// graphRequest is the union of the request bodies the fake understands.
+type graphRequest struct {
+	MessagingProduct string `json:"messaging_product"`
+	RecipientType    string `json:"recipient_type"`
+	To               string `json:"to"`
+	Type             string `json:"type"`
+	Status           string `json:"status"`
+	MessageID        string `json:"message_id"`
+	TypingIndicator  *struct {
+		Type string `json:"type"`
+	} `json:"typing_indicator"`
+	Context *struct {
+		MessageID string `json:"message_id"`
+	} `json:"context"`
+	Text *struct {
+		Body string `json:"body"`
+	} `json:"text"`
+	Interactive *struct {
+		Type string `json:"type"`
+		Body *struct {
+			Text string `json:"text"`
+		} `json:"body"`
+		Action struct {
+			Buttons []struct {
+				Type  string `json:"type"`
+				Reply struct {
+					ID    string `json:"id"`
+					Title string `json:"title"`
+				} `json:"reply"`
+			} `json:"buttons"`
+		} `json:"action"`
+	} `json:"interactive"`
+	Template *struct {
+		Name string `json:"name"`
+	} `json:"template"`
+}
+
+func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
+	at := time.Now()
+	g.mu.Lock()
+	g.requests++
+	latency := g.latency
+	g.mu.Unlock()
+	// Reading the body first lets the server notice a client that gives up during the delay.
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if err != nil {
+		writeGraphError(w, http.StatusBadRequest, 100, "Invalid parameter", "Request body could not be read.")
+		return
+	}
+
+	if r.Header.Get("Authorization") != "Bearer "+g.accessToken {
+		writeGraphError(w, http.StatusUnauthorized, 190, "Invalid OAuth access token - Cannot parse access token", "")
+		return
+	}
+	if id := r.PathValue("phoneNumberID"); id != g.phoneNumberID {
+		writeGraphError(w, http.StatusBadRequest, 100,
+			fmt.Sprintf("Unsupported post request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation", id), "")
+		return
+	}
+	var req graphRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeGraphError(w, http.StatusBadRequest, 100, "Invalid parameter", "Request body is not valid JSON.")
+		return
+	}
+	if req.MessagingProduct != "whatsapp" {
+		writeGraphError(w, http.StatusBadRequest, 100, "The parameter messaging_product is required.", "")
+		return
+	}
+	isRead := req.Status == "read"
+	if f, ok := g.takeFailure(req.To, isRead); ok {
+		writeGraphFailure(w, f)
+		return
+	}
+	if isRead {
+		g.acceptRead(w, req, at)
+		return
+	}
+	g.acceptMessage(w, req, body, at)
+}
+
+// takeFailure returns the first failure rule matching a request, using up one of its times.
+func (g *Graph) takeFailure(to string, isRead bool) (GraphFailure, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for i, f := range g.failures {
+		if isRead && !f.IncludeReads {
+			continue
+		}
+		if f.To != "" && whatsAppRecipient(f.To) != whatsAppRecipient(to) {
+			continue
+		}
+		if f.Times > 0 {
+			g.failures[i].Times--
+			if g.failures[i].Times == 0 {
+				g.failures = append(g.failures[:i:i], g.failures[i+1:]...)
+			}
+		}
+		return f, true
+	}
+	return GraphFailure{}, false
+}
+
+func (g *Graph) acceptRead(w http.ResponseWriter, req graphRequest, at time.Time) {
+	if req.MessageID == "" {
+		writeGraphError(w, http.StatusBadRequest, 100, "Invalid parameter", "The parameter message_id is required.")
+		return
+	}
+	g.record(func() {
+		g.reads = append(g.reads, GraphRead{MessageID: req.MessageID, Typing: req.TypingIndicator != nil, At: at})
+	})
+	writeGraphJSON(w, http.StatusOK, map[string]any{"success": true})
+}
+
+func (g *Graph) acceptMessage(w http.ResponseWriter, req graphRequest, body []byte, at time.Time) {
+	msg := GraphMessage{PhoneNumberID: g.phoneNumberID, To: req.To, Type: req.Type, Body: body, At: at}
+	if msg.Type == "" {
+		msg.Type = "text"
+	}
+	if req.Context != nil {
+		msg.ReplyTo = req.Context.MessageID
+	}
+	if problem := validateGraphMessage(req, &msg); problem != "" {
+		writeGraphError(w, http.StatusBadRequest, 100, "Invalid parameter", problem)
+		return
+	}
+	msg.ID = newOutboundWAMID()
+	g.record(func() { g.messages = append(g.messages, msg) })
+
+	sent := map[string]any{"id": msg.ID}
+	if msg.Type == "template" {
+		sent["message_status"] = "accepted"
+	}
+	writeGraphJSON(w, http.StatusOK, map[string]any{
+		"messaging_product": "whatsapp",
+		"contacts":          []map[string]string{{"input": req.To, "wa_id": whatsAppRecipient(req.To)}},
+		"messages":          []map[string]any{sent},
+	})
+}
+
+// validateGraphMessage enforces WhatsApp's limits and fills msg from req. It returns what is wrong, or "".
+func validateGraphMessage(req graphRequest, msg *GraphMessage) string {
+	if whatsAppRecipient(req.To) == "" {
+		return "The parameter to is required."
+	}
+	if req.RecipientType != "" && req.RecipientType != "individual" {
+		return "Param recipient_type must be individual."
+	}
+	switch msg.Type {
+	case "text":
+		if req.Text == nil || strings.TrimSpace(req.Text.Body) == "" {
+			return "Param text['body'] is required."
+		}
+		if utf8.RuneCountInString(req.Text.Body) > 4096 {
+			return "Param text['body'] must be at most 4096 characters long."
+		}
+		msg.Text = req.Text.Body
+	case "interactive":
+		if req.Interactive == nil {
+			return "Param interactive is required."
+		}
+		if req.Interactive.Body == nil || strings.TrimSpace(req.Interactive.Body.Text) == "" {
+			return "Param interactive['body']['text'] is required."
+		}
+		msg.Text = req.Interactive.Body.Text
+		if req.Interactive.Type != "button" {
+			return ""
+		}
+		if utf8.RuneCountInString(msg.Text) > 1024 {
+			return "Param interactive['body']['text'] must be at most 1024 characters long."
+		}
+		buttons := req.Interactive.Action.Buttons
+		if len(buttons) < 1 || len(buttons) > 3 {
+			return "Param interactive['action']['buttons'] must have between 1 and 3 elements."
+		}
+		titles, ids := map[string]bool{}, map[string]bool{}
+		for i, b := range buttons {
+			title, id := b.Reply.Title, b.Reply.ID
+			switch {
+			case b.Type != "reply":
+				return fmt.Sprintf("Param interactive['action']['buttons'][%d]['type'] must be reply.", i)
+			case strings.TrimSpace(title) == "" || utf8.RuneCountInString(title) > 20:
+				return fmt.Sprintf("Param interactive['action']['buttons'][%d]['reply']['title'] must be between 1 and 20 characters long.", i)
+			case strings.TrimSpace(id) == "" || utf8.RuneCountInString(id) > 256:
+				return fmt.Sprintf("Param interactive['action']['buttons'][%d]['reply']['id'] must be between 1 and 256 characters long.", i)
+			case titles[title]:
+				return "Button title must be unique."
+			case ids[id]:
+				return "Button id must be unique."
+			}
+			titles[title], ids[id] = true, true
+			msg.Buttons = append(msg.Buttons, GraphButton{ID: id, Title: title})
+		}
+	case "template":
+		if req.Template == nil || req.Template.Name == "" {
+			return "Param template['name'] is required."
+		}
+		msg.Template = req.Template.Name
+	}
+	return ""
+}
+
+func (g *Graph) record(add func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	add()
+	close(g.changed)
+	g.changed = make(chan struct{})
+}
+
+// graphErrorText returns the message and details Meta sends with the error codes tests program most.
+func graphErrorText(code int) (message, details string) {
+	switch code {
+	case 1:
+		return "An unknown error occurred", ""
+	case 2:
+		return "Service temporarily unavailable", ""
+	case 100:
+		return "Invalid parameter", ""
+	case 190:
+		return "Invalid OAuth access token - Cannot parse access token", ""
+	case 130429:
+		return "Rate limit hit", "Cloud API message throughput has been reached."
+	case 131000:
+		return "Something went wrong", "Message failed to send due to an unknown error."
+	case 131026:
+		return "Message Undeliverable", "Message Undeliverable."
+	case 131030:
+		return "Recipient phone number not in allowed list", "Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again."
+	case 131047:
+		return "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."
+	case 131048:
+		return "Spam rate limit hit", "Message failed to send because there are restrictions on how many messages can be sent from this phone number."
+	case 131056:
+		return "(Business Account, Consumer Account) pair rate limit hit", "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time."
+	case 131057:
+		return "Account in maintenance mode", "Business account is in maintenance mode."
+	default:
+		return "Error", ""
+	}
+}
+
+func writeGraphFailure(w http.ResponseWriter, f GraphFailure) {
+	status := f.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	if f.HTML {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		text := fmt.Sprintf("%d %s", status, http.StatusText(status))
+		fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n</body>\r\n</html>\r\n", text, text)
+		return
+	}
+	message, details := graphErrorText(f.Code)
+	writeGraphError(w, status, f.Code, message, details)
+}
+
+// writeGraphError writes the {"error":{...}} body of the Graph API.
+func writeGraphError(w http.ResponseWriter, status, code int, message, details string) {
+	body := map[string]any{
+		"message":    fmt.Sprintf("(#%d) %s", code, message),
+		"type":       "OAuthException",
+		"code":       code,
+		"fbtrace_id": "A" + whatsAppRandomToken(15),
+	}
+	if code == 190 {
+		body["message"] = message
+	}
+	if details != "" {
+		body["error_data"] = map[string]string{"messaging_product": "whatsapp", "details": details}
+	}
+	writeGraphJSON(w, status, map[string]any{"error": body})
+}
+
+func writeGraphJSON(w http.ResponseWriter, status int, body any) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+}
+
+// whatsAppRecipient returns a phone number as the digits WhatsApp uses for a wa_id.
+func whatsAppRecipient(to string) string {
+	return strings.TrimPrefix(strings.TrimSpace(to), "+")
+}
+
+// newOutboundWAMID returns a unique message ID shaped like WhatsApp's.
+func newOutboundWAMID() string {
+	return "wamid.HBgL" + whatsAppRandomToken(40)
+}
+
+// whatsAppRandomToken returns n URL-safe random characters.
+func whatsAppRandomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)[:n]
+}
+
+func describeGraphMessages(messages []GraphMessage) string {
+	parts := make([]string, 0, len(messages))
+	for _, m := range messages {
+		parts = append(parts, fmt.Sprintf("%s to %s %q", m.Type, m.To, m.Text))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}

@@ -1,0 +1,321 @@
+package whatsapp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits WhatsApp puts on the messages Client sends, counted in characters (runes).
+const (
+	MaxTextLength        = 4096
+	MaxButtons           = 3
+	MaxButtonTitleLength = 20
+	MaxButtonIDLength    = 256
+	MaxButtonBodyLength  = 1024
+)
+
+// DefaultTimeout bounds each Graph API call when NewClient is given no http.Client.
+const DefaultTimeout = 15 * time.Second
+
+// maxResponseBytes caps how much of a Graph API response is read.
+const maxResponseBytes = 1 << 20
+
+// Client sends messages through the WhatsApp Cloud API (Graph API) for one business phone number. It makes
+// one attempt per call; callers retry errors for which IsRetryable is true. It is safe for concurrent use.
+type Client struct {
+	messagesURL string
+	accessToken string
+	httpClient  *http.Client
+}
+
+// NewClient returns a Client posting to {baseURL}/{phoneNumberID}/messages, where baseURL includes the API
+// version (https://graph.facebook.com/v23.0). A nil httpClient means one with DefaultTimeout.
+func NewClient(baseURL, phoneNumberID, accessToken string, httpClient *http.Client) *Client {
+	if httpClient == nil {
+		httpClient = &http.Client{Timeout: DefaultTimeout}
+	}
+	return &Client{
+		messagesURL: strings.TrimRight(baseURL, "/") + "/" + url.PathEscape(phoneNumberID) + "/messages",
+		accessToken: accessToken,
+		httpClient:  httpClient,
+	}
+}
+
+// Button is a reply button: the customer sees Title; ID comes back in the webhook when they tap it.
+type Button struct {
+	ID    string
+	Title string
+}
+
+// SendText sends a free-form text message to the customer with wa_id to and returns its WAMID.
+func (c *Client) SendText(ctx context.Context, to, body string) (messageID string, err error) {
+	if err := validateText(to, body); err != nil {
+		return "", fmt.Errorf("send whatsapp text: %w", err)
+	}
+	request := outboundMessage{
+		MessagingProduct: "whatsapp",
+		RecipientType:    "individual",
+		To:               to,
+		Type:             "text",
+		Text:             &outboundText{PreviewURL: false, Body: body},
+	}
+	id, err := c.send(ctx, request)
+	if err != nil {
+		return "", fmt.Errorf("send whatsapp text: %w", err)
+	}
+	return id, nil
+}
+
+// SendButtons sends body with one to three reply buttons to the customer with wa_id to and returns the
+// message's WAMID. A tap arrives as an inbound interactive message whose ButtonID is the button's ID.
+func (c *Client) SendButtons(ctx context.Context, to, body string, buttons []Button) (messageID string, err error) {
+	if err := validateButtons(to, body, buttons); err != nil {
+		return "", fmt.Errorf("send whatsapp buttons: %w", err)
+	}
+	interactive := &outboundInteractive{Type: "button"}
+	interactive.Body.Text = body
+	for _, b := range buttons {
+		button := outboundButton{Type: "reply"}
+		button.Reply.ID, button.Reply.Title = b.ID, b.Title
+		interactive.Action.Buttons = append(interactive.Action.Buttons, button)
+	}
+	request := outboundMessage{
+		MessagingProduct: "whatsapp",
+		RecipientType:    "individual",
+		To:               to,
+		Type:             "interactive",
+		Interactive:      interactive,
+	}
+	id, err := c.send(ctx, request)
+	if err != nil {
+		return "", fmt.Errorf("send whatsapp buttons: %w", err)
+	}
+	return id, nil
+}
+
+// MarkRead marks the inbound message messageID as read (blue ticks). With typing set, the customer also
+// sees a typing indicator until the next message is sent or 25 seconds pass.
+func (c *Client) MarkRead(ctx context.Context, messageID string, typing bool) error {
+	if messageID == "" {
+		return fmt.Errorf("mark whatsapp message read: %w: no message id", ErrInvalidMessage)
+	}
+	request := readReceipt{MessagingProduct: "whatsapp", Status: "read", MessageID: messageID}
+	if typing {
+		request.TypingIndicator = &typingIndicator{Type: "text"}
+	}
+	var response struct {
+		Success bool `json:"success"`
+	}
+	if err := c.post(ctx, request, &response); err != nil {
+		return fmt.Errorf("mark whatsapp message read: %w", err)
+	}
+	if !response.Success {
+		return errors.New("mark whatsapp message read: response did not report success")
+	}
+	return nil
+}
+
+func validateText(to, body string) error {
+	if to == "" {
+		return fmt.Errorf("%w: no recipient", ErrInvalidMessage)
+	}
+	if strings.TrimSpace(body) == "" {
+		return fmt.Errorf("%w: empty text", ErrInvalidMessage)
+	}
+	if n := utf8.RuneCountInString(body); n > MaxTextLength {
+		return fmt.Errorf("%w: text has %d characters, the limit is %d", ErrInvalidMessage, n, MaxTextLength)
+	}
+	return nil
+}
+
+func validateButtons(to, body string, buttons []Button) error {
+	if to == "" {
+		return fmt.Errorf("%w: no recipient", ErrInvalidMessage)
+	}
+	if strings.TrimSpace(body) == "" {
+		return fmt.Errorf("%w: empty button message body", ErrInvalidMessage)
+	}
+	if n := utf8.RuneCountInString(body); n > MaxButtonBodyLength {
+		return fmt.Errorf("%w: button message body has %d characters, the limit is %d", ErrInvalidMessage, n, MaxButtonBodyLength)
+	}
+	if len(buttons) == 0 || len(buttons) > MaxButtons {
+		return fmt.Errorf("%w: %d buttons, want 1 to %d", ErrInvalidMessage, len(buttons), MaxButtons)
+	}
+	titles := make(map[string]bool, len(buttons))
+	ids := make(map[string]bool, len(buttons))
+	for i, b := range buttons {
+		switch {
+		case strings.TrimSpace(b.Title) == "":
+			return fmt.Errorf("%w: button %d has no title", ErrInvalidMessage, i+1)
+		case utf8.RuneCountInString(b.Title) > MaxButtonTitleLength:
+			return fmt.Errorf("%w: button title %q is longer than %d characters", ErrInvalidMessage, b.Title, MaxButtonTitleLength)
+		case titles[b.Title]:
+			return fmt.Errorf("%w: button title %q is used twice", ErrInvalidMessage, b.Title)
+		case strings.TrimSpace(b.ID) == "":
+			return fmt.Errorf("%w: button %d has no id", ErrInvalidMessage, i+1)
+		case utf8.RuneCountInString(b.ID) > MaxButtonIDLength:
+			return fmt.Errorf("%w: button id of button %d is longer than %d characters", ErrInvalidMessage, i+1, MaxButtonIDLength)
+		case ids[b.ID]:
+			return fmt.Errorf("%w: button id %q is used twice", ErrInvalidMessage, b.ID)
+		}
+		titles[b.Title], ids[b.ID] = true, true
+	}
+	return nil
+}
+
+// send posts a message and returns the WAMID WhatsApp assigned to it.
+func (c *Client) send(ctx context.Context, request outboundMessage) (string, error) {
+	var response struct {
+		Messages []struct {
+			ID string `json:"id"`
+		} `json:"messages"`
+	}
+	if err := c.post(ctx, request, &response); err != nil {
+		return "", err
+	}
+	if len(response.Messages) == 0 || response.Messages[0].ID == "" {
+		return "", errors.New("response carries no message id")
+	}
+	return response.Messages[0].ID, nil
+}
+
+// post sends payload as JSON and decodes a 2xx answer into out. Any other answer becomes an *APIError, a
+// failure to get an answer a *transportError.
+func (c *Client) post(ctx context.Context, payload, out any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode request: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.messagesURL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.accessToken)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		return c.transportError(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return c.transportError(err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return c.apiError(resp.StatusCode, data)
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("decode response (http %d): %w", resp.StatusCode, err)
+	}
+	return nil
+}
+
+// apiError decodes a Graph error body, or describes a body that is not one.
+func (c *Client) apiError(status int, body []byte) *APIError {
+	var envelope struct {
+		Error *struct {
+			Message   string `json:"message"`
+			Type      string `json:"type"`
+			Code      int    `json:"code"`
+			Subcode   int    `json:"error_subcode"`
+			ErrorData struct {
+				Details string `json:"details"`
+			} `json:"error_data"`
+			FBTraceID string `json:"fbtrace_id"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(body, &envelope); err == nil && envelope.Error != nil {
+		e := envelope.Error
+		return &APIError{
+			HTTPStatus: status,
+			Code:       e.Code,
+			Subcode:    e.Subcode,
+			Type:       e.Type,
+			Message:    c.redact(e.Message),
+			Details:    c.redact(e.ErrorData.Details),
+			FBTraceID:  e.FBTraceID,
+		}
+	}
+	return &APIError{
+		HTTPStatus: status,
+		Message:    "unexpected response " + strings.TrimSpace(strconv.Itoa(status)+" "+http.StatusText(status)),
+		Details:    c.redact(snippet(body)),
+	}
+}
+
+func (c *Client) transportError(err error) error {
+	return &transportError{text: c.redact(err.Error()), err: err}
+}
+
+// redact removes the access token from text that may echo a request.
+func (c *Client) redact(text string) string {
+	if c.accessToken == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, c.accessToken, "[redacted]")
+}
+
+// snippet returns the start of a response body as one printable line, for logs.
+func snippet(body []byte) string {
+	const limit = 200
+	text := strings.Join(strings.Fields(strings.ToValidUTF8(string(body), "")), " ")
+	if utf8.RuneCountInString(text) > limit {
+		text = string([]rune(text)[:limit]) + "…"
+	}
+	return text
+}
+
+type outboundMessage struct {
+	MessagingProduct string               `json:"messaging_product"`
+	RecipientType    string               `json:"recipient_type"`
+	To               string               `json:"to"`
+	Type             string               `json:"type"`
+	Text             *outboundText        `json:"text,omitempty"`
+	Interactive      *outboundInteractive `json:"interactive,omitempty"`
+}
+
+type outboundText struct {
+	PreviewURL bool   `json:"preview_url"`
+	Body       string `json:"body"`
+}
+
+type outboundInteractive struct {
+	Type string `json:"type"`
+	Body struct {
+		Text string `json:"text"`
+	} `json:"body"`
+	Action struct {
+		Buttons []outboundButton `json:"buttons"`
+	} `json:"action"`
+}
+
+type outboundButton struct {
+	Type  string `json:"type"`
+	Reply struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"reply"`
+}
+
+type readReceipt struct {
+	MessagingProduct string           `json:"messaging_product"`
+	Status           string           `json:"status"`
+	MessageID        string           `json:"message_id"`
+	TypingIndicator  *typingIndicator `json:"typing_indicator,omitempty"`
+}
+
+type typingIndicator struct {
+	Type string `json:"type"`
+}
