@@ -41,6 +41,8 @@ const (
 type Ref struct {
 	Channel string `json:"channel,omitempty"`
 	TS      string `json:"ts,omitempty"`
+	// PromptTS is the latest confirmation prompt in the card's thread.
+	PromptTS string `json:"prompt_ts,omitempty"`
 }
 
 // Card is the content of the handoff card.
@@ -53,6 +55,8 @@ type Card struct {
 	Earlier        int                  `json:"earlier,omitempty"`
 	State          CardState            `json:"state"`
 	Assignee       string               `json:"assignee,omitempty"`
+	AssigneeID     string               `json:"assignee_id,omitempty"`
+	IdleTimeout    time.Duration        `json:"idle_timeout,omitempty"`
 	ChangedBy      string               `json:"changed_by,omitempty"`
 	ChangedAt      time.Time            `json:"changed_at"`
 	OutOfHoursNote string               `json:"out_of_hours_note,omitempty"`

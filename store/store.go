@@ -140,3 +140,22 @@ func Snapshot(m activities.Mirror) conversation.Snapshot {
 	}
 	return s
 }
+
+const threadPrefix = "slack_thread:"
+
+// threadTTL keeps a thread's conversation long after the handoff, for late replies.
+const threadTTL = 90 * 24 * time.Hour
+
+// SaveThread remembers that a Slack thread (its root ts) belongs to a customer's conversation.
+func (s *Store) SaveThread(ctx context.Context, channel, ts, phone string) error {
+	return s.rdb.Set(ctx, threadPrefix+channel+":"+ts, phone, threadTTL).Err()
+}
+
+// ThreadPhone returns the customer of a Slack thread, or "" when unknown.
+func (s *Store) ThreadPhone(ctx context.Context, channel, ts string) (string, error) {
+	v, err := s.rdb.Get(ctx, threadPrefix+channel+":"+ts).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	return v, err
+}

@@ -651,7 +651,7 @@ func (w *conversationWorkflow) keep(ctx workflow.Context, req AgentRequest) (con
 
 func (w *conversationWorkflow) enqueueNotice(n activities.Notice) {
 	n.Phone = w.s.Phone
-	if n.Kind == activities.NoticeHandoff || n.Kind == activities.NoticeCardUpdate {
+	if n.Kind == activities.NoticeHandoff || n.Kind == activities.NoticeCardUpdate || n.Kind == activities.NoticeConfirmPrompt {
 		card := w.card(n.Agent)
 		n.Card = &card
 	}
@@ -673,15 +673,26 @@ func (w *conversationWorkflow) notifyLoop(ctx workflow.Context) {
 			err := workflow.ExecuteActivity(nctx, a.Notify, n).Get(ctx, &res)
 			if err != nil {
 				w.logger.Error("agents' notice dropped", "kind", n.Kind, "wa_id", logx.MaskPhone(w.s.Phone), "error", err)
-			} else if n.Kind == activities.NoticeHandoff && res.Ref.TS != "" {
-				w.s.Cards = append(w.s.Cards, CardRef{Seq: n.Seq, Ref: res.Ref})
-				if len(w.s.Cards) > 3 {
-					w.s.Cards = w.s.Cards[len(w.s.Cards)-3:]
-				}
+			} else if res.Ref.TS != "" {
+				w.saveCardRef(n.Seq, res.Ref)
 			}
 		}
 		w.s.Notices = w.s.Notices[1:]
 		w.notifying = false
+	}
+}
+
+// saveCardRef remembers where a handoff's card (and its latest prompt) is.
+func (w *conversationWorkflow) saveCardRef(seq int, ref activities.Ref) {
+	for i := range w.s.Cards {
+		if w.s.Cards[i].Seq == seq {
+			w.s.Cards[i].Ref = ref
+			return
+		}
+	}
+	w.s.Cards = append(w.s.Cards, CardRef{Seq: seq, Ref: ref})
+	if len(w.s.Cards) > 3 {
+		w.s.Cards = w.s.Cards[len(w.s.Cards)-3:]
 	}
 }
 
@@ -708,8 +719,8 @@ func (w *conversationWorkflow) card(changedBy string) activities.Card {
 	return activities.Card{
 		Phone: w.s.Phone, Name: w.s.Name, Reason: w.s.Reason, Summary: w.s.Summary,
 		Transcript: lines, Earlier: w.s.Earlier + len(w.s.Transcript) - len(lines),
-		State: state, Assignee: w.s.Assignee, ChangedBy: changedBy, ChangedAt: w.s.LastActivity,
-		OutOfHoursNote: w.s.OutOfHoursNote,
+		State: state, Assignee: w.s.Assignee, AssigneeID: w.s.AssigneeID, ChangedBy: changedBy,
+		ChangedAt: w.s.LastActivity, OutOfHoursNote: w.s.OutOfHoursNote, IdleTimeout: w.s.IdleTimeout,
 	}
 }
 

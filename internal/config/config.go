@@ -40,6 +40,7 @@ type Config struct {
 	TemporalTaskQueue string
 	TemporalDevPort   int
 	TemporalUIPort    int
+	TemporalUIURL     string
 
 	RedisURL string
 
@@ -99,6 +100,7 @@ func Vars() []Var {
 		{Env: "TEMPORAL_TASK_QUEUE", Default: "support-conversations", Usage: "Temporal task queue of the conversation workflows", Modes: all, set: str(func(c *Config) *string { return &c.TemporalTaskQueue })},
 		{Env: "TEMPORAL_DEV_PORT", Default: "7233", Usage: "dev mode: embedded Temporal server's gRPC port", Modes: []Mode{ModeDev}, set: port(func(c *Config) *int { return &c.TemporalDevPort }, false)},
 		{Env: "TEMPORAL_UI_PORT", Default: "8233", Usage: "dev mode: embedded Temporal Web UI port; 0 turns it off", Modes: all, set: port(func(c *Config) *int { return &c.TemporalUIPort }, true)},
+		{Env: "TEMPORAL_UI_URL", Usage: "Temporal Web UI base URL for links in the console and Slack (dev: the embedded UI)", Modes: all, set: str(func(c *Config) *string { return &c.TemporalUIURL })},
 		{Env: "REDIS_URL", Usage: "Redis URL, e.g. redis://localhost:6379/0 (empty: dev embeds one)", Modes: all, set: str(func(c *Config) *string { return &c.RedisURL })},
 		{Env: "WHATSAPP_API_URL", Default: "https://graph.facebook.com/v23.0", Usage: "WhatsApp Graph API base URL", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppAPIURL })},
 		{Env: "WHATSAPP_ACCESS_TOKEN", Usage: "WhatsApp Cloud API access token (empty: messages go to the built-in simulator)", Modes: all, set: str(func(c *Config) *string { return &c.WhatsAppAccessToken })},
@@ -265,6 +267,7 @@ func (c *Config) validate() error {
 		checkURL("PUBLIC_URL", c.PublicURL)
 		checkURL("WHATSAPP_API_URL", c.WhatsAppAPIURL)
 		checkURL("SLACK_API_URL", c.SlackAPIURL)
+		checkURL("TEMPORAL_UI_URL", c.TemporalUIURL)
 		if c.RedisURL != "" {
 			if _, err := redis.ParseURL(c.RedisURL); err != nil {
 				// The parser's message quotes the URL, password included: say what is wrong without it.

@@ -21,24 +21,33 @@ type Redis struct {
 	dir  string
 	port int
 	cmd  *exec.Cmd
-	t    testing.TB
 }
 
 // StartRedis starts redis-server (it must be on PATH, or at $REDIS_SERVER) and stops it when the test ends.
 func StartRedis(t testing.TB) *Redis {
 	t.Helper()
-	port, err := FreePort()
+	r, err := StartRedisServer(t.TempDir())
 	if err != nil {
-		t.Fatal(err)
-	}
-	r := &Redis{dir: t.TempDir(), port: port, t: t}
-	r.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	r.URL = "redis://" + r.Addr + "/0"
-	if err := r.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Stop)
 	return r
+}
+
+// StartRedisServer starts redis-server with its files in dir, for a whole test binary (TestMain); the caller
+// stops it.
+func StartRedisServer(dir string) (*Redis, error) {
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	r := &Redis{dir: dir, port: port}
+	r.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	r.URL = "redis://" + r.Addr + "/0"
+	if err := r.Start(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func redisServer() (string, error) {
@@ -90,9 +99,9 @@ func (r *Redis) Stop() {
 }
 
 // Client returns a client for the server, closed when the test ends.
-func (r *Redis) Client() *redis.Client {
+func (r *Redis) Client(t testing.TB) *redis.Client {
 	c := redis.NewClient(&redis.Options{Addr: r.Addr})
-	r.t.Cleanup(func() { _ = c.Close() })
+	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
 

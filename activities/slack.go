@@ -1,0 +1,165 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/internal/metrics"
+	"github.com/supportd/supportd/slackapp"
+)
+
+// ErrTypeSlackRateLimited marks a Slack 429: retried after Slack's Retry-After.
+const ErrTypeSlackRateLimited = "SlackRateLimited"
+
+// ThreadIndex remembers which conversation a Slack thread belongs to, so that agents' thread replies reach
+// the right customer.
+type ThreadIndex interface {
+	SaveThread(ctx context.Context, channel, ts, phone string) error
+}
+
+// SlackNotifier posts handoff cards, thread messages and confirmation prompts to a Slack channel.
+type SlackNotifier struct {
+	Client    *slackapp.Client
+	Channel   string
+	PublicURL string
+	Threads   ThreadIndex
+	Metrics   *metrics.Metrics
+	Logger    *slog.Logger
+}
+
+// Notify carries out one notice. Slack failures are classified: 429 waits for Retry-After, 5xx and network
+// errors retry, anything else (a missing channel, a revoked token) is final.
+func (n *SlackNotifier) Notify(ctx context.Context, no Notice) (NoticeResult, error) {
+	ref := no.Ref
+	if ref.Channel == "" {
+		ref.Channel = n.Channel
+	}
+	var err error
+	switch no.Kind {
+	case NoticeHandoff:
+		var ts string
+		ts, err = n.Client.PostCard(ctx, ref.Channel, n.card(no))
+		if err == nil {
+			ref.TS = ts
+			if n.Threads != nil {
+				if terr := n.Threads.SaveThread(ctx, ref.Channel, ts, no.Phone); terr != nil && n.Logger != nil {
+					n.Logger.Warn("slack thread not indexed; agents' replies in it will not reach the customer", logx.Phone(no.Phone), "error", terr)
+				}
+			}
+		}
+	case NoticeCardUpdate:
+		if err = n.Client.UpdateCard(ctx, ref.Channel, ref.TS, n.card(no)); err == nil && ref.PromptTS != "" {
+			if p, ok := n.answeredPrompt(no); ok {
+				err = n.Client.UpdatePrompt(ctx, ref.Channel, ref.PromptTS, p)
+				if err == nil {
+					ref.PromptTS = ""
+				}
+			}
+		}
+	case NoticeCustomerMessage:
+		_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.CustomerText(no.Text))
+	case NoticeAgentMessage:
+		_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.AgentText(no.Agent, no.Text))
+	case NoticeConfirmPrompt:
+		p := slackapp.Prompt{Phone: no.Phone}
+		if no.Card != nil {
+			p.Assignee, p.Idle = agentRef(no.Card), no.Card.IdleTimeout
+		}
+		var ts string
+		if ts, err = n.Client.PostPrompt(ctx, ref.Channel, ref.TS, p); err == nil {
+			ref.PromptTS = ts
+		}
+	case NoticeEphemeral:
+		err = n.Client.PostEphemeral(ctx, ref.Channel, no.Agent, no.Text, ref.TS)
+	default:
+		return NoticeResult{Ref: ref}, temporal.NewNonRetryableApplicationError("unknown notice "+string(no.Kind), ErrTypeRejected, nil)
+	}
+	if err != nil {
+		return NoticeResult{}, n.slackError(no, err)
+	}
+	return NoticeResult{Ref: ref}, nil
+}
+
+// answeredPrompt is the confirmation prompt's final look once an agent kept or returned the conversation.
+func (n *SlackNotifier) answeredPrompt(no Notice) (slackapp.Prompt, bool) {
+	c := no.Card
+	if c == nil {
+		return slackapp.Prompt{}, false
+	}
+	p := slackapp.Prompt{Phone: no.Phone, Assignee: agentRef(c), Idle: c.IdleTimeout, By: c.ChangedBy, At: c.ChangedAt}
+	switch c.State {
+	case CardReturned:
+		p.Outcome = slackapp.PromptReturned
+	case CardTaken, CardWaiting:
+		p.Outcome = slackapp.PromptKept
+		if p.By == "" {
+			p.By = agentRef(c)
+		}
+	default:
+		return p, false
+	}
+	return p, true
+}
+
+func (n *SlackNotifier) card(no Notice) slackapp.Card {
+	c := no.Card
+	if c == nil {
+		c = &Card{Phone: no.Phone}
+	}
+	card := slackapp.Card{
+		Phone: c.Phone, Name: c.Name, Reason: c.Reason, Summary: c.Summary,
+		Link: ConversationLink(n.PublicURL, c.Phone), Assignee: agentRef(c), Since: c.ChangedAt,
+		OutOfHoursNote: c.OutOfHoursNote,
+	}
+	for _, e := range c.Transcript {
+		text := e.Text
+		if e.From == conversation.FromAgent && e.Agent != "" {
+			text = e.Agent + ": " + text
+		}
+		card.Transcript = append(card.Transcript, slackapp.Line{From: e.From, Text: text, At: e.At})
+	}
+	switch c.State {
+	case CardTaken:
+		card.State = slackapp.StateTaken
+	case CardIdle:
+		card.State = slackapp.StateAwaitingConfirmation
+	case CardReturned:
+		card.State, card.ReturnedBy = slackapp.StateReturned, c.ChangedBy
+	default:
+		card.State = slackapp.StateWaiting
+	}
+	return card
+}
+
+func agentRef(c *Card) string {
+	if c.AssigneeID != "" {
+		return c.AssigneeID
+	}
+	return c.Assignee
+}
+
+func (n *SlackNotifier) slackError(no Notice, err error) error {
+	n.Metrics.DownstreamError("slack", 0)
+	msg := fmt.Sprintf("slack %s: %v", no.Kind, err)
+	if !slackapp.IsRetryable(err) {
+		if n.Logger != nil {
+			n.Logger.Error("slack refused a notice", "kind", no.Kind, logx.Phone(no.Phone), "error", err)
+		}
+		return temporal.NewNonRetryableApplicationError(msg, ErrTypeRejected, err)
+	}
+	if d, ok := slackapp.RetryAfter(err); ok {
+		return temporal.NewApplicationErrorWithOptions(msg, ErrTypeSlackRateLimited, temporal.ApplicationErrorOptions{NextRetryDelay: d, Cause: err})
+	}
+	return fmt.Errorf("%s: %w", msg, err)
+}
+
+// ConversationLink is the agent console's page for a conversation, under PUBLIC_URL.
+func ConversationLink(publicURL, phone string) string {
+	return strings.TrimRight(publicURL, "/") + "/agent/#/conversations/" + phone
+}

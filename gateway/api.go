@@ -1,0 +1,355 @@
+package gateway
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/store"
+	"github.com/supportd/supportd/workflows"
+)
+
+// phonePattern accepts wa_id digits and WhatsApp's business-scoped user ids (such as "IN.1410018717833190").
+var phonePattern = regexp.MustCompile(`^[A-Za-z0-9.]{3,64}$`)
+
+// agentAuth checks the bearer token in constant time.
+func (s *Server) agentAuth(c *gin.Context) {
+	if s.opts.AgentAPIToken == "" {
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": "the agent API is off: set AGENT_API_TOKEN"})
+		return
+	}
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.opts.AgentAPIToken)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="supportd"`)
+		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "missing or wrong agent token"})
+		return
+	}
+	c.Next()
+}
+
+func (s *Server) phone(c *gin.Context) (string, bool) {
+	p := strings.TrimPrefix(c.Param("phone"), "+")
+	if !phonePattern.MatchString(p) {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "the phone number must be the customer's wa_id digits"})
+		return "", false
+	}
+	return p, true
+}
+
+func (s *Server) temporalURL(phone string) string {
+	if s.opts.TemporalUIURL == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", strings.TrimRight(s.opts.TemporalUIURL, "/"), s.opts.Namespace, workflows.WorkflowID(phone))
+}
+
+// listConversations lists running conversations, newest activity first. Temporal's visibility says which
+// conversations exist; the Redis mirror (or, when it lacks one, a query) says how each stands.
+func (s *Server) listConversations(c *gin.Context) {
+	status := conversation.Status(c.Query("status"))
+	if status != "" && !status.Valid() {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "status must be active, handoff or awaiting_confirmation"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
+	defer cancel()
+	phones, visErr := s.runningConversations(ctx, status)
+	recent, redisErr := s.opts.Store.Conversations(ctx, 500)
+	if visErr != nil && redisErr != nil {
+		s.logger(c).Error("conversation list unavailable", "temporal", visErr, "redis", redisErr)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "conversation list unavailable: Temporal and Redis do not answer"})
+		return
+	}
+	byPhone := map[string]conversation.Snapshot{}
+	for _, m := range recent {
+		byPhone[m.Phone] = store.Snapshot(m)
+	}
+	if visErr == nil && redisErr == nil {
+		var missing []string
+		for _, p := range phones {
+			if _, ok := byPhone[p]; !ok {
+				missing = append(missing, p)
+			}
+		}
+		if entries, err := s.opts.Store.Entries(ctx, missing); err == nil {
+			for _, m := range entries {
+				byPhone[m.Phone] = store.Snapshot(m)
+			}
+		}
+	}
+	var unknown []string
+	for _, p := range phones {
+		if _, ok := byPhone[p]; !ok {
+			unknown = append(unknown, p)
+		}
+	}
+	for _, snap := range s.queryAll(ctx, unknown) {
+		byPhone[snap.Phone] = snap
+	}
+	out := make([]conversation.Snapshot, 0, len(byPhone))
+	for _, snap := range byPhone {
+		if status != "" && snap.Status != status {
+			continue
+		}
+		snap.TemporalURL = s.temporalURL(snap.Phone)
+		out = append(out, snap)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].LastActivity.After(out[j].LastActivity) })
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) runningConversations(ctx context.Context, status conversation.Status) ([]string, error) {
+	query := fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", workflows.WorkflowName)
+	if status != "" {
+		query += fmt.Sprintf(" AND SupportStatus = '%s'", status)
+	}
+	var phones []string
+	var token []byte
+	for page := 0; page < 10; page++ {
+		resp, err := s.opts.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Namespace: s.opts.Namespace, Query: query, PageSize: 500, NextPageToken: token,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range resp.GetExecutions() {
+			if p, ok := strings.CutPrefix(e.GetExecution().GetWorkflowId(), "conversation-"); ok {
+				phones = append(phones, p)
+			}
+		}
+		token = resp.GetNextPageToken()
+		if len(token) == 0 {
+			break
+		}
+	}
+	return phones, nil
+}
+
+// queryAll asks workflows for their status, a few at a time, for conversations the mirror does not know.
+func (s *Server) queryAll(ctx context.Context, phones []string) []conversation.Snapshot {
+	const limit = 100
+	if len(phones) > limit {
+		phones = phones[:limit]
+	}
+	var (
+		mu  sync.Mutex
+		out []conversation.Snapshot
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, 8)
+	)
+	for _, p := range phones {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(p string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			snap, err := s.query(ctx, p, workflows.QueryStatus)
+			if err == nil {
+				mu.Lock()
+				out = append(out, snap)
+				mu.Unlock()
+			}
+		}(p)
+	}
+	wg.Wait()
+	return out
+}
+
+func (s *Server) query(ctx context.Context, phone, name string) (conversation.Snapshot, error) {
+	var snap conversation.Snapshot
+	v, err := s.opts.Temporal.QueryWorkflow(ctx, workflows.WorkflowID(phone), "", name)
+	if err != nil {
+		return snap, err
+	}
+	if err := v.Get(&snap); err != nil {
+		return snap, err
+	}
+	snap.TemporalURL = s.temporalURL(phone)
+	return snap, nil
+}
+
+func (s *Server) getConversation(c *gin.Context) {
+	phone, ok := s.phone(c)
+	if !ok {
+		return
+	}
+	s.respondConversation(c, phone, http.StatusOK)
+}
+
+func (s *Server) respondConversation(c *gin.Context, phone string, code int) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
+	defer cancel()
+	snap, err := s.query(ctx, phone, workflows.QueryConversation)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if snap.Transcript == nil {
+		snap.Transcript = []conversation.Entry{}
+	}
+	c.JSON(code, snap)
+}
+
+type agentBody struct {
+	Agent string `json:"agent"`
+	Text  string `json:"text"`
+}
+
+func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
+	var b agentBody
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10))
+	if err := dec.Decode(&b); err != nil {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "the body must be JSON such as {\"agent\":\"Sipho\"}"})
+		return b, false
+	}
+	b.Agent = strings.TrimSpace(b.Agent)
+	if b.Agent == "" {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "agent is required: the name customers and colleagues will see"})
+		return b, false
+	}
+	if needText {
+		b.Text = strings.TrimSpace(b.Text)
+		if b.Text == "" {
+			c.JSON(http.StatusBadRequest, gin.H{"error": "text is empty"})
+			return b, false
+		}
+		if n := utf8.RuneCountInString(b.Text); n > workflows.MaxTextLength {
+			c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("text is %d characters; WhatsApp allows at most 4096", n)})
+			return b, false
+		}
+	}
+	return b, true
+}
+
+// update runs a workflow update and waits for its result.
+func (s *Server) update(ctx context.Context, phone, name string, arg, result any) error {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	return s.updateWithID(ctx, phone, name, "", arg, result)
+}
+
+func (s *Server) takeover(c *gin.Context) {
+	phone, ok := s.phone(c)
+	if !ok {
+		return
+	}
+	b, ok := s.agentBody(c, false)
+	if !ok {
+		return
+	}
+	var res workflows.TakeoverResult
+	if err := s.update(c.Request.Context(), phone, workflows.UpdateTakeover, workflows.TakeoverRequest{Agent: b.Agent}, &res); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if res.AlreadyAssigned {
+		c.JSON(http.StatusConflict, gin.H{"error": "already taken by " + res.Assignee, "assignee": res.Assignee})
+		return
+	}
+	s.respondConversation(c, phone, http.StatusOK)
+}
+
+func (s *Server) reply(c *gin.Context) {
+	phone, ok := s.phone(c)
+	if !ok {
+		return
+	}
+	b, ok := s.agentBody(c, true)
+	if !ok {
+		return
+	}
+	var res workflows.ReplyResult
+	req := workflows.ReplyRequest{Agent: b.Agent, Text: b.Text, Source: workflows.SourceConsole}
+	if err := s.update(c.Request.Context(), phone, workflows.UpdateReply, req, &res); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.opts.Metrics.AgentReply("console")
+	c.JSON(http.StatusOK, gin.H{"ok": true, "message_id": res.MessageID})
+}
+
+func (s *Server) returnToBot(c *gin.Context) {
+	s.agentDecision(c, workflows.UpdateReturnToBot)
+}
+
+func (s *Server) keep(c *gin.Context) {
+	s.agentDecision(c, workflows.UpdateKeep)
+}
+
+func (s *Server) agentDecision(c *gin.Context, update string) {
+	phone, ok := s.phone(c)
+	if !ok {
+		return
+	}
+	b, ok := s.agentBody(c, false)
+	if !ok {
+		return
+	}
+	var snap conversation.Snapshot
+	if err := s.update(c.Request.Context(), phone, update, workflows.AgentRequest{Agent: b.Agent}, &snap); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondConversation(c, phone, http.StatusOK)
+}
+
+// fail answers with the HTTP status and message a workflow error deserves.
+func (s *Server) fail(c *gin.Context, err error) {
+	code, msg := errorStatus(err)
+	if code >= 500 {
+		s.logger(c).Error("agent API request failed", "path", c.FullPath(), "error", err)
+	}
+	c.JSON(code, gin.H{"error": msg})
+}
+
+func errorStatus(err error) (int, string) {
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return http.StatusNotFound, errNoConversation.Error()
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		switch appErr.Type() {
+		case workflows.ErrTypeBotHolds, workflows.ErrTypeAlreadyWithBot:
+			return http.StatusConflict, appErr.Message()
+		case workflows.ErrTypeNotAssignee:
+			return http.StatusForbidden, appErr.Message()
+		case workflows.ErrTypeInvalidText, workflows.ErrTypeInvalidRequest:
+			return http.StatusBadRequest, appErr.Message()
+		case workflows.ErrTypeWindowClosed:
+			return http.StatusUnprocessableEntity, appErr.Message()
+		case workflows.ErrTypeRejected:
+			return http.StatusBadGateway, appErr.Message()
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusGatewayTimeout, "Temporal did not answer in time"
+	}
+	var unavailable *serviceerror.Unavailable
+	if errors.As(err, &unavailable) {
+		return http.StatusServiceUnavailable, "Temporal is unavailable"
+	}
+	return http.StatusBadGateway, "the conversation could not be reached: " + err.Error()
+}
+
+func temporalSearchAttributes(phone string, status conversation.Status) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		workflows.SupportStatusKey.ValueSet(string(status)),
+		workflows.CustomerPhoneKey.ValueSet(phone),
+	)
+}

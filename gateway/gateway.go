@@ -1,0 +1,155 @@
+// Package gateway is supportd's HTTP side: it verifies and parses webhooks from WhatsApp and Slack, turns
+// each event into a message for the customer's conversation workflow, and serves the agent API and console.
+// It never decides anything about a conversation: the workflow does.
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"github.com/supportd/supportd/store"
+)
+
+// Options configures the gateway.
+type Options struct {
+	Temporal  client.Client
+	Namespace string
+	TaskQueue string
+	Store     *store.Store
+	Logger    *slog.Logger
+
+	WhatsAppAppSecret   string
+	WhatsAppVerifyToken string
+
+	SlackSigningSecret string
+	SlackChannelID     string
+	// Slack posts ephemeral hints and reads agents' names; nil without a Slack token.
+	Slack SlackClient
+
+	AgentAPIToken string
+	PublicURL     string
+	TemporalUIURL string
+
+	// Console and Simulator serve the agent console and the customer simulator; nil turns them off.
+	Console   http.Handler
+	Simulator http.Handler
+
+	Metrics *Metrics
+	// Ready reports whether the process's dependencies answer, for /readyz; nil checks Temporal and Redis.
+	Ready func(ctx context.Context) error
+}
+
+// Server is the HTTP gateway.
+type Server struct {
+	opts   Options
+	log    *slog.Logger
+	engine *gin.Engine
+}
+
+// New builds the gateway and its routes.
+func New(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(nil)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{opts: opts, log: opts.Logger, engine: gin.New()}
+	s.routes()
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	r := s.engine
+	r.Use(gin.Recovery(), s.requestID)
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(s.opts.Metrics.Handler()))
+
+	r.GET("/webhooks/whatsapp", s.whatsappSubscribe)
+	r.POST("/webhooks/whatsapp", s.whatsappWebhook)
+	r.POST("/webhooks/slack/interactions", s.slackInteractions)
+	r.POST("/webhooks/slack/events", s.slackEvents)
+
+	api := r.Group("/api", s.agentAuth)
+	api.GET("/conversations", s.listConversations)
+	api.GET("/conversations/:phone", s.getConversation)
+	api.POST("/conversations/:phone/takeover", s.takeover)
+	api.POST("/conversations/:phone/reply", s.reply)
+	api.POST("/conversations/:phone/return-to-bot", s.returnToBot)
+	api.POST("/conversations/:phone/keep", s.keep)
+
+	if s.opts.Console != nil {
+		r.GET("/agent", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/agent/") })
+		r.GET("/agent/*path", gin.WrapH(http.StripPrefix("/agent", s.opts.Console)))
+		r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/agent/") })
+	}
+	if s.opts.Simulator != nil {
+		r.GET("/simulator", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/simulator/") })
+		r.Any("/simulator/*path", gin.WrapH(http.StripPrefix("/simulator", s.opts.Simulator)))
+	}
+	r.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "not found"}) })
+}
+
+type ctxKey int
+
+const loggerKey ctxKey = 0
+
+// requestID tags every request with an id (the caller's X-Request-ID, or a new one) carried by its logs.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if id == "" || len(id) > 64 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Header("X-Request-ID", id)
+	logger := s.log.With("request_id", id)
+	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), loggerKey, logger))
+	start := time.Now()
+	c.Next()
+	if c.Request.URL.Path == "/healthz" || c.Request.URL.Path == "/metrics" || c.Request.URL.Path == "/readyz" {
+		return
+	}
+	logger.Debug("http request", "method", c.Request.Method, "path", c.FullPath(), "status", c.Writer.Status(),
+		"duration_ms", time.Since(start).Milliseconds())
+}
+
+func (s *Server) logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Request.Context().Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return s.log
+}
+
+func (s *Server) healthz(c *gin.Context) { c.String(http.StatusOK, "ok\n") }
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	check := s.opts.Ready
+	if check == nil {
+		check = s.dependenciesReady
+	}
+	if err := check(ctx); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "error": err.Error()})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// dependenciesReady checks that Temporal and Redis answer.
+func (s *Server) dependenciesReady(ctx context.Context) error {
+	return CheckDependencies(ctx, s.opts.Temporal, s.opts.Store)
+}

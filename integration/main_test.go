@@ -1,0 +1,266 @@
+// Package integration runs supportd's real gateway and worker against an embedded Temporal server, a real
+// redis-server, and local fakes of the WhatsApp Graph API, Slack and an OpenAI-compatible server.
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/client"
+
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/devserver"
+	"github.com/supportd/supportd/internal/app"
+	"github.com/supportd/supportd/internal/config"
+	"github.com/supportd/supportd/internal/testkit"
+	"github.com/supportd/supportd/kb"
+)
+
+// shared holds the Temporal server and redis-server every test of the package uses.
+var shared struct {
+	temporal *devserver.Server
+	redis    *testkit.Redis
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("integration tests skipped in -short mode")
+		os.Exit(0)
+	}
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "supportd-integration-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	srv, err := devserver.Start(devserver.Options{SearchAttributes: app.SearchAttributes,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start temporal:", err)
+		return 1
+	}
+	defer srv.Stop()
+	r, err := testkit.StartRedisServer(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start redis:", err)
+		return 1
+	}
+	defer r.Stop()
+	shared.temporal, shared.redis = srv, r
+	return m.Run()
+}
+
+const (
+	appSecret  = "integration-app-secret"
+	agentToken = "integration-agent-token"
+)
+
+var phoneSeq atomic.Int64
+
+// newPhone returns a wa_id no other test uses.
+func newPhone() string {
+	return fmt.Sprintf("2783%07d", time.Now().UnixNano()%1e4*1000+phoneSeq.Add(1))
+}
+
+// stack is one running supportd (worker and gateway) with its fakes.
+type stack struct {
+	t      *testing.T
+	cfg    *config.Config
+	app    *app.App
+	srv    *httptest.Server
+	graph  *testkit.Graph
+	openai *testkit.OpenAI
+	slack  *testkit.SlackAPI
+	hook   *testkit.WhatsAppWebhook
+	rdb    *redis.Client
+	kb     *kb.KnowledgeBase
+}
+
+type stackOption func(env map[string]string, s *stack)
+
+// withOpenAI classifies and answers with the fake OpenAI-compatible server.
+func withOpenAI() stackOption {
+	return func(env map[string]string, s *stack) {
+		s.openai = testkit.NewOpenAI(s.t, s.kb)
+		env["OPENAI_API_KEY"] = s.openai.APIKey
+		env["OPENAI_BASE_URL"] = s.openai.URL
+		env["OPENAI_MODEL"] = "test-model"
+	}
+}
+
+// withSlack posts handoffs to the fake Slack.
+func withSlack() stackOption {
+	return func(env map[string]string, s *stack) {
+		s.slack = testkit.NewSlackAPI(s.t)
+		env["SLACK_BOT_TOKEN"] = s.slack.Token()
+		env["SLACK_API_URL"] = s.slack.URL()
+		env["SLACK_SIGNING_SECRET"] = slackSecret
+		env["SLACK_CHANNEL_ID"] = slackChannel
+	}
+}
+
+func withEnv(k, v string) stackOption {
+	return func(env map[string]string, s *stack) { env[k] = v }
+}
+
+const (
+	slackSecret  = "integration-slack-secret"
+	slackChannel = "CSUPPORT"
+)
+
+func newStack(t *testing.T, opts ...stackOption) *stack {
+	t.Helper()
+	s := &stack{t: t, graph: testkit.NewGraph(t), kb: kb.Default()}
+	queue := "tq-" + strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()) + fmt.Sprint(time.Now().UnixNano())
+	env := map[string]string{
+		"TEMPORAL_ADDRESS":         shared.temporal.Address(),
+		"TEMPORAL_TASK_QUEUE":      queue,
+		"REDIS_URL":                shared.redis.URL,
+		"WHATSAPP_API_URL":         s.graph.URL(),
+		"WHATSAPP_ACCESS_TOKEN":    s.graph.AccessToken(),
+		"WHATSAPP_PHONE_NUMBER_ID": s.graph.PhoneNumberID(),
+		"WHATSAPP_APP_SECRET":      appSecret,
+		"WHATSAPP_VERIFY_TOKEN":    "verify-me",
+		"AGENT_API_TOKEN":          agentToken,
+		"TEMPORAL_UI_URL":          "http://localhost:8233",
+		"LOG_LEVEL":                "warn",
+	}
+	for _, o := range opts {
+		o(env, s)
+	}
+	cfg, err := config.Load(config.ModeDev, nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cfg = cfg
+	s.rdb = shared.redis.Client(t)
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: logger, Redis: s.rdb, Worker: true, Gateway: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.app = a
+	s.srv = httptest.NewServer(a.Handler)
+	t.Cleanup(func() {
+		s.srv.Close()
+		a.Stop()
+	})
+	s.hook = testkit.NewWhatsAppWebhook(appSecret)
+	s.hook.PhoneNumberID = s.graph.PhoneNumberID()
+	return s
+}
+
+// testWriter sends logs to the test's log, shown when a test fails.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// post delivers a signed webhook body and returns the status.
+func (s *stack) post(body []byte) int {
+	s.t.Helper()
+	code, _ := s.hook.Post(s.t, s.srv.URL+"/webhooks/whatsapp", body)
+	return code
+}
+
+// say sends one text message from a customer and requires a 200.
+func (s *stack) say(phone, text string) string {
+	s.t.Helper()
+	m := s.hook.Text(phone, text)
+	if code := s.post(s.hook.Body(m)); code != http.StatusOK {
+		s.t.Fatalf("webhook answered %d", code)
+	}
+	return m.ID
+}
+
+// api calls the agent API and decodes the JSON answer into out (when not nil).
+func (s *stack) api(method, path string, body any, out any) int {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, s.srv.URL+path, rd)
+	req.Header.Set("Authorization", "Bearer "+agentToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			s.t.Fatalf("%s %s: %d %s: %v", method, path, resp.StatusCode, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// conversation reads a conversation through the agent API.
+func (s *stack) conversation(phone string) conversation.Snapshot {
+	s.t.Helper()
+	var c conversation.Snapshot
+	if code := s.api("GET", "/api/conversations/"+phone, nil, &c); code != http.StatusOK {
+		s.t.Fatalf("GET conversation: %d", code)
+	}
+	return c
+}
+
+// waitStatus waits until the conversation has the status.
+func (s *stack) waitStatus(phone string, want conversation.Status) conversation.Snapshot {
+	s.t.Helper()
+	var last conversation.Snapshot
+	eventually(s.t, 20*time.Second, func() bool {
+		var c conversation.Snapshot
+		if s.api("GET", "/api/conversations/"+phone, nil, &c) != http.StatusOK {
+			return false
+		}
+		last = c
+		return c.Status == want
+	}, "conversation %s to be %s", phone, want)
+	return last
+}
+
+// quiet checks that nothing more is sent to phone for a while.
+func (s *stack) quiet(phone string, have int, d time.Duration) {
+	s.t.Helper()
+	time.Sleep(d)
+	if got := s.graph.Messages(phone); len(got) != have {
+		s.t.Fatalf("expected %d messages to %s, got %d: %+v", have, phone, len(got), got)
+	}
+}
+
+func (s *stack) temporal() client.Client { return s.app.Temporal }
+
+func eventually(t *testing.T, timeout time.Duration, cond func() bool, format string, args ...any) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for "+format, args...)
+}

@@ -1,0 +1,164 @@
+// Package app wires supportd's parts from the configuration: the clients, the Temporal worker, the gateway,
+// the agent console and the customer simulator. The supportd command and the integration tests start
+// supportd through it, so they run exactly the same wiring.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/gateway"
+	"github.com/supportd/supportd/internal/config"
+	"github.com/supportd/supportd/internal/metrics"
+	"github.com/supportd/supportd/simulator"
+	"github.com/supportd/supportd/slackapp"
+	"github.com/supportd/supportd/store"
+	"github.com/supportd/supportd/web"
+	"github.com/supportd/supportd/worker"
+)
+
+// Options says what to run.
+type Options struct {
+	Config *config.Config
+	Logger *slog.Logger
+	Redis  *redis.Client
+	// Worker runs the Temporal worker; Gateway the HTTP gateway; Simulator adds the customer simulator.
+	Worker, Gateway, Simulator bool
+}
+
+// App is a started supportd process.
+type App struct {
+	// Handler serves the gateway, or a worker-only process's /metrics, /healthz and /readyz.
+	Handler http.Handler
+	// Engine names the AI engine in use.
+	Engine    string
+	Simulator bool
+	Temporal  client.Client
+	Metrics   *metrics.Metrics
+
+	worker sdkworker.Worker
+}
+
+// StopGrace bounds how long in-flight activities may take to finish when the worker stops.
+const StopGrace = 25 * time.Second
+
+// Start connects to Temporal, starts the worker if asked and builds the HTTP handler.
+func Start(ctx context.Context, o Options) (*App, error) {
+	cfg, logger := o.Config, o.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	k, err := LoadKB(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st := store.New(o.Redis)
+	m := metrics.New()
+	tc, err := DialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Engine: worker.EngineName(cfg), Simulator: o.Simulator, Temporal: tc, Metrics: m}
+	EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, logger)
+
+	var slackClient *slackapp.Client
+	if cfg.SlackEnabled() {
+		if slackClient, err = slackapp.New(slackapp.Config{Token: cfg.SlackBotToken, APIURL: cfg.SlackAPIURL}); err != nil {
+			tc.Close()
+			return nil, fmt.Errorf("SLACK_BOT_TOKEN / SLACK_API_URL: %w", err)
+		}
+	}
+	var outbox *simulator.Outbox
+	if !cfg.WhatsAppEnabled() {
+		outbox = simulator.NewOutbox(o.Redis)
+		if o.Worker && !o.Simulator {
+			logger.Warn("WHATSAPP_ACCESS_TOKEN is not set: customer messages go to the simulator's outbox in Redis, not to WhatsApp")
+		}
+	}
+
+	if o.Worker {
+		opts := worker.Options{Config: cfg, KB: k, Store: st, Metrics: m, Logger: logger}
+		if outbox != nil {
+			opts.Sender = outbox
+		}
+		if slackClient != nil {
+			opts.Notifier = &activities.SlackNotifier{Client: slackClient, Channel: cfg.SlackChannelID, PublicURL: cfg.PublicURL,
+				Threads: st, Metrics: m, Logger: logger}
+		}
+		acts, err := worker.NewActivities(opts)
+		if err != nil {
+			tc.Close()
+			return nil, err
+		}
+		a.worker = sdkworker.New(tc, cfg.TemporalTaskQueue, sdkworker.Options{WorkerStopTimeout: StopGrace})
+		worker.Register(a.worker, acts)
+		if err := a.worker.Start(); err != nil {
+			tc.Close()
+			return nil, fmt.Errorf("start worker on task queue %s: %w", cfg.TemporalTaskQueue, err)
+		}
+		logger.Info("worker started", "task_queue", cfg.TemporalTaskQueue, "ai", a.Engine)
+	}
+
+	switch {
+	case o.Gateway:
+		gopts := gateway.Options{
+			Temporal: tc, Namespace: cfg.TemporalNamespace, TaskQueue: cfg.TemporalTaskQueue, Store: st, Logger: logger,
+			WhatsAppAppSecret: cfg.WhatsAppAppSecret, WhatsAppVerifyToken: cfg.WhatsAppVerifyToken,
+			SlackSigningSecret: cfg.SlackSigningSecret, SlackChannelID: cfg.SlackChannelID,
+			AgentAPIToken: cfg.AgentAPIToken, PublicURL: cfg.PublicURL, TemporalUIURL: cfg.TemporalUIURL,
+			Console: web.Console(), Metrics: m,
+		}
+		if slackClient != nil {
+			gopts.Slack = slackClient
+		}
+		var sim *simulator.Handler
+		if o.Simulator && outbox != nil {
+			sim = &simulator.Handler{Page: web.Simulator(), Outbox: outbox, AppSecret: cfg.WhatsAppAppSecret}
+			gopts.Simulator = sim
+		}
+		gw := gateway.New(gopts)
+		if sim != nil {
+			sim.Webhook = gw
+		}
+		a.Handler = gw
+		if cfg.AgentAPIToken == "" {
+			logger.Warn("AGENT_API_TOKEN is not set: the agent API and console are off")
+		}
+	case cfg.MetricsAddr != "":
+		a.Handler = workerHandler(tc, st, m)
+	}
+	return a, nil
+}
+
+// Stop drains the worker and closes the Temporal connection.
+func (a *App) Stop() {
+	if a.worker != nil {
+		a.worker.Stop()
+	}
+	a.Temporal.Close()
+}
+
+// workerHandler serves /metrics, /healthz and /readyz for a worker-only process.
+func workerHandler(tc client.Client, st *store.Store, m *metrics.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := gateway.CheckDependencies(ctx, tc, st); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	return mux
+}

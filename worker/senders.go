@@ -1,0 +1,60 @@
+package worker
+
+import (
+	"context"
+	"errors"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/internal/metrics"
+	"github.com/supportd/supportd/whatsapp"
+)
+
+// whatsappSender sends through the WhatsApp Graph API.
+type whatsappSender struct {
+	client  *whatsapp.Client
+	metrics *metrics.Metrics
+}
+
+func (s whatsappSender) SendText(ctx context.Context, to, text string) (string, error) {
+	id, err := s.client.SendText(ctx, to, text)
+	return id, s.count(err)
+}
+
+func (s whatsappSender) SendButtons(ctx context.Context, to, body string, buttons []activities.Button) (string, error) {
+	bs := make([]whatsapp.Button, len(buttons))
+	for i, b := range buttons {
+		bs[i] = whatsapp.Button{ID: b.ID, Title: b.Title}
+	}
+	id, err := s.client.SendButtons(ctx, to, body, bs)
+	return id, s.count(err)
+}
+
+func (s whatsappSender) MarkRead(ctx context.Context, messageID string, typing bool) error {
+	return s.count(s.client.MarkRead(ctx, messageID, typing))
+}
+
+func (s whatsappSender) Classify(err error) activities.SendErrorKind {
+	switch {
+	case whatsapp.IsWindowClosed(err):
+		return activities.SendWindowClosed
+	case whatsapp.IsRetryable(err):
+		return activities.SendRetryable
+	}
+	return activities.SendRejected
+}
+
+func (s whatsappSender) count(err error) error {
+	if err == nil {
+		return nil
+	}
+	code := 0
+	var apiErr *whatsapp.APIError
+	if errors.As(err, &apiErr) {
+		code = apiErr.Code
+		if code == 0 {
+			code = apiErr.HTTPStatus
+		}
+	}
+	s.metrics.DownstreamError("whatsapp", code)
+	return err
+}

@@ -1,0 +1,104 @@
+// Package worker builds supportd's Temporal worker: it turns the configuration into clients, wraps them as
+// activities and registers the conversation workflow.
+package worker
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/internal/config"
+	"github.com/supportd/supportd/internal/metrics"
+	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/llm"
+	"github.com/supportd/supportd/nlp"
+	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows"
+)
+
+// Options are what the worker is built from.
+type Options struct {
+	Config  *config.Config
+	KB      *kb.KnowledgeBase
+	Store   activities.Store
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+	// Sender replaces the WhatsApp Graph API client (the simulator's outbox in dev mode).
+	Sender activities.Sender
+	// Notifier tells agents about handoffs (Slack); nil when only the console is used.
+	Notifier activities.Notifier
+}
+
+// NewActivities builds the activities from the configuration: the OpenAI-compatible engine when an API key is
+// set, else the local engine; the WhatsApp client unless a sender is given.
+func NewActivities(o Options) (*activities.Activities, error) {
+	cfg := o.Config
+	local := nlp.New(o.KB)
+	var (
+		engine   ai.Engine = local
+		name               = "local"
+		fallback ai.Engine
+	)
+	if cfg.LLMEnabled() {
+		e, err := llm.New(llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, Model: cfg.OpenAIModel}, o.KB)
+		if err != nil {
+			return nil, fmt.Errorf("OPENAI_BASE_URL / OPENAI_MODEL: %w", err)
+		}
+		engine, name, fallback = e, "llm", local
+	}
+	sender := o.Sender
+	if sender == nil {
+		if !cfg.WhatsAppEnabled() {
+			return nil, fmt.Errorf("WHATSAPP_ACCESS_TOKEN is required: the worker has no other way to reach customers")
+		}
+		c := whatsapp.NewClient(cfg.WhatsAppAPIURL, cfg.WhatsAppPhoneNumberID, cfg.WhatsAppAccessToken, &http.Client{Timeout: 15 * time.Second})
+		sender = whatsappSender{client: c, metrics: o.Metrics}
+	}
+	return &activities.Activities{
+		Engine:   measuredEngine{Engine: engine, name: name, metrics: o.Metrics},
+		Fallback: fallback,
+		Words:    words{},
+		KB:       o.KB,
+		Sender:   sender,
+		Notifier: o.Notifier,
+		Store:    o.Store,
+		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, PublicURL: cfg.PublicURL, Slack: o.Notifier != nil},
+		Logger:   o.Logger,
+		Metrics:  o.Metrics,
+	}, nil
+}
+
+// EngineName says which engine NewActivities picks for a configuration.
+func EngineName(cfg *config.Config) string {
+	if cfg.LLMEnabled() {
+		return fmt.Sprintf("OpenAI-compatible model %s at %s", cfg.OpenAIModel, cfg.OpenAIBaseURL)
+	}
+	return "local engine (no OPENAI_API_KEY): knowledge-base retrieval, rules and VADER sentiment"
+}
+
+// Register registers the conversation workflow and the activities on a worker.
+func Register(r sdkworker.Registry, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(workflows.ConversationWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})
+	r.RegisterActivity(acts)
+}
+
+// New creates a worker for the task queue with the activities registered.
+func New(c client.Client, taskQueue string, acts *activities.Activities) sdkworker.Worker {
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+	Register(w, acts)
+	return w
+}
+
+// words reads customers' words with the local engine's language tools, whichever engine classifies.
+type words struct{}
+
+func (words) Topic(text, faqID string, recent []ai.Turn) string { return nlp.Topic(text, faqID, recent) }
+func (words) Affirmative(text string) bool                      { return nlp.Affirmative(text) }
+func (words) Negative(text string) bool                         { return nlp.Negative(text) }
