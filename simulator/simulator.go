@@ -54,6 +54,15 @@ type Outbox struct {
 // NewOutbox returns an outbox over Redis.
 func NewOutbox(rdb redis.UniversalClient) *Outbox { return &Outbox{rdb: rdb} }
 
+// nextSeq numbers messages. Numbers only grow, even when an embedded Redis starts empty after a restart:
+// an open simulator page asks for messages after the last number it saw.
+func (o *Outbox) nextSeq(ctx context.Context) (int64, error) {
+	if err := o.rdb.SetNX(ctx, seqKey, time.Now().UnixMicro(), 0).Err(); err != nil {
+		return 0, err
+	}
+	return o.rdb.Incr(ctx, seqKey).Result()
+}
+
 // SendText delivers a text message.
 func (o *Outbox) SendText(ctx context.Context, to, text string) (string, error) {
 	if text == "" || utf8.RuneCountInString(text) > whatsapp.MaxTextLength {
@@ -87,7 +96,7 @@ func (o *Outbox) Classify(err error) activities.SendErrorKind {
 }
 
 func (o *Outbox) add(ctx context.Context, phone string, m Message) (string, error) {
-	seq, err := o.rdb.Incr(ctx, seqKey).Result()
+	seq, err := o.nextSeq(ctx)
 	if err != nil {
 		return "", fmt.Errorf("simulator outbox: %w", err)
 	}

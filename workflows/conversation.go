@@ -402,9 +402,10 @@ func (w *conversationWorkflow) runEffect(ctx workflow.Context, e Effect) {
 		w.s.Slack = settings.Slack
 		w.s.OutOfHoursNote = outOfHoursNote(settings)
 		w.mirror(ctx)
+		story := tail(w.s.Transcript, 60) // the summary tells what happened before the handoff
 		w.notifyCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: w.s.Reason,
 			Text: handoffNotice(w.s.Reason, w.s.Name, w.s.OutOfHoursNote)})
-		w.summarize(ctx)
+		w.summarize(ctx, story)
 		if w.s.Slack {
 			w.enqueueNotice(activities.Notice{Kind: activities.NoticeHandoff})
 		}
@@ -442,11 +443,11 @@ func (w *conversationWorkflow) settings(ctx workflow.Context) activities.Runtime
 	return s
 }
 
-func (w *conversationWorkflow) summarize(ctx workflow.Context) {
+func (w *conversationWorkflow) summarize(ctx workflow.Context, story []conversation.Entry) {
 	var summary string
 	sctx := workflow.WithActivityOptions(ctx, summaryOptions)
 	err := workflow.ExecuteActivity(sctx, a.Summarize, activities.SummaryInput{
-		Phone: w.s.Phone, Name: w.s.Name, Reason: w.s.Reason, Transcript: tail(w.s.Transcript, 60),
+		Phone: w.s.Phone, Name: w.s.Name, Reason: w.s.Reason, Transcript: story,
 	}).Get(ctx, &summary)
 	if err != nil {
 		w.logger.Error("summary unavailable", "wa_id", logx.MaskPhone(w.s.Phone), "error", err)
