@@ -23,6 +23,7 @@ import (
 	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/devserver"
 	"github.com/supportd/supportd/internal/app"
+	"github.com/supportd/supportd/internal/cli"
 	"github.com/supportd/supportd/internal/config"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/kb"
@@ -35,6 +36,10 @@ var shared struct {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(runCLIEnv) == "1" {
+		// The test binary doubles as the supportd binary, for tests that kill and restart a process.
+		cli.Main()
+	}
 	flag.Parse()
 	if testing.Short() {
 		fmt.Println("integration tests skipped in -short mode")
@@ -85,6 +90,7 @@ type stack struct {
 	cfg    *config.Config
 	app    *app.App
 	srv    *httptest.Server
+	base   string // the gateway's URL
 	graph  *testkit.Graph
 	openai *testkit.OpenAI
 	slack  *testkit.SlackAPI
@@ -158,6 +164,7 @@ func newStack(t *testing.T, opts ...stackOption) *stack {
 	}
 	s.app = a
 	s.srv = httptest.NewServer(a.Handler)
+	s.base = s.srv.URL
 	t.Cleanup(func() {
 		s.srv.Close()
 		a.Stop()
@@ -178,7 +185,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // post delivers a signed webhook body and returns the status.
 func (s *stack) post(body []byte) int {
 	s.t.Helper()
-	code, _ := s.hook.Post(s.t, s.srv.URL+"/webhooks/whatsapp", body)
+	code, _ := s.hook.Post(s.t, s.base+"/webhooks/whatsapp", body)
 	return code
 }
 
@@ -200,7 +207,7 @@ func (s *stack) api(method, path string, body any, out any) int {
 		b, _ := json.Marshal(body)
 		rd = strings.NewReader(string(b))
 	}
-	req, _ := http.NewRequest(method, s.srv.URL+path, rd)
+	req, _ := http.NewRequest(method, s.base+path, rd)
 	req.Header.Set("Authorization", "Bearer "+agentToken)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)

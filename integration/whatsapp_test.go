@@ -135,7 +135,7 @@ func TestBadSignatureRefusedWithNothingSent(t *testing.T) {
 		"other key": testkitSign("not-the-secret", body),
 		"no prefix": strings.TrimPrefix(testkitSign(appSecret, body), "sha256="),
 	} {
-		req, _ := http.NewRequest("POST", s.srv.URL+"/webhooks/whatsapp", bytes.NewReader(body))
+		req, _ := http.NewRequest("POST", s.base+"/webhooks/whatsapp", bytes.NewReader(body))
 		if sig != "" {
 			req.Header.Set("X-Hub-Signature-256", sig)
 		}
@@ -150,7 +150,7 @@ func TestBadSignatureRefusedWithNothingSent(t *testing.T) {
 	}
 	// A body signed before it was tampered with.
 	tampered := bytes.Replace(body, []byte("refund"), []byte("rufund"), 1)
-	req, _ := http.NewRequest("POST", s.srv.URL+"/webhooks/whatsapp", bytes.NewReader(tampered))
+	req, _ := http.NewRequest("POST", s.base+"/webhooks/whatsapp", bytes.NewReader(tampered))
 	req.Header.Set("X-Hub-Signature-256", testkitSign(appSecret, body))
 	resp, _ := http.DefaultClient.Do(req)
 	resp.Body.Close()
@@ -195,7 +195,7 @@ func TestSubscriptionCheck(t *testing.T) {
 		{"hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", 403, ""},
 		{"hub.mode=unsubscribe&hub.verify_token=verify-me&hub.challenge=1", 403, ""},
 	} {
-		resp, err := http.Get(s.srv.URL + "/webhooks/whatsapp?" + tc.query)
+		resp, err := http.Get(s.base + "/webhooks/whatsapp?" + tc.query)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestAgentAPI(t *testing.T) {
 
 	var e struct{ Error string }
 	// Authentication.
-	req, _ := http.NewRequest("GET", s.srv.URL+"/api/conversations", nil)
+	req, _ := http.NewRequest("GET", s.base+"/api/conversations", nil)
 	req.Header.Set("Authorization", "Bearer nope")
 	resp, _ := http.DefaultClient.Do(req)
 	resp.Body.Close()

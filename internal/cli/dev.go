@@ -1,6 +1,6 @@
 //go:build !nodev
 
-package main
+package cli
 
 import (
 	"context"

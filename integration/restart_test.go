@@ -1,0 +1,151 @@
+package integration
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/internal/testkit"
+)
+
+// runCLIEnv makes the test binary run supportd instead of the tests.
+const runCLIEnv = "SUPPORTD_RUN_CLI"
+
+// process is supportd running as a separate process, as a user runs it.
+type process struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	url  string
+	env  []string
+	args []string
+	logs *os.File
+}
+
+func startProcess(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	p := &process{t: t, env: env, args: args}
+	p.start()
+	return p
+}
+
+func (p *process) start() {
+	p.t.Helper()
+	port, err := testkit.FreePort()
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.url = fmt.Sprintf("http://127.0.0.1:%d", port)
+	logs, err := os.CreateTemp(p.t.TempDir(), "supportd-*.log")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.logs = logs
+	p.cmd = exec.Command(os.Args[0], p.args...)
+	p.cmd.Env = append(append(os.Environ(), runCLIEnv+"=1", fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", port)), p.env...)
+	p.cmd.Stdout, p.cmd.Stderr = logs, logs
+	if err := p.cmd.Start(); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Cleanup(p.kill)
+	eventually(p.t, 90*time.Second, func() bool {
+		resp, err := http.Get(p.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, "supportd %v to be ready (logs: %s)", p.args, logs.Name())
+}
+
+// kill ends the process at once, as a crash or `kill -9` would.
+func (p *process) kill() {
+	if p.cmd != nil && p.cmd.Process != nil && p.cmd.ProcessState == nil {
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		_ = p.cmd.Wait()
+	}
+}
+
+func (p *process) logText() string {
+	b, _ := os.ReadFile(p.logs.Name())
+	return string(b)
+}
+
+// TestRestartMidHandoffLosesNothing kills `supportd dev` in the middle of a handoff and starts it again on the
+// same DATA_DIR: the conversation is still with a person, nothing the customer wrote is lost, and the bot
+// has not spoken.
+func TestRestartMidHandoffLosesNothing(t *testing.T) {
+	graph := testkit.NewGraph(t)
+	hook := testkit.NewWhatsAppWebhook(appSecret)
+	devPort, _ := testkit.FreePort()
+	env := []string{
+		"DATA_DIR=" + filepath.Join(t.TempDir(), "data"),
+		fmt.Sprintf("TEMPORAL_DEV_PORT=%d", devPort),
+		"TEMPORAL_UI_PORT=0",
+		"REDIS_URL=" + shared.redis.URL,
+		"WHATSAPP_API_URL=" + graph.URL(),
+		"WHATSAPP_ACCESS_TOKEN=" + graph.AccessToken(),
+		"WHATSAPP_PHONE_NUMBER_ID=" + graph.PhoneNumberID(),
+		"WHATSAPP_APP_SECRET=" + appSecret,
+		"AGENT_API_TOKEN=" + agentToken,
+		"OPENAI_API_KEY=",
+		"SLACK_BOT_TOKEN=",
+	}
+	p := startProcess(t, env, "dev")
+	s := &stack{t: t, graph: graph, hook: hook, base: p.url}
+	phone := newPhone()
+
+	post := func(text string) { s.say(phone, text) }
+	api := s.api
+
+	post("I want a refund for my broken gazebo")
+	graph.WaitForMessages(t, phone, 1, 30*time.Second)
+	eventually(t, 30*time.Second, func() bool {
+		var c conversation.Snapshot
+		return api("GET", "/api/conversations/"+phone, nil, &c) == http.StatusOK && c.Status == conversation.StatusHandoff
+	}, "the handoff")
+	post("My order number is 1234")
+	p.kill() // right after Temporal accepted the message
+
+	p.start()
+	s.base = p.url
+	var c conversation.Snapshot
+	if code := api("GET", "/api/conversations/"+phone, nil, &c); code != http.StatusOK {
+		t.Fatalf("after restart: %d\n%s", code, p.logText())
+	}
+	if c.Status != conversation.StatusHandoff {
+		t.Fatalf("after restart the conversation is %s", c.Status)
+	}
+	var texts []string
+	for _, e := range c.Transcript {
+		if e.From == conversation.FromCustomer {
+			texts = append(texts, e.Text)
+		}
+	}
+	if strings.Join(texts, "|") != "I want a refund for my broken gazebo|My order number is 1234" {
+		t.Fatalf("customer messages after restart: %q", texts)
+	}
+	post("Hello? Still there?")
+	time.Sleep(2 * time.Second)
+	if got := graph.Messages(phone); len(got) != 1 {
+		t.Fatalf("the bot spoke during the handoff: %+v", got)
+	}
+	// A person takes over, answers and hands back; the bot answers again.
+	if code := api("POST", "/api/conversations/"+phone+"/reply", map[string]string{"agent": "Sipho", "text": "Sipho here, refund approved"}, nil); code != http.StatusOK {
+		t.Fatalf("reply after restart: %d", code)
+	}
+	if code := api("POST", "/api/conversations/"+phone+"/return-to-bot", map[string]string{"agent": "Sipho"}, nil); code != http.StatusOK {
+		t.Fatalf("return after restart: %d", code)
+	}
+	post("How much is delivery?")
+	msgs := graph.WaitForMessages(t, phone, 4, 30*time.Second)
+	if msgs[1].Text != "Sipho here, refund approved" || !strings.Contains(msgs[3].Text, "R99") {
+		t.Fatalf("messages: %+v", msgs)
+	}
+}
