@@ -99,6 +99,8 @@ func New(c client.Client, taskQueue string, acts *activities.Activities) sdkwork
 // words reads customers' words with the local engine's language tools, whichever engine classifies.
 type words struct{}
 
-func (words) Topic(text, faqID string, recent []ai.Turn) string { return nlp.Topic(text, faqID, recent) }
-func (words) Affirmative(text string) bool                      { return nlp.Affirmative(text) }
-func (words) Negative(text string) bool                         { return nlp.Negative(text) }
+func (words) Topic(text, faqID string, recent []ai.Turn) string {
+	return nlp.Topic(text, faqID, recent)
+}
+func (words) Affirmative(text string) bool { return nlp.Affirmative(text) }
+func (words) Negative(text string) bool    { return nlp.Negative(text) }
