@@ -86,7 +86,7 @@ func newPhone() string {
 
 // stack is one running supportd (worker and gateway) with its fakes.
 type stack struct {
-	t      *testing.T
+	t      testing.TB
 	cfg    *config.Config
 	app    *app.App
 	srv    *httptest.Server
@@ -131,7 +131,7 @@ const (
 	slackChannel = "CSUPPORT"
 )
 
-func newStack(t *testing.T, opts ...stackOption) *stack {
+func newStack(t testing.TB, opts ...stackOption) *stack {
 	t.Helper()
 	s := &stack{t: t, graph: testkit.NewGraph(t), kb: kb.Default()}
 	queue := "tq-" + strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()) + fmt.Sprint(time.Now().UnixNano())
@@ -175,7 +175,7 @@ func newStack(t *testing.T, opts ...stackOption) *stack {
 }
 
 // testWriter sends logs to the test's log, shown when a test fails.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -260,7 +260,7 @@ func (s *stack) quiet(phone string, have int, d time.Duration) {
 
 func (s *stack) temporal() client.Client { return s.app.Temporal }
 
-func eventually(t *testing.T, timeout time.Duration, cond func() bool, format string, args ...any) {
+func eventually(t testing.TB, timeout time.Duration, cond func() bool, format string, args ...any) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {

@@ -373,26 +373,26 @@ func TestSlackCardContentAndEscaping(t *testing.T) {
 
 func TestSlackTakeAndSecondTake(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U1", "Alice Agent")
-	s.slack.AddUser("U2", "Bongani Agent")
+	s.slack.AddUser("U01ALICE", "Alice Agent")
+	s.slack.AddUser("U02BONGANI", "Bongani Agent")
 	phone, card := s.slackHandoff()
 
-	if code := s.take("U1", phone, card); code != http.StatusOK {
+	if code := s.take("U01ALICE", phone, card); code != http.StatusOK {
 		t.Fatalf("take answered %d", code)
 	}
 	eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Alice Agent" }, "U1's name as the assignee")
 	s.waitUpdate(card.TS, "taken by U1", func(c testkit.SlackCall) bool {
-		return strings.Contains(blockText(c.Blocks), "Taken by <@U1>")
+		return strings.Contains(blockText(c.Blocks), "Taken by <@U01ALICE>")
 	})
-	if m, _ := s.slack.Message(slackChannel, card.TS); !strings.Contains(m.Text, "<@U1>") {
+	if m, _ := s.slack.Message(slackChannel, card.TS); !strings.Contains(m.Text, "<@U01ALICE>") {
 		t.Errorf("card after the take: %q", m.Text)
 	}
 
 	updates := len(s.updatesOf(card.TS))
-	if code := s.take("U2", phone, card); code != http.StatusOK {
+	if code := s.take("U02BONGANI", phone, card); code != http.StatusOK {
 		t.Fatalf("second take answered %d", code)
 	}
-	e := s.waitEphemeral("U2", 1)[0]
+	e := s.waitEphemeral("U02BONGANI", 1)[0]
 	if e.Channel != slackChannel || !strings.Contains(e.Text, "Alice Agent") {
 		t.Errorf("U2 told %q in %s, want who has it (Alice Agent) in %s", e.Text, e.Channel, slackChannel)
 	}
@@ -407,33 +407,33 @@ func TestSlackTakeAndSecondTake(t *testing.T) {
 	if got := s.updatesOf(card.TS); len(got) != updates {
 		t.Errorf("the second take changed the card: %s", slackCallsText(got[updates:]))
 	}
-	if m, _ := s.slack.Message(slackChannel, card.TS); strings.Contains(blockText(m.Blocks), "<@U2>") {
+	if m, _ := s.slack.Message(slackChannel, card.TS); strings.Contains(blockText(m.Blocks), "<@U02BONGANI>") {
 		t.Errorf("card names U2: %s", blockText(m.Blocks))
 	}
-	if n := len(s.ephemerals("U1")); n != 0 {
+	if n := len(s.ephemerals("U01ALICE")); n != 0 {
 		t.Errorf("U1 got %d ephemeral messages", n)
 	}
 }
 
 func TestSlackThreadRepliesRelayed(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U1", "Alice Agent")
-	s.slack.AddUser("U2", "Bongani Agent")
-	s.slack.AddUser("U3", "Chen Agent")
+	s.slack.AddUser("U01ALICE", "Alice Agent")
+	s.slack.AddUser("U02BONGANI", "Bongani Agent")
+	s.slack.AddUser("U03CHEN", "Chen Agent")
 
 	t.Run("assignee", func(t *testing.T) {
 		s := *s
 		s.t = t
 		phone, card := s.slackHandoff()
-		if code := s.take("U1", phone, card); code != http.StatusOK {
+		if code := s.take("U01ALICE", phone, card); code != http.StatusOK {
 			t.Fatalf("take answered %d", code)
 		}
 		eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Alice Agent" }, "the assignee")
 		sent := graphTexts(s.graph.Messages(phone)) // the handoff notice
 
 		// A reply from the assignee reaches the customer as plain text.
-		reply := testkit.SlackMessageEvent{User: "U1", ThreadTS: card.TS,
-			Text: "Approved &lt;3 &amp; see <https://shop.example/refunds|our refund policy> or <https://shop.example/faq>, <@U1>"}
+		reply := testkit.SlackMessageEvent{User: "U01ALICE", ThreadTS: card.TS,
+			Text: "Approved &lt;3 &amp; see <https://shop.example/refunds|our refund policy> or <https://shop.example/faq>, <@U01ALICE>"}
 		if code := s.slackEvent(reply, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
@@ -445,19 +445,19 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		}
 
 		// An internal note is not sent; its author is told.
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U1", ThreadTS: card.TS, Text: "// she sounds upset, be gentle"}, 0); code != http.StatusOK {
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U01ALICE", ThreadTS: card.TS, Text: "// she sounds upset, be gentle"}, 0); code != http.StatusOK {
 			t.Fatalf("note answered %d", code)
 		}
-		hint := s.waitEphemeral("U1", 1)[0]
+		hint := s.waitEphemeral("U01ALICE", 1)[0]
 		if hint.ThreadTS != card.TS || !strings.Contains(strings.ToLower(hint.Text), "not sent") {
 			t.Errorf("note hint %q in thread %q", hint.Text, hint.ThreadTS)
 		}
 
 		// Another agent's reply is not sent; they are told who has the conversation.
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U2", ThreadTS: card.TS, Text: "I can do this one"}, 0); code != http.StatusOK {
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U02BONGANI", ThreadTS: card.TS, Text: "I can do this one"}, 0); code != http.StatusOK {
 			t.Fatalf("U2's reply answered %d", code)
 		}
-		hint = s.waitEphemeral("U2", 1)[0]
+		hint = s.waitEphemeral("U02BONGANI", 1)[0]
 		if hint.ThreadTS != card.TS || !strings.Contains(hint.Text, "Alice Agent") {
 			t.Errorf("U2's hint %q in thread %q", hint.Text, hint.ThreadTS)
 		}
@@ -465,7 +465,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		// The product's own posts echoed back, and edits, are ignored.
 		for _, ev := range []testkit.SlackMessageEvent{
 			{User: s.slack.BotUserID(), BotID: s.slack.BotID(), ThreadTS: card.TS, Text: "*Customer:* hello"},
-			{User: "U1", ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
+			{User: "U01ALICE", ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
 			{ThreadTS: card.TS, Text: "legacy bot post", SubType: "bot_message"},
 		} {
 			if code := s.slackEvent(ev, 0); code != http.StatusOK {
@@ -474,7 +474,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		}
 
 		// The same event delivered again, once later and twice at once, reaches the customer once.
-		again := testkit.SlackMessageEvent{EventID: "EvRETRY" + phone, User: "U1", ThreadTS: card.TS, Text: "Your refund is on its way"}
+		again := testkit.SlackMessageEvent{EventID: "EvRETRY" + phone, User: "U01ALICE", ThreadTS: card.TS, Text: "Your refund is on its way"}
 		if code := s.slackEvent(again, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
@@ -493,7 +493,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		}
 		wg.Wait()
 		// A retry of a fresh event arriving while the first delivery runs is processed once too.
-		fresh := testkit.SlackMessageEvent{EventID: "EvFRESH" + phone, User: "U1", ThreadTS: card.TS, Text: "Anything else?"}
+		fresh := testkit.SlackMessageEvent{EventID: "EvFRESH" + phone, User: "U01ALICE", ThreadTS: card.TS, Text: "Anything else?"}
 		for retry := 0; retry <= 1; retry++ {
 			wg.Add(1)
 			go func() {
@@ -508,8 +508,8 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		if got := graphTexts(s.graph.Messages(phone)); strings.Join(got, "\n") != strings.Join(sent, "\n") {
 			t.Fatalf("customer got %q\nwant %q", got, sent)
 		}
-		if n := len(s.ephemerals("U1")); n != 1 {
-			t.Errorf("U1 got %d hints, want 1 (for the note): %s", n, slackCallsText(s.ephemerals("U1")))
+		if n := len(s.ephemerals("U01ALICE")); n != 1 {
+			t.Errorf("U1 got %d hints, want 1 (for the note): %s", n, slackCallsText(s.ephemerals("U01ALICE")))
 		}
 		if n := len(s.ephemerals(s.slack.BotUserID())); n != 0 {
 			t.Errorf("the bot's own echo was treated as a reply: %d hints to the bot user", n)
@@ -537,7 +537,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		// Echoes and edits first: none of them may claim the conversation.
 		for _, ev := range []testkit.SlackMessageEvent{
 			{User: s.slack.BotUserID(), BotID: s.slack.BotID(), ThreadTS: card.TS, Text: "*Customer:* hello"},
-			{User: "U2", ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
+			{User: "U02BONGANI", ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
 			{ThreadTS: card.TS, Text: "legacy bot post", SubType: "bot_message"},
 		} {
 			if code := s.slackEvent(ev, 0); code != http.StatusOK {
@@ -547,7 +547,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		if c := s.conversation(phone); c.Assignee != "" {
 			t.Fatalf("an echo or an edit made %q the assignee", c.Assignee)
 		}
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U3", ThreadTS: card.TS, Text: "Hi, Chen here"}, 0); code != http.StatusOK {
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U03CHEN", ThreadTS: card.TS, Text: "Hi, Chen here"}, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
 		got := s.graph.WaitForMessages(t, phone, before+1, slackWait)
@@ -556,13 +556,13 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		}
 		eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Chen Agent" }, "the first replier as the assignee")
 		s.waitUpdate(card.TS, "taken by U3", func(c testkit.SlackCall) bool {
-			return strings.Contains(blockText(c.Blocks), "Taken by <@U3>")
+			return strings.Contains(blockText(c.Blocks), "Taken by <@U03CHEN>")
 		})
 		// From now on, only U3 speaks to the customer.
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U1", ThreadTS: card.TS, Text: "me too"}, 0); code != http.StatusOK {
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U01ALICE", ThreadTS: card.TS, Text: "me too"}, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
-		s.waitEphemeral("U1", 1)
+		s.waitEphemeral("U01ALICE", 1)
 		s.quiet(phone, before+1, slackQuiet)
 	})
 	s.assertNoMentions()
@@ -570,7 +570,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 
 func TestSlackIdleTimerThenReturn(t *testing.T) {
 	s := newStack(t, withSlack(), withEnv("HANDOFF_IDLE_TIMEOUT", "3s"))
-	s.slack.AddUser("U1", "Alice Agent")
+	s.slack.AddUser("U01ALICE", "Alice Agent")
 	phone, card := s.slackHandoff()
 
 	s.waitStatus(phone, conversation.StatusAwaitingConfirmation)
@@ -589,7 +589,7 @@ func TestSlackIdleTimerThenReturn(t *testing.T) {
 	s.quiet(phone, 1, 0) // only the handoff notice so far: the bot is still silent
 	before := len(s.graph.Messages(phone))
 
-	if code := s.press(testkit.SlackInteraction{UserID: "U1", MessageTS: prompt.TS, ThreadTS: card.TS,
+	if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", MessageTS: prompt.TS, ThreadTS: card.TS,
 		ActionID: slackapp.ActionReturn, Value: phone}); code != http.StatusOK {
 		t.Fatalf("return answered %d", code)
 	}
@@ -613,13 +613,13 @@ func TestSlackIdleTimerThenReturn(t *testing.T) {
 
 func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
 	s := newStack(t, withSlack(), withEnv("HANDOFF_IDLE_TIMEOUT", "3s"))
-	s.slack.AddUser("U1", "Alice Agent")
+	s.slack.AddUser("U01ALICE", "Alice Agent")
 	phone, card := s.slackHandoff()
 
 	s.waitStatus(phone, conversation.StatusAwaitingConfirmation)
 	first := s.waitPrompt(card.TS, 1)
 	pressed := time.Now()
-	if code := s.press(testkit.SlackInteraction{UserID: "U1", MessageTS: first.TS, ThreadTS: card.TS,
+	if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", MessageTS: first.TS, ThreadTS: card.TS,
 		ActionID: slackapp.ActionKeep, Value: phone}); code != http.StatusOK {
 		t.Fatalf("keep answered %d", code)
 	}
@@ -640,7 +640,7 @@ func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
 		t.Errorf("second prompt %v after the keep, want at least the 3s timeout", gap)
 	}
 	s.waitStatus(phone, conversation.StatusAwaitingConfirmation)
-	if code := s.press(testkit.SlackInteraction{UserID: "U1", MessageTS: second.TS, ThreadTS: card.TS,
+	if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", MessageTS: second.TS, ThreadTS: card.TS,
 		ActionID: slackapp.ActionReturn, Value: phone}); code != http.StatusOK {
 		t.Fatalf("return answered %d", code)
 	}
@@ -656,13 +656,13 @@ func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
 
 func TestSlackBadSignatureAndStaleTimestamp(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U1", "Alice Agent")
+	s.slack.AddUser("U01ALICE", "Alice Agent")
 	phone, card := s.slackHandoff()
 	time.Sleep(slackQuiet) // let the handoff's notices settle
 	graphBefore, slackBefore := len(s.graph.Messages("")), len(s.slack.Calls(""))
 
-	take := testkit.SlackInteraction{UserID: "U1", ChannelID: slackChannel, MessageTS: card.TS, ActionID: slackapp.ActionTake, Value: phone}
-	reply := testkit.SlackMessageEvent{EventID: "EvSIGNED" + phone, Channel: slackChannel, User: "U1", ThreadTS: card.TS, Text: "Hello from Alice"}
+	take := testkit.SlackInteraction{UserID: "U01ALICE", ChannelID: slackChannel, MessageTS: card.TS, ActionID: slackapp.ActionTake, Value: phone}
+	reply := testkit.SlackMessageEvent{EventID: "EvSIGNED" + phone, Channel: slackChannel, User: "U01ALICE", ThreadTS: card.TS, Text: "Hello from Alice"}
 	endpoints := []struct {
 		path, contentType string
 		body              []byte
@@ -817,13 +817,13 @@ func TestSlackDownDuringHandoff(t *testing.T) {
 
 func TestSlackInteractionFromAnotherChannel(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U1", "Alice Agent")
+	s.slack.AddUser("U01ALICE", "Alice Agent")
 	phone, card := s.slackHandoff()
 	time.Sleep(slackQuiet)
 	updates := len(s.updatesOf(card.TS))
 
 	for _, action := range []string{slackapp.ActionTake, slackapp.ActionReturn, slackapp.ActionKeep} {
-		if code := s.press(testkit.SlackInteraction{UserID: "U1", ChannelID: slackOther, MessageTS: card.TS,
+		if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", ChannelID: slackOther, MessageTS: card.TS,
 			ActionID: action, Value: phone}); code != http.StatusOK {
 			t.Fatalf("%s from another channel answered %d", action, code)
 		}
@@ -844,7 +844,7 @@ func TestSlackInteractionFromAnotherChannel(t *testing.T) {
 	s.quiet(phone, 1, 0)
 
 	// The same press in the support channel works.
-	if code := s.take("U1", phone, card); code != http.StatusOK {
+	if code := s.take("U01ALICE", phone, card); code != http.StatusOK {
 		t.Fatalf("take answered %d", code)
 	}
 	eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Alice Agent" }, "the take in the support channel")
