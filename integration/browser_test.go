@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/app"
 	"github.com/supportd/supportd/internal/config"
@@ -234,19 +236,19 @@ func simSay(sim *testkit.Tab, text string) {
 }
 
 // openConversation clicks the conversation in the console's list and waits until it is open. The list
-// is redrawn at every poll, so a click that lands during a redraw is tried again.
+// is redrawn at every poll, so a click that lands during a redraw (the element it found is gone) is tried
+// again.
 func openConversation(console *testkit.Tab, item, phone string) {
-	for attempt := 1; ; attempt++ {
-		console.Click(item)
-		opened := console.Try(`(phone) => location.hash === "#/conversations/" + phone &&
-			document.getElementById("d-phone").textContent.includes("+" + phone)`, 10*time.Second, phone)
-		if opened {
+	var lastErr error
+	for attempt := 1; attempt <= 5; attempt++ {
+		lastErr = console.TryDo(chromedp.Click(chromedp.CSS(item)))
+		if lastErr == nil && console.Try(`(phone) => location.hash === "#/conversations/" + phone &&
+			document.getElementById("d-phone").textContent.includes("+" + phone)`, 10*time.Second, phone) {
 			return
 		}
-		if attempt == 3 {
-			console.Fail("the conversation %s did not open after %d clicks; the page is at %s", phone, attempt, console.EvalString("location.hash"))
-		}
 	}
+	console.Fail("the conversation %s did not open after 5 clicks (last click: %v); the page is at %q",
+		phone, lastErr, console.EvalString("location.hash"))
 }
 
 func faqAnswer(t *testing.T, k *kb.KnowledgeBase, id string) string {

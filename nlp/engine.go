@@ -1,0 +1,124 @@
+package nlp
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jonreiter/govader"
+
+	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/kb"
+)
+
+// EngineName is the Classification.Engine of this engine's verdicts.
+const EngineName = "local"
+
+// Engine is the local language engine. It implements ai.Engine without any network call. Everything it
+// needs (the compiled rules, the retrieval index, the sentiment lexicon) is built by New and only read
+// afterwards, so one Engine serves concurrent calls.
+type Engine struct {
+	kb    *kb.KnowledgeBase
+	rules *rules
+	index *index
+	vader *govader.SentimentIntensityAnalyzer
+}
+
+var _ ai.Engine = (*Engine)(nil)
+
+// New builds an engine over the knowledge base k; nil means the built-in demo shop. It compiles the
+// package's rule tables, which panics only if they are malformed, a mistake the package's tests catch.
+func New(k *kb.KnowledgeBase) *Engine {
+	if k == nil {
+		k = kb.Default()
+	}
+	return &Engine{
+		kb:    k,
+		rules: compileRules(),
+		index: newIndex(k),
+		vader: newVader(),
+	}
+}
+
+// analysis is everything the engine concludes about one message.
+type analysis struct {
+	msg     *message
+	hit     hit
+	intent  ai.Intent
+	feeling feeling
+}
+
+// analyze reads one message: retrieval, intent, sentiment, and the anger-only complaint.
+func (e *Engine) analyze(text string) analysis {
+	m := parse(text)
+	a := analysis{msg: m, hit: e.index.retrieve(m)}
+	v := e.intent(m, a.hit)
+	a.intent = v.intent
+	a.feeling = e.sentiment(m, v.intent, v.complaint)
+	// An angry message that asks for nothing else is a complaint about how things are going.
+	// So is an angry statement that merely mentions something the knowledge base covers ("worst online
+	// shop ever"): it asks nothing.
+	if a.feeling.sentiment == ai.SentimentAngry {
+		switch {
+		case a.intent == ai.IntentOther, a.intent == ai.IntentGreeting, a.intent == ai.IntentThanks,
+			a.intent == ai.IntentFAQ && !anyQuestion(m):
+			a.intent = ai.IntentComplaint
+		}
+	}
+	return a
+}
+
+// Classify classifies one customer message. It never fails except on a cancelled context.
+func (e *Engine) Classify(ctx context.Context, req ai.ClassifyRequest) (ai.Classification, error) {
+	if err := ctx.Err(); err != nil {
+		return ai.Classification{}, err
+	}
+	a := e.analyze(req.Text)
+	c := ai.Classification{
+		Intent:    a.intent,
+		Sentiment: a.feeling.sentiment,
+		Engine:    EngineName,
+	}
+	if a.hit.ok {
+		c.KBAnswers = true
+		c.FAQID = a.hit.doc.faq.ID
+	}
+	switch a.intent {
+	case ai.IntentGreeting, ai.IntentThanks:
+	default:
+		c.Topic = topicOf(a.msg, c.FAQID, req.Recent)
+	}
+	return c, nil
+}
+
+// Answer answers from the knowledge base only: the FAQ named by req.FAQID when it exists, else the FAQ
+// retrieval finds for req.Text (the same one Classify reports). When none answers, Grounded is false and
+// Text is empty. The answer is the FAQ's text verbatim, after a short greeting when the customer greeted.
+func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, error) {
+	if err := ctx.Err(); err != nil {
+		return ai.Answer{}, err
+	}
+	m := parse(req.Text)
+	var f kb.FAQ
+	if req.FAQID != "" {
+		f, _ = e.kb.FAQ(req.FAQID)
+	}
+	if f.ID == "" {
+		h := e.index.retrieve(m)
+		if !h.ok {
+			return ai.Answer{}, nil
+		}
+		f = h.doc.faq
+	}
+	return ai.Answer{Text: leadIn(m, req.Name) + f.Answer, Grounded: true, FAQID: f.ID}, nil
+}
+
+// leadIn greets back a customer who greeted: "Hi Thandi! ".
+func leadIn(m *message, name string) string {
+	if len(m.tokens) == 0 || !greetingWords[m.tokens[0].norm] {
+		return ""
+	}
+	if first, _, _ := strings.Cut(strings.TrimSpace(name), " "); first != "" {
+		return "Hi " + first + "! "
+	}
+	return "Hi! "
+}
