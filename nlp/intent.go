@@ -59,6 +59,9 @@ func (e *Engine) intent(m *message, h hit) intentVerdict {
 		v.intent = ai.IntentOrderStatus
 	case c.delay:
 		v.intent = ai.IntentComplaint
+	case r.alwaysSarcastic.any(ts):
+		// "Thanks a lot for nothing" thanks nobody.
+		v.intent = ai.IntentComplaint
 	case e.onlyWords(m, &r.opener, greetingOnly):
 		v.intent = ai.IntentGreeting
 	case e.onlyWords(m, &r.thanks, thanksOnly):

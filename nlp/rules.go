@@ -235,6 +235,8 @@ var notProductRules = []string{
 
 // Conditional phrases: a damage or wrong-item word after them asks about policy rather than reporting a fault.
 var hypotheticalRules = []string{
+	// A question about a policy is general: "what's your policy on faulty items?"
+	"%policy",
 	"if|incase|suppose|supposing|should|what_happens|in_case|what_about|as_jy|as_dit|uma",
 	"do you|u cover|replace|exchange|accept",
 	"is|are [it|they|that|damage] covered",
@@ -428,6 +430,7 @@ var (
 	// alwaysSarcasticRules are never sincere.
 	alwaysSarcasticRules = []string{
 		"thanks|thank_you for nothing",
+		"thanks|thank_you ... for nothing",
 		"great|wonderful|brilliant|perfect|fantastic just great|wonderful|brilliant|perfect|fantastic",
 		"just great|brilliant|perfect|wonderful|fantastic|lovely",
 		"thanks for wasting my time",
