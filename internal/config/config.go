@@ -99,7 +99,7 @@ func Vars() []Var {
 		{Env: "TEMPORAL_NAMESPACE", Default: "default", Usage: "Temporal namespace", Modes: all, set: str(func(c *Config) *string { return &c.TemporalNamespace })},
 		{Env: "TEMPORAL_TASK_QUEUE", Default: "support-conversations", Usage: "Temporal task queue of the conversation workflows", Modes: all, set: str(func(c *Config) *string { return &c.TemporalTaskQueue })},
 		{Env: "TEMPORAL_DEV_PORT", Default: "7233", Usage: "dev mode: embedded Temporal server's gRPC port", Modes: []Mode{ModeDev}, set: port(func(c *Config) *int { return &c.TemporalDevPort }, false)},
-		{Env: "TEMPORAL_UI_PORT", Default: "8233", Usage: "dev mode: embedded Temporal Web UI port; 0 turns it off", Modes: all, set: port(func(c *Config) *int { return &c.TemporalUIPort }, true)},
+		{Env: "TEMPORAL_UI_PORT", Default: "8233", Usage: "dev mode: embedded Temporal Web UI port; 0 turns it off", Modes: []Mode{ModeDev}, set: port(func(c *Config) *int { return &c.TemporalUIPort }, true)},
 		{Env: "TEMPORAL_UI_URL", Usage: "Temporal Web UI base URL for links in the console and Slack (dev: the embedded UI)", Modes: all, set: str(func(c *Config) *string { return &c.TemporalUIURL })},
 		{Env: "REDIS_URL", Usage: "Redis URL, e.g. redis://localhost:6379/0 (empty: dev embeds one)", Modes: all, set: str(func(c *Config) *string { return &c.RedisURL })},
 		{Env: "WHATSAPP_API_URL", Default: "https://graph.facebook.com/v23.0", Usage: "WhatsApp Graph API base URL", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppAPIURL })},
