@@ -17,7 +17,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/store"
@@ -170,9 +173,22 @@ func (s *Server) queryAll(ctx context.Context, phones []string) []conversation.S
 	return out
 }
 
+// query asks a conversation workflow for its state. Right after a worker restarts, Temporal may first route a
+// query to the stopped worker's cache and time out; the next attempt reaches a live worker.
 func (s *Server) query(ctx context.Context, phone, name string) (conversation.Snapshot, error) {
 	var snap conversation.Snapshot
-	v, err := s.opts.Temporal.QueryWorkflow(ctx, workflows.WorkflowID(phone), "", name)
+	var (
+		v   converter.EncodedValue
+		err error
+	)
+	for attempt := 0; attempt < 3; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, 7*time.Second)
+		v, err = s.opts.Temporal.QueryWorkflow(actx, workflows.WorkflowID(phone), "", name)
+		cancel()
+		if err == nil || ctx.Err() != nil || !timedOut(err) {
+			break
+		}
+	}
 	if err != nil {
 		return snap, err
 	}
@@ -192,7 +208,7 @@ func (s *Server) getConversation(c *gin.Context) {
 }
 
 func (s *Server) respondConversation(c *gin.Context, phone string, code int) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 25*time.Second)
 	defer cancel()
 	snap, err := s.query(ctx, phone, workflows.QueryConversation)
 	if err != nil {
@@ -345,6 +361,12 @@ func errorStatus(err error) (int, string) {
 		return http.StatusServiceUnavailable, "Temporal is unavailable"
 	}
 	return http.StatusBadGateway, "the conversation could not be reached: " + err.Error()
+}
+
+// timedOut reports a deadline passed in Temporal or on the way to it.
+func timedOut(err error) bool {
+	var de *serviceerror.DeadlineExceeded
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &de) || status.Code(err) == codes.DeadlineExceeded
 }
 
 func temporalSearchAttributes(phone string, status conversation.Status) temporal.SearchAttributes {

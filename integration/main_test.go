@@ -3,6 +3,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -13,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,6 +99,25 @@ type stack struct {
 	hook   *testkit.WhatsAppWebhook
 	rdb    *redis.Client
 	kb     *kb.KnowledgeBase
+	logs   *syncBuffer
+}
+
+// syncBuffer collects log lines from many goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 type stackOption func(env map[string]string, s *stack)
@@ -146,7 +167,8 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 		"WHATSAPP_VERIFY_TOKEN":    "verify-me",
 		"AGENT_API_TOKEN":          agentToken,
 		"TEMPORAL_UI_URL":          "http://localhost:8233",
-		"LOG_LEVEL":                "warn",
+		"LOG_LEVEL":                "debug",
+		"LOG_FORMAT":               "text",
 	}
 	for _, o := range opts {
 		o(env, s)
@@ -156,8 +178,20 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 		t.Fatal(err)
 	}
 	s.cfg = cfg
-	s.rdb = shared.redis.Client(t)
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ropts, err := redis.ParseURL(env["REDIS_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.rdb = redis.NewClient(ropts)
+	t.Cleanup(func() { _ = s.rdb.Close() })
+	// Every log line is kept for assertions; they are shown when the test fails.
+	s.logs = &syncBuffer{}
+	logger := app.NewLogger(cfg, s.logs) // the production logger, at debug level
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(s.logs.String())
+		}
+	})
 	a, err := app.Start(context.Background(), app.Options{Config: cfg, Logger: logger, Redis: s.rdb, Worker: true, Gateway: true})
 	if err != nil {
 		t.Fatal(err)
@@ -172,14 +206,6 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 	s.hook = testkit.NewWhatsAppWebhook(appSecret)
 	s.hook.PhoneNumberID = s.graph.PhoneNumberID()
 	return s
-}
-
-// testWriter sends logs to the test's log, shown when a test fails.
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
 }
 
 // post delivers a signed webhook body and returns the status.
@@ -229,7 +255,9 @@ func (s *stack) conversation(phone string) conversation.Snapshot {
 	s.t.Helper()
 	var c conversation.Snapshot
 	if code := s.api("GET", "/api/conversations/"+phone, nil, &c); code != http.StatusOK {
-		s.t.Fatalf("GET conversation: %d", code)
+		var e struct{ Error string }
+		s.api("GET", "/api/conversations/"+phone, nil, &e)
+		s.t.Fatalf("GET conversation: %d %s", code, e.Error)
 	}
 	return c
 }
@@ -270,4 +298,12 @@ func eventually(t testing.TB, timeout time.Duration, cond func() bool, format st
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("timed out waiting for "+format, args...)
+}
+
+// testWriter sends logs to the test's log, shown when a test fails.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -32,6 +32,11 @@ func startProcess(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
 	p := &process{t: t, env: env, args: args}
 	p.start()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("supportd %v logs:\n%s", args, p.logText())
+		}
+	})
 	return p
 }
 

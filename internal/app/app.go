@@ -62,7 +62,7 @@ func Start(ctx context.Context, o Options) (*App, error) {
 	}
 	st := store.New(o.Redis)
 	m := metrics.New()
-	tc, err := DialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger)
+	tc, err := DialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger, m.TemporalHandler())
 	if err != nil {
 		return nil, err
 	}

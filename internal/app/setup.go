@@ -18,6 +18,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/supportd/supportd/internal/config"
+	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/kb"
 	"github.com/supportd/supportd/workflows"
 )
@@ -48,9 +49,9 @@ func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 		}
 	}
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(logx.NewMaskingHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logx.NewMaskingHandler(slog.NewTextHandler(w, opts)))
 }
 
 // LoadKB loads KNOWLEDGE_BASE, or the built-in demo shop.
@@ -82,14 +83,15 @@ func OpenRedis(ctx context.Context, url string) (*redis.Client, error) {
 }
 
 // DialTemporal connects to Temporal, waiting up to a minute for it to come up.
-func DialTemporal(ctx context.Context, address, namespace string, logger *slog.Logger) (client.Client, error) {
+func DialTemporal(ctx context.Context, address, namespace string, logger *slog.Logger, metrics client.MetricsHandler) (client.Client, error) {
 	var lastErr error
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		c, err := client.DialContext(ctx, client.Options{
-			HostPort:  address,
-			Namespace: namespace,
-			Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal-sdk")),
+			HostPort:       address,
+			Namespace:      namespace,
+			Logger:         tlog.NewStructuredLogger(logger.With("component", "temporal-sdk")),
+			MetricsHandler: metrics,
 		})
 		if err == nil {
 			return c, nil
