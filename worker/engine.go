@@ -2,10 +2,12 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/internal/metrics"
+	"github.com/supportd/supportd/llm"
 )
 
 // measuredEngine records the latency and failures of every AI engine call.
@@ -18,20 +20,28 @@ type measuredEngine struct {
 func (e measuredEngine) Classify(ctx context.Context, req ai.ClassifyRequest) (ai.Classification, error) {
 	start := time.Now()
 	c, err := e.Engine.Classify(ctx, req)
-	e.metrics.LLMCall(e.name, "classify", time.Since(start), err)
+	e.observe("classify", start, err)
 	return c, err
 }
 
 func (e measuredEngine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, error) {
 	start := time.Now()
 	a, err := e.Engine.Answer(ctx, req)
-	e.metrics.LLMCall(e.name, "answer", time.Since(start), err)
+	e.observe("answer", start, err)
 	return a, err
 }
 
 func (e measuredEngine) Summarize(ctx context.Context, req ai.SummaryRequest) (string, error) {
 	start := time.Now()
 	s, err := e.Engine.Summarize(ctx, req)
-	e.metrics.LLMCall(e.name, "summarize", time.Since(start), err)
+	e.observe("summarize", start, err)
 	return s, err
+}
+
+func (e measuredEngine) observe(op string, start time.Time, err error) {
+	e.metrics.LLMCall(e.name, op, time.Since(start), err)
+	var se *llm.StatusError
+	if errors.As(err, &se) {
+		e.metrics.DownstreamError("llm", se.StatusCode)
+	}
 }
