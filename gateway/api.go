@@ -252,6 +252,16 @@ func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
 	return b, true
 }
 
+// agentAction reads the phone of an agent action's path and its JSON body, answering bad ones with 400.
+func (s *Server) agentAction(c *gin.Context, needText bool) (string, agentBody, bool) {
+	phone, ok := s.phone(c)
+	if !ok {
+		return "", agentBody{}, false
+	}
+	b, ok := s.agentBody(c, needText)
+	return phone, b, ok
+}
+
 // update runs a workflow update and waits for its result.
 func (s *Server) update(ctx context.Context, phone, name string, arg, result any) error {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -260,11 +270,7 @@ func (s *Server) update(ctx context.Context, phone, name string, arg, result any
 }
 
 func (s *Server) takeover(c *gin.Context) {
-	phone, ok := s.phone(c)
-	if !ok {
-		return
-	}
-	b, ok := s.agentBody(c, false)
+	phone, b, ok := s.agentAction(c, false)
 	if !ok {
 		return
 	}
@@ -281,11 +287,7 @@ func (s *Server) takeover(c *gin.Context) {
 }
 
 func (s *Server) reply(c *gin.Context) {
-	phone, ok := s.phone(c)
-	if !ok {
-		return
-	}
-	b, ok := s.agentBody(c, true)
+	phone, b, ok := s.agentAction(c, true)
 	if !ok {
 		return
 	}
@@ -308,11 +310,7 @@ func (s *Server) keep(c *gin.Context) {
 }
 
 func (s *Server) agentDecision(c *gin.Context, update string) {
-	phone, ok := s.phone(c)
-	if !ok {
-		return
-	}
-	b, ok := s.agentBody(c, false)
+	phone, b, ok := s.agentAction(c, false)
 	if !ok {
 		return
 	}

@@ -155,23 +155,7 @@ func TestMetricsAndLogsAfterAConversation(t *testing.T) {
 // TestSigtermDuringBurstLosesNothing sends SIGTERM to supportd while webhooks pour in: each webhook is either
 // acknowledged and then held by Temporal, or refused (5xx or connection refused) so that Meta retries.
 func TestSigtermDuringBurstLosesNothing(t *testing.T) {
-	graph := testkit.NewGraph(t)
-	hook := testkit.NewWhatsAppWebhook(appSecret)
-	devPort, _ := testkit.FreePort()
-	env := []string{
-		"DATA_DIR=" + filepath.Join(t.TempDir(), "data"),
-		fmt.Sprintf("TEMPORAL_DEV_PORT=%d", devPort),
-		"TEMPORAL_UI_PORT=0",
-		"REDIS_URL=" + shared.redis.URL,
-		"WHATSAPP_API_URL=" + graph.URL(),
-		"WHATSAPP_ACCESS_TOKEN=" + graph.AccessToken(),
-		"WHATSAPP_PHONE_NUMBER_ID=" + graph.PhoneNumberID(),
-		"WHATSAPP_APP_SECRET=" + appSecret,
-		"AGENT_API_TOKEN=" + agentToken,
-		"OPENAI_API_KEY=",
-		"SLACK_BOT_TOKEN=",
-	}
-	p := startProcess(t, env, "dev")
+	p, graph, hook := startDev(t)
 	phones := []string{newPhone(), newPhone(), newPhone(), newPhone()}
 	// Put the conversations in handoff first, so that every later message is kept for a person and the
 	// transcript is the whole record.

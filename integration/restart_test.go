@@ -82,13 +82,15 @@ func (p *process) logText() string {
 	return string(b)
 }
 
-// TestRestartMidHandoffLosesNothing kills `supportd dev` in the middle of a handoff and starts it again on the
-// same DATA_DIR: the conversation is still with a person, nothing the customer wrote is lost, and the bot
-// has not spoken.
-func TestRestartMidHandoffLosesNothing(t *testing.T) {
+// startDev runs `supportd dev` as a separate process, with its own DATA_DIR, against the shared redis-server and
+// a fake Graph API.
+func startDev(t *testing.T) (*process, *testkit.Graph, *testkit.WhatsAppWebhook) {
+	t.Helper()
 	graph := testkit.NewGraph(t)
-	hook := testkit.NewWhatsAppWebhook(appSecret)
-	devPort, _ := testkit.FreePort()
+	devPort, err := testkit.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
 	env := []string{
 		"DATA_DIR=" + filepath.Join(t.TempDir(), "data"),
 		fmt.Sprintf("TEMPORAL_DEV_PORT=%d", devPort),
@@ -102,7 +104,14 @@ func TestRestartMidHandoffLosesNothing(t *testing.T) {
 		"OPENAI_API_KEY=",
 		"SLACK_BOT_TOKEN=",
 	}
-	p := startProcess(t, env, "dev")
+	return startProcess(t, env, "dev"), graph, testkit.NewWhatsAppWebhook(appSecret)
+}
+
+// TestRestartMidHandoffLosesNothing kills `supportd dev` in the middle of a handoff and starts it again on the
+// same DATA_DIR: the conversation is still with a person, nothing the customer wrote is lost, and the bot
+// has not spoken.
+func TestRestartMidHandoffLosesNothing(t *testing.T) {
+	p, graph, hook := startDev(t)
 	s := &stack{t: t, graph: graph, hook: hook, base: p.url}
 	phone := newPhone()
 
