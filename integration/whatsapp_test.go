@@ -320,6 +320,20 @@ func TestAgentAPI(t *testing.T) {
 	}
 }
 
+// TestSimulatorNotServedWithWhatsAppCredentials: with a WhatsApp access token the simulator, which signs
+// webhooks with the app secret, must not be reachable.
+func TestSimulatorNotServedWithWhatsAppCredentials(t *testing.T) {
+	s := newStack(t)
+	for _, path := range []string{"/simulator/", "/simulator/api/messages?phone=27820000001"} {
+		if code, _ := s.get(path); code != http.StatusNotFound {
+			t.Errorf("GET %s: %d", path, code)
+		}
+	}
+	if code, body := s.get("/agent/"); code != http.StatusOK || !strings.Contains(body, "<html") {
+		t.Errorf("GET /agent/: %d", code)
+	}
+}
+
 func hasPhone(list []conversation.Snapshot, phone string) bool {
 	for _, c := range list {
 		if c.Phone == phone {

@@ -1,20 +1,15 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/supportd/supportd/internal/testkit"
 )
 
 // TestBrowserFlow plays the first minute of the product in real headless Chromium, against the fake
@@ -29,16 +24,16 @@ func TestBrowserFlow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test: skipped with -short")
 	}
-	browser := startChromium(t)
+	browser := testkit.StartChromium(t)
 	const token = "console-test-token"
 	fake := newFakeBackend(token)
 	fake.seedDemo()
 	srv := httptest.NewServer(fake.handler())
 	defer srv.Close()
 
-	shots := artifactsDir(t)
-	customer := openTab(t, browser, "customer", shots)
-	agent := openTab(t, browser, "agent", shots)
+	shots := testkit.ArtifactsDir(t)
+	customer := testkit.OpenTab(t, browser, "customer", shots, stepTimeout)
+	agent := testkit.OpenTab(t, browser, "agent", shots, stepTimeout)
 	flow := productFlow{baseURL: srv.URL, token: token, agent: "Naledi", customer: customer, console: agent}
 
 	flow.customerAsksForPerson(t)
@@ -69,378 +64,197 @@ func TestBrowserFlow(t *testing.T) {
 
 	// An operator rotates the token: the next poll sends the agent back to the sign-in form.
 	fake.setToken("rotated-token")
-	agent.waitText("#signin-error", "did not accept your agent token")
-	agent.screenshot("console-token-rejected-phone.png")
+	agent.WaitText("#signin-error", "did not accept your agent token")
+	agent.Screenshot("console-token-rejected-phone.png")
 
-	customer.assertNoPageErrors()
-	agent.assertNoPageErrors()
+	customer.AssertNoPageErrors()
+	agent.AssertNoPageErrors()
 }
 
 // productFlow is the scenario, written against the pages only, so that it can run against any backend
 // that holds the conversations seedDemo describes.
 type productFlow struct {
 	baseURL, token, agent string
-	customer, console     *tab
+	customer, console     *testkit.Tab
 	replyText             string
 }
 
 func (f *productFlow) customerAsksForPerson(t *testing.T) {
 	c := f.customer
-	c.desktop()
-	c.do(chromedp.Navigate(f.baseURL + "/simulator/"))
-	c.waitText("#chat-who", "+27820000001")
-	if got := c.value("#name"); got != "Thandi" {
+	desktop(c)
+	c.Navigate(f.baseURL + "/simulator/")
+	c.WaitText("#chat-who", "+27820000001")
+	if got := c.Value("#name"); got != "Thandi" {
 		t.Errorf("default customer name %q, want Thandi", got)
 	}
-	c.do(chromedp.SendKeys(chromedp.CSS("#text"), "Hi, my order hasn't arrived yet"))
-	c.do(chromedp.Click(chromedp.CSS("#send")))
-	c.waitText("#messages .msg-mine", "Hi, my order hasn't arrived yet")
-	c.waitText("#status", "delivered")
-	c.waitVisible(`.msg-theirs .reply-button[data-id="handoff_yes"]`)
-	c.screenshot("simulator-buttons-desktop.png")
+	c.Do(chromedp.SendKeys(chromedp.CSS("#text"), "Hi, my order hasn't arrived yet"))
+	c.Click("#send")
+	c.WaitText("#messages .msg-mine", "Hi, my order hasn't arrived yet")
+	c.WaitText("#status", "delivered")
+	c.WaitVisible(`.msg-theirs .reply-button[data-id="handoff_yes"]`)
+	c.Screenshot("simulator-buttons-desktop.png")
 
-	c.do(chromedp.Click(chromedp.CSS(`.reply-button[data-id="handoff_yes"]`)))
-	c.waitText("#messages", "Connecting you with a person")
-	if !c.eval(`document.querySelector('.reply-button[data-id="handoff_yes"]').disabled`) {
+	c.Click(`.reply-button[data-id="handoff_yes"]`)
+	c.WaitText("#messages", "Connecting you with a person")
+	if !c.Eval(`document.querySelector('.reply-button[data-id="handoff_yes"]').disabled`) {
 		t.Error("the tapped reply buttons are still enabled")
 	}
 }
 
 func (f *productFlow) agentSignsIn(t *testing.T) {
 	a := f.console
-	a.desktop()
-	a.do(chromedp.Navigate(f.baseURL + "/agent/"))
-	a.waitVisible("#signin-form")
-	if a.eval(`!document.getElementById("app").hidden`) {
+	desktop(a)
+	a.Navigate(f.baseURL + "/agent/")
+	a.WaitVisible("#signin-form")
+	if a.Eval(`!document.getElementById("app").hidden`) {
 		t.Error("the console shows its app before sign-in")
 	}
-	a.do(
+	a.Do(
 		chromedp.SendKeys(chromedp.CSS("#signin-name"), f.agent),
 		chromedp.SendKeys(chromedp.CSS("#signin-token"), "not-the-token"),
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 	)
-	a.waitText("#signin-error", "That agent token was not accepted")
-	a.screenshot("console-signin-error-desktop.png")
+	a.WaitText("#signin-error", "That agent token was not accepted")
+	a.Screenshot("console-signin-error-desktop.png")
 
-	a.do(
+	a.Do(
 		chromedp.Clear(chromedp.CSS("#signin-token")),
 		chromedp.SendKeys(chromedp.CSS("#signin-token"), f.token),
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 	)
-	a.waitVisible("#conv-list .conv-link")
-	a.waitText("#agent-name", f.agent)
+	a.WaitVisible("#conv-list .conv-link")
+	a.WaitText("#agent-name", f.agent)
 
 	// Waiting first: unassigned before assigned, the longest wait first; then the bot's conversations.
-	a.waitText("#conv-list", "Thandi")
-	order := a.evalStrings(`[...document.querySelectorAll("#conv-list .conv-link")].map(a => a.dataset.phone)`)
+	a.WaitText("#conv-list", "Thandi")
+	order := a.EvalStrings(`[...document.querySelectorAll("#conv-list .conv-link")].map(a => a.dataset.phone)`)
 	want := []string{"27823334444", "27820000001", "27829876543", "27825550101"}
 	if strings.Join(order, ",") != strings.Join(want, ",") {
 		t.Errorf("list order %v, want %v", order, want)
 	}
-	first := a.text("#conv-list .conv-link")
+	first := a.Text("#conv-list .conv-link")
 	for _, part := range []string{"Ayesha", "Refund request", "waiting 12 min", "Waiting"} {
 		if !strings.Contains(first, part) {
 			t.Errorf("first list item %q does not show %q", first, part)
 		}
 	}
-	a.waitText("#waiting-count", "3 waiting")
-	a.screenshot("console-list-desktop.png")
+	a.WaitText("#waiting-count", "3 waiting")
+	a.Screenshot("console-list-desktop.png")
 }
 
 func (f *productFlow) agentSeesTheBotHoldsActiveConversations(t *testing.T) {
 	a := f.console
-	a.do(chromedp.Click(chromedp.CSS(`#conv-list .conv-link[data-phone="27825550101"]`)))
-	a.waitText("#d-name", "Lerato")
-	a.waitText("#d-status", "With bot")
-	a.waitText("#transcript", "What are your trading hours?")
-	a.do(
+	a.Click(`#conv-list .conv-link[data-phone="27825550101"]`)
+	a.WaitText("#d-name", "Lerato")
+	a.WaitText("#d-status", "With bot")
+	a.WaitText("#transcript", "What are your trading hours?")
+	a.Do(
 		chromedp.SendKeys(chromedp.CSS("#reply-text"), "Hello"),
 		chromedp.Click(chromedp.CSS("#reply-send")),
 	)
-	a.waitText("#d-error", "the bot holds this conversation: take it over first")
+	a.WaitText("#d-error", "the bot holds this conversation: take it over first")
 }
 
 func (f *productFlow) agentTakesOverRepliesAndReturns(t *testing.T) {
 	a, c := f.console, f.customer
-	a.do(chromedp.Click(chromedp.CSS(`#conv-list .conv-link[data-phone="27820000001"]`)))
-	a.waitText("#d-name", "Thandi")
-	a.waitText("#d-status", "Waiting")
-	a.waitText("#d-reason", "Asked for a person")
-	a.waitText("#transcript", "Hi, my order hasn't arrived yet")
-	if a.eval(`!document.getElementById("d-error").hidden`) {
+	a.Click(`#conv-list .conv-link[data-phone="27820000001"]`)
+	a.WaitText("#d-name", "Thandi")
+	a.WaitText("#d-status", "Waiting")
+	a.WaitText("#d-reason", "Asked for a person")
+	a.WaitText("#transcript", "Hi, my order hasn't arrived yet")
+	if a.Eval(`!document.getElementById("d-error").hidden`) {
 		t.Error("the error of the previous conversation is still shown")
 	}
-	href := a.evalString(`document.getElementById("d-temporal").href`)
+	href := a.EvalString(`document.getElementById("d-temporal").href`)
 	if !strings.HasSuffix(href, "/workflows/conversation-27820000001") {
 		t.Errorf("Temporal link %q", href)
 	}
 
-	a.do(chromedp.Click(chromedp.CSS("#act-takeover")))
-	a.waitText("#d-status", "With you")
-	a.waitVisible("#act-return")
-	a.waitText("#d-assignee", "Naledi (you)")
+	a.Click("#act-takeover")
+	a.WaitText("#d-status", "With you")
+	a.WaitVisible("#act-return")
+	a.WaitText("#d-assignee", "Naledi (you)")
 
 	f.replyText = "Hi Thandi, I'm Naledi. Let me check where your order is."
-	a.do(chromedp.SendKeys(chromedp.CSS("#reply-text"), f.replyText))
-	a.waitText("#reply-count", fmt.Sprintf("%d / 4096", len(f.replyText)))
-	a.do(chromedp.Click(chromedp.CSS("#reply-send")))
-	a.waitText("#transcript .msg-agent", f.replyText)
-	if got := a.value("#reply-text"); got != "" {
+	a.Do(chromedp.SendKeys(chromedp.CSS("#reply-text"), f.replyText))
+	a.WaitText("#reply-count", fmt.Sprintf("%d / 4096", len(f.replyText)))
+	a.Click("#reply-send")
+	a.WaitText("#transcript .msg-agent", f.replyText)
+	if got := a.Value("#reply-text"); got != "" {
 		t.Errorf("composer keeps %q after sending", got)
 	}
-	a.screenshot("console-conversation-desktop.png")
+	a.Screenshot("console-conversation-desktop.png")
 
 	// The customer's phone shows the agent's reply.
-	c.waitText("#messages .msg-theirs:last-child", f.replyText)
-	c.screenshot("simulator-desktop.png")
+	c.WaitText("#messages .msg-theirs:last-child", f.replyText)
+	c.Screenshot("simulator-desktop.png")
 
-	a.do(chromedp.Click(chromedp.CSS("#act-return")))
-	a.waitText("#d-status", "With bot")
-	a.waitVisible("#act-takeover")
-	c.waitText("#messages", "chatting with our assistant again")
+	a.Click("#act-return")
+	a.WaitText("#d-status", "With bot")
+	a.WaitVisible("#act-takeover")
+	c.WaitText("#messages", "chatting with our assistant again")
 }
 
 func (f *productFlow) replyLengthIsLimited(t *testing.T) {
 	a := f.console
-	a.eval(`(() => { const t = document.getElementById("reply-text"); t.value = "x".repeat(4100);
+	a.Eval(`(() => { const t = document.getElementById("reply-text"); t.value = "x".repeat(4100);
 		t.dispatchEvent(new Event("input")); return true })()`)
-	a.waitText("#reply-count", "4100 / 4096")
-	if !a.eval(`document.getElementById("reply-send").disabled`) {
+	a.WaitText("#reply-count", "4100 / 4096")
+	if !a.Eval(`document.getElementById("reply-send").disabled`) {
 		t.Error("Send is enabled for a 4100-character reply")
 	}
-	a.waitText("#reply-hint", "Too long by 4 characters")
-	a.eval(`(() => { const t = document.getElementById("reply-text"); t.value = "";
+	a.WaitText("#reply-hint", "Too long by 4 characters")
+	a.Eval(`(() => { const t = document.getElementById("reply-text"); t.value = "";
 		t.dispatchEvent(new Event("input")); return true })()`)
 }
 
 func (f *productFlow) phoneLayout(t *testing.T) {
 	a, c := f.console, f.customer
-	a.phone()
-	a.do(chromedp.Navigate(f.baseURL + "/agent/#/"))
-	a.waitVisible("#conv-list .conv-link")
-	if a.eval(`getComputedStyle(document.getElementById("detail")).display !== "none"`) {
+	phone(a)
+	a.Navigate(f.baseURL + "/agent/#/")
+	a.WaitVisible("#conv-list .conv-link")
+	if a.Eval(`getComputedStyle(document.getElementById("detail")).display !== "none"`) {
 		t.Error("phone: the detail pane shows next to the list")
 	}
-	a.screenshot("console-list-phone.png")
+	a.Screenshot("console-list-phone.png")
 
-	a.do(chromedp.Click(chromedp.CSS(`#conv-list .conv-link[data-phone="27829876543"]`)))
-	a.waitText("#d-status", "Confirm return")
-	a.waitVisible("#act-keep")
-	a.waitVisible("#d-confirm")
-	if a.eval(`getComputedStyle(document.querySelector(".list-pane")).display !== "none"`) {
+	a.Click(`#conv-list .conv-link[data-phone="27829876543"]`)
+	a.WaitText("#d-status", "Confirm return")
+	a.WaitVisible("#act-keep")
+	a.WaitVisible("#d-confirm")
+	if a.Eval(`getComputedStyle(document.querySelector(".list-pane")).display !== "none"`) {
 		t.Error("phone: the list still shows with a conversation open")
 	}
-	a.screenshot("console-conversation-phone.png")
-	a.do(chromedp.Click(chromedp.CSS("#act-keep")))
-	a.waitText("#d-status", "With you")
-	a.do(chromedp.Click(chromedp.CSS("#back")))
-	a.waitVisible("#conv-list .conv-link")
+	a.Screenshot("console-conversation-phone.png")
+	a.Click("#act-keep")
+	a.WaitText("#d-status", "With you")
+	a.Click("#back")
+	a.WaitVisible("#conv-list .conv-link")
 
-	c.phone()
-	c.do(chromedp.Navigate(f.baseURL + "/simulator/"))
-	c.waitText("#messages", "chatting with our assistant again")
-	c.screenshot("simulator-phone.png")
+	phone(c)
+	c.Navigate(f.baseURL + "/simulator/")
+	c.WaitText("#messages", "chatting with our assistant again")
+	c.Screenshot("simulator-phone.png")
 }
 
 func (f *productFlow) simulatorSwitchesCustomer(t *testing.T) {
 	c := f.customer
-	c.do(chromedp.Click(chromedp.CSS("#new-customer")))
-	c.waitText("#chat-who", "+27820000002")
-	c.waitText("#messages .empty", "Say hello")
-	if got := c.value("#phone"); got != "27820000002" {
+	c.Click("#new-customer")
+	c.WaitText("#chat-who", "+27820000002")
+	c.WaitText("#messages .empty", "Say hello")
+	if got := c.Value("#phone"); got != "27820000002" {
 		t.Errorf("new customer number %q", got)
 	}
 }
 
-// tab is one browser tab with the helpers the flow needs. Every helper fails the test with a screenshot
-// of the tab when the page does not get where it should within the timeout.
-type tab struct {
-	t     *testing.T
-	name  string
-	ctx   context.Context
-	shots string
-
-	mu       sync.Mutex
-	problems []string
-}
-
+// stepTimeout bounds every step of the flow: an action, a wait or an evaluation.
 const stepTimeout = 15 * time.Second
 
-func openTab(t *testing.T, browser context.Context, name, shots string) *tab {
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	tb := &tab{t: t, name: name, ctx: ctx, shots: shots}
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("%s: open tab: %v", name, err)
-	}
-	messages := chromedp.Console(ctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			// Failed responses (401, 409) are part of the test; script errors and blocked content are not.
-			if m.IsException() || (m.Type == chromedp.ConsoleError && m.Source != "network") {
-				tb.mu.Lock()
-				tb.problems = append(tb.problems, fmt.Sprintf("%s (%s:%d)", m.Text, m.URL, m.Line+1))
-				tb.mu.Unlock()
-			}
-		}
-	}()
-	return tb
-}
+// desktop and phone are the two screens the flow checks the pages on.
+func desktop(tb *testkit.Tab) { tb.Viewport(1280, 800) }
 
-func (tb *tab) desktop() {
-	tb.do(chromedp.EmulateViewport(1280, 800))
-}
-
-func (tb *tab) phone() {
-	tb.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
-}
-
-// do runs steps in the tab, first bringing it to the front so that its page is visible and polls at
-// full speed.
-func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
-	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
-	defer cancel()
-	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
-		tb.fail("bring to front: %v", err)
-	}
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		tb.fail("%v", err)
-	}
-}
-
-func (tb *tab) waitVisible(sel string) {
-	tb.t.Helper()
-	tb.do(chromedp.WaitVisible(chromedp.CSS(sel)))
-}
-
-// waitText waits until the element that sel picks first exists and its text contains want.
-func (tb *tab) waitText(sel, want string) {
-	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.PollFunction[chromedp.Void](
-		`(sel, want) => { const e = document.querySelector(sel); return !!e && e.textContent.includes(want); }`,
-		chromedp.WithPollingArgs(sel, want),
-		chromedp.WithPollingInterval(100*time.Millisecond),
-		chromedp.WithPollingTimeout(stepTimeout-time.Second),
-	))
-	if err != nil {
-		tb.fail("wait for %q in %s: %v; it reads %q", want, sel, err, tb.text(sel))
-	}
-}
-
-func (tb *tab) text(sel string) string {
-	return tb.evalString(fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel))
-}
-
-func (tb *tab) value(sel string) string {
-	return tb.evalString(fmt.Sprintf(`(document.querySelector(%q) || {}).value || ""`, sel))
-}
-
-func (tb *tab) eval(expr string) bool { return evalAs[bool](tb, expr) }
-
-func (tb *tab) evalString(expr string) string { return evalAs[string](tb, expr) }
-
-func (tb *tab) evalStrings(expr string) []string { return evalAs[[]string](tb, expr) }
-
-func evalAs[T any](tb *tab, expr string) T {
-	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		tb.fail("evaluate %s: %v", expr, err)
-	}
-	return v
-}
-
-func (tb *tab) screenshot(file string) {
-	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
-	defer cancel()
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		tb.t.Fatalf("%s: screenshot %s: %v", tb.name, file, err)
-	}
-	path := filepath.Join(tb.shots, file)
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		tb.t.Fatalf("%s: save screenshot: %v", tb.name, err)
-	}
-	tb.t.Logf("screenshot %s", path)
-}
-
-func (tb *tab) fail(format string, args ...any) {
-	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
-	defer cancel()
-	if buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
-		path := filepath.Join(tb.shots, "FAILED-"+tb.name+".png")
-		if os.WriteFile(path, buf, 0o644) == nil {
-			tb.t.Logf("%s: screenshot of the failure: %s", tb.name, path)
-		}
-	}
-	tb.t.Fatalf("%s: "+format, append([]any{tb.name}, args...)...)
-}
-
-func (tb *tab) assertNoPageErrors() {
-	tb.t.Helper()
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	for _, p := range tb.problems {
-		tb.t.Errorf("%s: page error: %s", tb.name, p)
-	}
-}
-
-// startChromium starts headless Chromium with a fresh profile and no background network use, or skips
-// the test when no Chromium binary is installed.
-func startChromium(t *testing.T) context.Context {
-	t.Helper()
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		t.Skip("browser test: no chromium binary found (apt-get install chromium)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", path, err)
-	}
-	return ctx
-}
-
-// artifactsDir is where screenshots go: $SUPPORTD_ARTIFACTS, or supportd-artifacts in the temporary
-// directory. Never the repository.
-func artifactsDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("SUPPORTD_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "supportd-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatalf("artifacts directory: %v", err)
-	}
-	return dir
+func phone(tb *testkit.Tab) {
+	tb.Viewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)
 }
 
 func containsAction(actions []fakeAction, want fakeAction) bool {

@@ -129,10 +129,11 @@ func OpenTab(t testing.TB, browser context.Context, name, shots string, timeout 
 	return tb
 }
 
-// Viewport sets the size of the page.
-func (tb *Tab) Viewport(width, height int64) {
+// Viewport sets the size of the page; opts (chromedp.EmulateScale, chromedp.EmulateMobile, ...) emulate
+// more of a device.
+func (tb *Tab) Viewport(width, height int64, opts ...chromedp.EmulateViewportOption) {
 	tb.t.Helper()
-	tb.Do(chromedp.EmulateViewport(width, height))
+	tb.Do(chromedp.EmulateViewport(width, height, opts...))
 }
 
 // Do runs steps in the tab, first bringing it to the front so that its page is visible and polls at full
