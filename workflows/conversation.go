@@ -186,13 +186,14 @@ func (w *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 	if m.Kind == KindReaction || m.Kind == KindSystem {
 		return // kept for the agents, but nothing anyone needs to answer
 	}
+	m.Held = w.s.Status.BotSilent()
 	w.s.Pending = append(w.s.Pending, m)
 }
 
 // handle deals with one accepted customer message.
 func (w *conversationWorkflow) handle(ctx workflow.Context, m CustomerMessage) {
-	if w.s.Status.BotSilent() {
-		if w.s.Slack {
+	if w.s.Status.BotSilent() || m.Held {
+		if w.s.Status.BotSilent() && w.s.Slack {
 			w.enqueueNotice(activities.Notice{Kind: activities.NoticeCustomerMessage, Text: m.Text})
 		}
 		w.dirty = true

@@ -38,6 +38,8 @@ type harness struct {
 	settings activities.RuntimeSettings
 	// analyzeDelay makes the classifier slow, to race a takeover against it.
 	analyzeDelay time.Duration
+	// summaryDelay makes the summary slow, so that messages queue up behind it.
+	summaryDelay time.Duration
 	// aiDown makes every AI call fail for good.
 	aiDown bool
 }
@@ -53,6 +55,7 @@ func newHarness(t *testing.T) *harness {
 	h.env.OnActivity(a.Analyze, mock.Anything, mock.Anything).Return(h.analyze)
 	h.env.OnActivity(a.Answer, mock.Anything, mock.Anything).Return(h.answer)
 	h.env.OnActivity(a.Summarize, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SummaryInput) (string, error) {
+		time.Sleep(h.summaryDelay)
 		return "Summary: " + string(in.Reason), nil
 	})
 	h.env.OnActivity(a.Send, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SendInput) (activities.SendResult, error) {
@@ -668,5 +671,31 @@ func TestOutOfHoursHandoff(t *testing.T) {
 	}
 	if c := h.notices[0].Card; c == nil || !strings.Contains(c.OutOfHoursNote, "Monday 08:00") {
 		t.Fatalf("card lacks the out-of-hours note: %+v", c)
+	}
+}
+
+// A message that arrived while a person held the conversation is theirs, even when it is handled after the
+// conversation went back to the bot (the workflow was busy, or its worker had crashed).
+func TestMessageForPersonNotAnsweredAfterReturn(t *testing.T) {
+	h := newHarness(t)
+	h.summaryDelay = 3 * time.Second
+	h.signal(time.Second, text("I want a refund"))
+	h.signal(1500*time.Millisecond, text("my order number is 1234, what are your hours"))
+	h.at(2*time.Second, func() {
+		h.update(UpdateReturnToBot, AgentRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("return: %v", err)
+			}
+		})
+	})
+	h.signal(time.Hour, text("How much is delivery?"))
+	h.run(2 * time.Hour)
+	for _, s := range h.sentTexts() {
+		if strings.Contains(s, "08:00-17:00") {
+			t.Fatalf("the bot answered a message meant for a person: %q", h.sentTexts())
+		}
+	}
+	if !contains(h.sentTexts(), "R99") {
+		t.Fatalf("the bot did not answer after the return: %q", h.sentTexts())
 	}
 }

@@ -96,6 +96,9 @@ type CustomerMessage struct {
 	// At is when the customer sent it; ReceivedAt when the gateway received it.
 	At         time.Time `json:"at"`
 	ReceivedAt time.Time `json:"received_at,omitempty"`
+	// Held is set when the message arrived while a person held the conversation: it is theirs to answer,
+	// even if the conversation is back with the bot by the time it is handled.
+	Held bool `json:"held,omitempty"`
 }
 
 // Input starts a conversation workflow, or continues one after continue-as-new.
