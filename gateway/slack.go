@@ -65,7 +65,8 @@ func (s *Server) slackInteractions(c *gin.Context) {
 	s.opts.Metrics.Webhook("slack", "interaction")
 	if ix.ChannelID != s.opts.SlackChannelID {
 		s.logger(c).Warn("slack action outside the support channel ignored", "channel", ix.ChannelID, "user", ix.UserID)
-		s.ephemeral(ix.ChannelID, ix.UserID, "", "supportd only acts on conversations in its support channel.")
+		// The hint goes out after the acknowledgement: a slow Slack must not hold the answer past 3 seconds.
+		go s.ephemeral(ix.ChannelID, ix.UserID, "", "supportd only acts on conversations in its support channel.")
 		c.Status(http.StatusOK)
 		return
 	}
@@ -163,7 +164,8 @@ func (s *Server) slackEvents(c *gin.Context) {
 		return
 	}
 	if slackapp.IsNote(ev.Text) {
-		s.ephemeral(ev.Channel, ev.User, ev.ThreadTS, slackapp.NoteKeptText())
+		// After the acknowledgement, as above: Slack retries an event it waited more than 3 seconds for.
+		go s.ephemeral(ev.Channel, ev.User, ev.ThreadTS, slackapp.NoteKeptText())
 		c.Status(http.StatusOK)
 		return
 	}
@@ -176,7 +178,7 @@ func (s *Server) slackEvents(c *gin.Context) {
 		if s.opts.Slack != nil {
 			text = s.opts.Slack.PlainText(uctx, ev.Text)
 		}
-		req := workflows.ReplyRequest{Agent: agent, AgentID: ev.User, Text: text, Source: workflows.SourceSlack}
+		req := workflows.ReplyRequest{Agent: agent, AgentID: ev.User, Text: text, Source: workflows.SourceSlack, ThreadTS: ev.ThreadTS}
 		err := s.updateWithID(uctx, phone, workflows.UpdateReply, "slack-"+ev.EventID, req, nil)
 		if err == nil {
 			s.opts.Metrics.AgentReply("slack")

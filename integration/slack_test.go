@@ -1,8 +1,13 @@
 package integration
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,6 +18,7 @@ import (
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/slackapp"
+	"github.com/supportd/supportd/store"
 )
 
 // The Slack tests drive the real worker and gateway through the fake Slack Web API (form-encoded, token field,
@@ -24,6 +30,13 @@ const (
 	slackOther    = "COTHERCHAN"
 	slackPublic   = "https://support.example.test/base"
 	refundRequest = "I want a refund for order 5544"
+)
+
+// Agents, with Slack-shaped user IDs (a mention <@U…> needs one).
+const (
+	alice   = "U01ALICE"
+	bongani = "U02BONGANI"
+	chen    = "U03CHEN"
 )
 
 // Tokens that would notify people if a customer's text reached Slack unescaped.
@@ -48,7 +61,7 @@ func (s *stack) slackHandoff() (string, testkit.SlackCall) {
 	return phone, s.waitCard(phone)
 }
 
-// cardOf returns the accepted top-level chat.postMessage whose buttons carry phone: the handoff card.
+// cardsOf returns the accepted top-level chat.postMessages whose buttons carry phone: the handoff cards.
 func (s *stack) cardsOf(phone string) []testkit.SlackCall {
 	var out []testkit.SlackCall
 	for _, c := range s.slack.Calls("chat.postMessage") {
@@ -59,16 +72,36 @@ func (s *stack) cardsOf(phone string) []testkit.SlackCall {
 	return out
 }
 
+// waitSlack polls cond until it holds; after slackWait it fails the test with what, followed by every Slack call
+// made so far (read at the time of the failure).
+func (s *stack) waitSlack(cond func() bool, what string) {
+	s.t.Helper()
+	deadline := time.Now().Add(slackWait)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("timed out after %v waiting for %s; slack calls: %s", slackWait, what, slackCallsText(s.slack.Calls("")))
+}
+
 func (s *stack) waitCard(phone string) testkit.SlackCall {
 	s.t.Helper()
 	var card testkit.SlackCall
-	eventually(s.t, slackWait, func() bool {
+	s.waitSlack(func() bool {
 		cards := s.cardsOf(phone)
 		if len(cards) > 0 {
 			card = cards[0]
 		}
 		return len(cards) > 0
-	}, "the handoff card of %s; slack calls: %s", phone, slackCallsText(s.slack.Calls("")))
+	}, "the handoff card of "+phone)
+	// The card is indexed right after Slack answers; agents' replies in its thread are only routed after that.
+	threads := store.New(s.rdb)
+	eventually(s.t, slackWait, func() bool {
+		p, err := threads.ThreadPhone(context.Background(), card.Channel, card.TS)
+		return err == nil && p == phone
+	}, "the thread %s indexed to %s", card.TS, phone)
 	return card
 }
 
@@ -87,10 +120,10 @@ func (s *stack) prompts(cardTS string) []testkit.SlackCall {
 func (s *stack) waitPrompt(cardTS string, n int) testkit.SlackCall {
 	s.t.Helper()
 	var p []testkit.SlackCall
-	eventually(s.t, slackWait, func() bool {
+	s.waitSlack(func() bool {
 		p = s.prompts(cardTS)
 		return len(p) >= n
-	}, "confirmation prompt %d in thread %s", n, cardTS)
+	}, fmt.Sprintf("confirmation prompt %d in thread %s", n, cardTS))
 	return p[n-1]
 }
 
@@ -109,7 +142,7 @@ func (s *stack) updatesOf(ts string) []testkit.SlackCall {
 func (s *stack) waitUpdate(ts, what string, ok func(testkit.SlackCall) bool) testkit.SlackCall {
 	s.t.Helper()
 	var found testkit.SlackCall
-	eventually(s.t, slackWait, func() bool {
+	s.waitSlack(func() bool {
 		for _, c := range s.updatesOf(ts) {
 			if ok(c) {
 				found = c
@@ -117,7 +150,7 @@ func (s *stack) waitUpdate(ts, what string, ok func(testkit.SlackCall) bool) tes
 			}
 		}
 		return false
-	}, "chat.update of %s: %s; updates: %s", ts, what, slackCallsText(s.updatesOf(ts)))
+	}, "chat.update of "+ts+": "+what)
 	return found
 }
 
@@ -132,13 +165,24 @@ func (s *stack) ephemerals(user string) []testkit.SlackCall {
 	return out
 }
 
+// threadEphemerals returns the accepted chat.postEphemeral calls to user in the thread of threadTS.
+func (s *stack) threadEphemerals(user, threadTS string) []testkit.SlackCall {
+	var out []testkit.SlackCall
+	for _, c := range s.ephemerals(user) {
+		if c.ThreadTS == threadTS {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func (s *stack) waitEphemeral(user string, n int) []testkit.SlackCall {
 	s.t.Helper()
 	var got []testkit.SlackCall
-	eventually(s.t, slackWait, func() bool {
+	s.waitSlack(func() bool {
 		got = s.ephemerals(user)
 		return len(got) >= n
-	}, "%d ephemeral messages to %s; slack calls: %s", n, user, slackCallsText(s.slack.Calls("")))
+	}, fmt.Sprintf("%d ephemeral messages to %s", n, user))
 	return got
 }
 
@@ -164,14 +208,25 @@ func (s *stack) take(user, phone string, card testkit.SlackCall) int {
 // slackEvent delivers a signed Events API message event (retry > 0 marks a retry) and returns the status.
 func (s *stack) slackEvent(ev testkit.SlackMessageEvent, retry int) int {
 	s.t.Helper()
+	code, err := s.slackEventAsync(ev, retry)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return code
+}
+
+// slackEventAsync is slackEvent for any goroutine: it reports a transport error instead of failing the test.
+// The event goes to the support channel unless it names another.
+func (s *stack) slackEventAsync(ev testkit.SlackMessageEvent, retry int) (int, error) {
 	if ev.Channel == "" {
 		ev.Channel = slackChannel
 	}
-	code, body := testkit.PostSlack(s.t, testkit.SlackEventRequest(s.srv.URL+"/webhooks/slack/events", slackSecret, ev.Body(), retry))
-	if code != http.StatusOK {
-		s.t.Logf("event answered %d %s", code, body)
+	resp, err := http.DefaultClient.Do(testkit.SlackEventRequest(s.srv.URL+"/webhooks/slack/events", slackSecret, ev.Body(), retry))
+	if err != nil {
+		return 0, err
 	}
-	return code
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
 
 // slackQuietCalls checks that the fake Slack receives no further call for d.
@@ -180,6 +235,15 @@ func (s *stack) slackQuietCalls(have int, d time.Duration) {
 	time.Sleep(d)
 	if got := s.slack.Calls(""); len(got) != have {
 		s.t.Fatalf("expected %d slack calls, got %d: %s", have, len(got), slackCallsText(got[min(have, len(got)):]))
+	}
+}
+
+// quietTexts checks that, after d, the customer has received exactly the texts want, in order.
+func (s *stack) quietTexts(phone string, want []string, d time.Duration) {
+	s.t.Helper()
+	time.Sleep(d)
+	if got := graphTexts(s.graph.Messages(phone)); strings.Join(got, "\x00") != strings.Join(want, "\x00") {
+		s.t.Fatalf("customer %s received %d messages %q\nwant %d: %q", phone, len(got), got, len(want), want)
 	}
 }
 
@@ -297,14 +361,13 @@ func TestSlackCardContentAndEscaping(t *testing.T) {
 	blocks := blockText(card.Blocks)
 	all := card.Text + "\n" + blocks
 	for what, want := range map[string]string{
-		"the escaped name":            "&lt;!channel&gt; &amp; &lt;@U123&gt;",
-		"the full number":             "+" + phone,
-		"the reason":                  handoff.ReasonRefund.Label(),
-		"the summary":                 slackapp.Escape(strings.TrimSpace(c.Summary)),
-		"the customer's message":      "I want a refund &lt;!here&gt;",
-		"the bot's notice":            slackapp.Escape(notice.Text),
-		"the transcript heading":      "Conversation",
-		"the speaker of the customer": "Customer",
+		"the escaped name":       "&lt;!channel&gt; &amp; &lt;@U123&gt;",
+		"the full number":        "+" + phone,
+		"the reason":             handoff.ReasonRefund.Label(),
+		"the summary":            slackapp.Escape(strings.TrimSpace(c.Summary)),
+		"the customer's message": "I want a refund &lt;!here&gt;",
+		// Only the transcript carries the bot's handoff notice.
+		"the transcript's bot line": slackapp.Escape(notice.Text),
 	} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("card blocks lack %s %q:\n%s", what, want, blocks)
@@ -373,31 +436,31 @@ func TestSlackCardContentAndEscaping(t *testing.T) {
 
 func TestSlackTakeAndSecondTake(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U01ALICE", "Alice Agent")
-	s.slack.AddUser("U02BONGANI", "Bongani Agent")
+	s.slack.AddUser(alice, "Alice Agent")
+	s.slack.AddUser(bongani, "Bongani Agent")
 	phone, card := s.slackHandoff()
 
-	if code := s.take("U01ALICE", phone, card); code != http.StatusOK {
+	if code := s.take(alice, phone, card); code != http.StatusOK {
 		t.Fatalf("take answered %d", code)
 	}
-	eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Alice Agent" }, "U1's name as the assignee")
-	s.waitUpdate(card.TS, "taken by U1", func(c testkit.SlackCall) bool {
-		return strings.Contains(blockText(c.Blocks), "Taken by <@U01ALICE>")
+	eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Alice Agent" }, "Alice's name as the assignee")
+	s.waitUpdate(card.TS, "taken by Alice", func(c testkit.SlackCall) bool {
+		return strings.Contains(blockText(c.Blocks), "Taken by <@"+alice+">")
 	})
-	if m, _ := s.slack.Message(slackChannel, card.TS); !strings.Contains(m.Text, "<@U01ALICE>") {
+	if m, _ := s.slack.Message(slackChannel, card.TS); !strings.Contains(m.Text, "<@"+alice+">") {
 		t.Errorf("card after the take: %q", m.Text)
 	}
 
 	updates := len(s.updatesOf(card.TS))
-	if code := s.take("U02BONGANI", phone, card); code != http.StatusOK {
+	if code := s.take(bongani, phone, card); code != http.StatusOK {
 		t.Fatalf("second take answered %d", code)
 	}
-	e := s.waitEphemeral("U02BONGANI", 1)[0]
+	e := s.waitEphemeral(bongani, 1)[0]
 	if e.Channel != slackChannel || !strings.Contains(e.Text, "Alice Agent") {
-		t.Errorf("U2 told %q in %s, want who has it (Alice Agent) in %s", e.Text, e.Channel, slackChannel)
+		t.Errorf("Bongani told %q in %s, want who has it (Alice Agent) in %s", e.Text, e.Channel, slackChannel)
 	}
 	if e.ThreadTS != card.TS {
-		t.Errorf("hint to U2 in thread %q, want the card's %q", e.ThreadTS, card.TS)
+		t.Errorf("hint to Bongani in thread %q, want the card's %q", e.ThreadTS, card.TS)
 	}
 	c := s.conversation(phone)
 	if c.Assignee != "Alice Agent" || c.Status != conversation.StatusHandoff {
@@ -407,33 +470,33 @@ func TestSlackTakeAndSecondTake(t *testing.T) {
 	if got := s.updatesOf(card.TS); len(got) != updates {
 		t.Errorf("the second take changed the card: %s", slackCallsText(got[updates:]))
 	}
-	if m, _ := s.slack.Message(slackChannel, card.TS); strings.Contains(blockText(m.Blocks), "<@U02BONGANI>") {
-		t.Errorf("card names U2: %s", blockText(m.Blocks))
+	if m, _ := s.slack.Message(slackChannel, card.TS); strings.Contains(blockText(m.Blocks), "<@"+bongani+">") {
+		t.Errorf("card names Bongani: %s", blockText(m.Blocks))
 	}
-	if n := len(s.ephemerals("U01ALICE")); n != 0 {
-		t.Errorf("U1 got %d ephemeral messages", n)
+	if n := len(s.ephemerals(alice)); n != 0 {
+		t.Errorf("Alice got %d ephemeral messages", n)
 	}
 }
 
 func TestSlackThreadRepliesRelayed(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U01ALICE", "Alice Agent")
-	s.slack.AddUser("U02BONGANI", "Bongani Agent")
-	s.slack.AddUser("U03CHEN", "Chen Agent")
+	s.slack.AddUser(alice, "Alice Agent")
+	s.slack.AddUser(bongani, "Bongani Agent")
+	s.slack.AddUser(chen, "Chen Agent")
 
 	t.Run("assignee", func(t *testing.T) {
 		s := *s
 		s.t = t
 		phone, card := s.slackHandoff()
-		if code := s.take("U01ALICE", phone, card); code != http.StatusOK {
+		if code := s.take(alice, phone, card); code != http.StatusOK {
 			t.Fatalf("take answered %d", code)
 		}
 		eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Alice Agent" }, "the assignee")
 		sent := graphTexts(s.graph.Messages(phone)) // the handoff notice
 
 		// A reply from the assignee reaches the customer as plain text.
-		reply := testkit.SlackMessageEvent{User: "U01ALICE", ThreadTS: card.TS,
-			Text: "Approved &lt;3 &amp; see <https://shop.example/refunds|our refund policy> or <https://shop.example/faq>, <@U01ALICE>"}
+		reply := testkit.SlackMessageEvent{User: alice, ThreadTS: card.TS,
+			Text: "Approved &lt;3 &amp; see <https://shop.example/refunds|our refund policy> or <https://shop.example/faq>, <@" + alice + ">"}
 		if code := s.slackEvent(reply, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
@@ -445,28 +508,29 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		}
 
 		// An internal note is not sent; its author is told.
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U01ALICE", ThreadTS: card.TS, Text: "// she sounds upset, be gentle"}, 0); code != http.StatusOK {
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: alice, ThreadTS: card.TS, Text: "// she sounds upset, be gentle"}, 0); code != http.StatusOK {
 			t.Fatalf("note answered %d", code)
 		}
-		hint := s.waitEphemeral("U01ALICE", 1)[0]
+		hint := s.waitEphemeral(alice, 1)[0]
 		if hint.ThreadTS != card.TS || !strings.Contains(strings.ToLower(hint.Text), "not sent") {
 			t.Errorf("note hint %q in thread %q", hint.Text, hint.ThreadTS)
 		}
 
 		// Another agent's reply is not sent; they are told who has the conversation.
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U02BONGANI", ThreadTS: card.TS, Text: "I can do this one"}, 0); code != http.StatusOK {
-			t.Fatalf("U2's reply answered %d", code)
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: bongani, ThreadTS: card.TS, Text: "I can do this one"}, 0); code != http.StatusOK {
+			t.Fatalf("Bongani's reply answered %d", code)
 		}
-		hint = s.waitEphemeral("U02BONGANI", 1)[0]
+		hint = s.waitEphemeral(bongani, 1)[0]
 		if hint.ThreadTS != card.TS || !strings.Contains(hint.Text, "Alice Agent") {
-			t.Errorf("U2's hint %q in thread %q", hint.Text, hint.ThreadTS)
+			t.Errorf("Bongani's hint %q in thread %q", hint.Text, hint.ThreadTS)
 		}
 
-		// The product's own posts echoed back, and edits, are ignored.
+		// The product's own posts echoed back, edits and other subtypes are ignored.
 		for _, ev := range []testkit.SlackMessageEvent{
 			{User: s.slack.BotUserID(), BotID: s.slack.BotID(), ThreadTS: card.TS, Text: "*Customer:* hello"},
-			{User: "U01ALICE", ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
+			{User: alice, ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
 			{ThreadTS: card.TS, Text: "legacy bot post", SubType: "bot_message"},
+			{User: alice, ThreadTS: card.TS, Text: "also sent to the channel", SubType: "thread_broadcast"},
 		} {
 			if code := s.slackEvent(ev, 0); code != http.StatusOK {
 				t.Fatalf("%s/%s event answered %d", ev.BotID, ev.SubType, code)
@@ -474,7 +538,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		}
 
 		// The same event delivered again, once later and twice at once, reaches the customer once.
-		again := testkit.SlackMessageEvent{EventID: "EvRETRY" + phone, User: "U01ALICE", ThreadTS: card.TS, Text: "Your refund is on its way"}
+		again := testkit.SlackMessageEvent{EventID: "EvRETRY" + phone, User: alice, ThreadTS: card.TS, Text: "Your refund is on its way"}
 		if code := s.slackEvent(again, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
@@ -485,31 +549,29 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				code, _ := testkit.PostSlack(t, testkit.SlackEventRequest(s.srv.URL+"/webhooks/slack/events", slackSecret, again.Body(), retry))
-				if code != http.StatusOK {
-					t.Errorf("retry %d answered %d", retry, code)
+				if code, err := s.slackEventAsync(again, retry); code != http.StatusOK {
+					t.Errorf("retry %d answered %d %v", retry, code, err)
 				}
 			}()
 		}
 		wg.Wait()
 		// A retry of a fresh event arriving while the first delivery runs is processed once too.
-		fresh := testkit.SlackMessageEvent{EventID: "EvFRESH" + phone, User: "U01ALICE", ThreadTS: card.TS, Text: "Anything else?"}
+		fresh := testkit.SlackMessageEvent{EventID: "EvFRESH" + phone, User: alice, ThreadTS: card.TS, Text: "Anything else?"}
 		for retry := 0; retry <= 1; retry++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				testkit.PostSlack(t, testkit.SlackEventRequest(s.srv.URL+"/webhooks/slack/events", slackSecret, fresh.Body(), retry))
+				if code, err := s.slackEventAsync(fresh, retry); code != http.StatusOK {
+					t.Errorf("delivery %d answered %d %v", retry, code, err)
+				}
 			}()
 		}
 		wg.Wait()
 		sent = append(sent, fresh.Text)
 		s.graph.WaitForMessages(t, phone, len(sent), slackWait)
-		s.quiet(phone, len(sent), slackQuiet)
-		if got := graphTexts(s.graph.Messages(phone)); strings.Join(got, "\n") != strings.Join(sent, "\n") {
-			t.Fatalf("customer got %q\nwant %q", got, sent)
-		}
-		if n := len(s.ephemerals("U01ALICE")); n != 1 {
-			t.Errorf("U1 got %d hints, want 1 (for the note): %s", n, slackCallsText(s.ephemerals("U01ALICE")))
+		s.quietTexts(phone, sent, slackQuiet)
+		if n := len(s.ephemerals(alice)); n != 1 {
+			t.Errorf("Alice got %d hints, want 1 (for the note): %s", n, slackCallsText(s.ephemerals(alice)))
 		}
 		if n := len(s.ephemerals(s.slack.BotUserID())); n != 0 {
 			t.Errorf("the bot's own echo was treated as a reply: %d hints to the bot user", n)
@@ -534,11 +596,13 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		s.t = t
 		phone, card := s.slackHandoff()
 		before := len(s.graph.Messages(phone))
-		// Echoes and edits first: none of them may claim the conversation.
+		// Echoes, edits and other subtypes first: none of them may claim the conversation.
 		for _, ev := range []testkit.SlackMessageEvent{
 			{User: s.slack.BotUserID(), BotID: s.slack.BotID(), ThreadTS: card.TS, Text: "*Customer:* hello"},
-			{User: "U02BONGANI", ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
+			{User: bongani, ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
 			{ThreadTS: card.TS, Text: "legacy bot post", SubType: "bot_message"},
+			// CONTRACT.md ignores every message with a subtype, even a person's reply also sent to the channel.
+			{User: bongani, ThreadTS: card.TS, Text: "also sent to the channel", SubType: "thread_broadcast"},
 		} {
 			if code := s.slackEvent(ev, 0); code != http.StatusOK {
 				t.Fatalf("%s/%s event answered %d", ev.BotID, ev.SubType, code)
@@ -547,7 +611,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		if c := s.conversation(phone); c.Assignee != "" {
 			t.Fatalf("an echo or an edit made %q the assignee", c.Assignee)
 		}
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U03CHEN", ThreadTS: card.TS, Text: "Hi, Chen here"}, 0); code != http.StatusOK {
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: chen, ThreadTS: card.TS, Text: "Hi, Chen here"}, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
 		got := s.graph.WaitForMessages(t, phone, before+1, slackWait)
@@ -555,22 +619,28 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 			t.Fatalf("customer got %q", got[before].Text)
 		}
 		eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Chen Agent" }, "the first replier as the assignee")
-		s.waitUpdate(card.TS, "taken by U3", func(c testkit.SlackCall) bool {
-			return strings.Contains(blockText(c.Blocks), "Taken by <@U03CHEN>")
+		s.waitUpdate(card.TS, "taken by Chen", func(c testkit.SlackCall) bool {
+			return strings.Contains(blockText(c.Blocks), "Taken by <@"+chen+">")
 		})
-		// From now on, only U3 speaks to the customer.
-		if code := s.slackEvent(testkit.SlackMessageEvent{User: "U01ALICE", ThreadTS: card.TS, Text: "me too"}, 0); code != http.StatusOK {
+		// From now on, only Chen speaks to the customer; Alice is told who has it.
+		if code := s.slackEvent(testkit.SlackMessageEvent{User: alice, ThreadTS: card.TS, Text: "me too"}, 0); code != http.StatusOK {
 			t.Fatalf("event answered %d", code)
 		}
-		s.waitEphemeral("U01ALICE", 1)
-		s.quiet(phone, before+1, slackQuiet)
+		s.waitSlack(func() bool { return len(s.threadEphemerals(alice, card.TS)) == 1 }, "the hint to Alice in "+card.TS)
+		if hint := s.threadEphemerals(alice, card.TS)[0]; !strings.Contains(hint.Text, "Chen Agent") {
+			t.Errorf("Alice's hint %q does not name Chen", hint.Text)
+		}
+		s.quietTexts(phone, append(graphTexts(got[:before]), "Hi, Chen here"), slackQuiet)
+		if n := len(s.ephemerals(s.slack.BotUserID())); n != 0 {
+			t.Errorf("the bot's own echo was treated as a reply: %d hints to the bot user", n)
+		}
 	})
 	s.assertNoMentions()
 }
 
 func TestSlackIdleTimerThenReturn(t *testing.T) {
 	s := newStack(t, withSlack(), withEnv("HANDOFF_IDLE_TIMEOUT", "3s"))
-	s.slack.AddUser("U01ALICE", "Alice Agent")
+	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
 
 	s.waitStatus(phone, conversation.StatusAwaitingConfirmation)
@@ -589,7 +659,7 @@ func TestSlackIdleTimerThenReturn(t *testing.T) {
 	s.quiet(phone, 1, 0) // only the handoff notice so far: the bot is still silent
 	before := len(s.graph.Messages(phone))
 
-	if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", MessageTS: prompt.TS, ThreadTS: card.TS,
+	if code := s.press(testkit.SlackInteraction{UserID: alice, MessageTS: prompt.TS, ThreadTS: card.TS,
 		ActionID: slackapp.ActionReturn, Value: phone}); code != http.StatusOK {
 		t.Fatalf("return answered %d", code)
 	}
@@ -613,13 +683,13 @@ func TestSlackIdleTimerThenReturn(t *testing.T) {
 
 func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
 	s := newStack(t, withSlack(), withEnv("HANDOFF_IDLE_TIMEOUT", "3s"))
-	s.slack.AddUser("U01ALICE", "Alice Agent")
+	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
 
 	s.waitStatus(phone, conversation.StatusAwaitingConfirmation)
 	first := s.waitPrompt(card.TS, 1)
 	pressed := time.Now()
-	if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", MessageTS: first.TS, ThreadTS: card.TS,
+	if code := s.press(testkit.SlackInteraction{UserID: alice, MessageTS: first.TS, ThreadTS: card.TS,
 		ActionID: slackapp.ActionKeep, Value: phone}); code != http.StatusOK {
 		t.Fatalf("keep answered %d", code)
 	}
@@ -640,7 +710,7 @@ func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
 		t.Errorf("second prompt %v after the keep, want at least the 3s timeout", gap)
 	}
 	s.waitStatus(phone, conversation.StatusAwaitingConfirmation)
-	if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", MessageTS: second.TS, ThreadTS: card.TS,
+	if code := s.press(testkit.SlackInteraction{UserID: alice, MessageTS: second.TS, ThreadTS: card.TS,
 		ActionID: slackapp.ActionReturn, Value: phone}); code != http.StatusOK {
 		t.Fatalf("return answered %d", code)
 	}
@@ -656,13 +726,13 @@ func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
 
 func TestSlackBadSignatureAndStaleTimestamp(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U01ALICE", "Alice Agent")
+	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
 	time.Sleep(slackQuiet) // let the handoff's notices settle
 	graphBefore, slackBefore := len(s.graph.Messages("")), len(s.slack.Calls(""))
 
-	take := testkit.SlackInteraction{UserID: "U01ALICE", ChannelID: slackChannel, MessageTS: card.TS, ActionID: slackapp.ActionTake, Value: phone}
-	reply := testkit.SlackMessageEvent{EventID: "EvSIGNED" + phone, Channel: slackChannel, User: "U01ALICE", ThreadTS: card.TS, Text: "Hello from Alice"}
+	take := testkit.SlackInteraction{UserID: alice, ChannelID: slackChannel, MessageTS: card.TS, ActionID: slackapp.ActionTake, Value: phone}
+	reply := testkit.SlackMessageEvent{EventID: "EvSIGNED" + phone, Channel: slackChannel, User: alice, ThreadTS: card.TS, Text: "Hello from Alice"}
 	endpoints := []struct {
 		path, contentType string
 		body              []byte
@@ -804,6 +874,27 @@ func TestSlackDownDuringHandoff(t *testing.T) {
 			t.Errorf("thread message posted before its card: %q", c.Text)
 		}
 	}
+	// A 429 later in the handoff: the thread message waits for Retry-After (3s, where the first retry would
+	// otherwise come after 1s), then lands.
+	s.slack.FailNext(1, testkit.SlackRateLimited(3))
+	s.say(phone, "are you there?")
+	replies = s.slack.WaitForReplies(t, slackChannel, card.TS, len(during)+1, slackWait)
+	if last := replies[len(during)]; !strings.Contains(last.Text, "are you there?") {
+		t.Errorf("last thread reply %q", last.Text)
+	}
+	var limited, landed time.Time
+	for _, c := range s.slack.Calls("chat.postMessage") {
+		if strings.Contains(c.Text, "are you there?") {
+			if c.Status == http.StatusTooManyRequests {
+				limited = c.At
+			} else if c.OK() {
+				landed = c.At
+			}
+		}
+	}
+	if limited.IsZero() || landed.Sub(limited) < 3*time.Second-100*time.Millisecond {
+		t.Errorf("thread message rate-limited at %v landed at %v: Retry-After 3 not honoured", limited, landed)
+	}
 	// The bot stayed silent throughout.
 	s.quiet(phone, 1, slackQuiet)
 	if c := s.conversation(phone); c.Status != conversation.StatusHandoff {
@@ -817,13 +908,13 @@ func TestSlackDownDuringHandoff(t *testing.T) {
 
 func TestSlackInteractionFromAnotherChannel(t *testing.T) {
 	s := newStack(t, withSlack())
-	s.slack.AddUser("U01ALICE", "Alice Agent")
+	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
 	time.Sleep(slackQuiet)
 	updates := len(s.updatesOf(card.TS))
 
 	for _, action := range []string{slackapp.ActionTake, slackapp.ActionReturn, slackapp.ActionKeep} {
-		if code := s.press(testkit.SlackInteraction{UserID: "U01ALICE", ChannelID: slackOther, MessageTS: card.TS,
+		if code := s.press(testkit.SlackInteraction{UserID: alice, ChannelID: slackOther, MessageTS: card.TS,
 			ActionID: action, Value: phone}); code != http.StatusOK {
 			t.Fatalf("%s from another channel answered %d", action, code)
 		}
@@ -844,8 +935,63 @@ func TestSlackInteractionFromAnotherChannel(t *testing.T) {
 	s.quiet(phone, 1, 0)
 
 	// The same press in the support channel works.
-	if code := s.take("U01ALICE", phone, card); code != http.StatusOK {
+	if code := s.take(alice, phone, card); code != http.StatusOK {
 		t.Fatalf("take answered %d", code)
 	}
 	eventually(t, slackWait, func() bool { return s.conversation(phone).Assignee == "Alice Agent" }, "the take in the support channel")
+}
+
+// withSlowSlack is withSlack with every chat.postEphemeral answered only after delay, through a proxy in front
+// of the fake Slack.
+func withSlowSlack(delay time.Duration) stackOption {
+	return func(env map[string]string, s *stack) {
+		withSlack()(env, s)
+		target, err := url.Parse(s.slack.URL())
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: target.Scheme, Host: target.Host})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/chat.postEphemeral") {
+				select {
+				case <-time.After(delay):
+				case <-r.Context().Done():
+					return
+				}
+			}
+			r.URL.Path = strings.TrimPrefix(r.URL.Path, "/slow")
+			proxy.ServeHTTP(w, r)
+		}))
+		s.t.Cleanup(srv.Close)
+		env["SLACK_API_URL"] = srv.URL + "/slow" + target.Path
+	}
+}
+
+// Slack wants every interaction and event acknowledged within 3 seconds, however slow its own Web API is.
+func TestSlackAcknowledgedWhileSlackIsSlow(t *testing.T) {
+	const delay = 8 * time.Second
+	s := newStack(t, withSlowSlack(delay))
+	s.slack.AddUser(alice, "Alice Agent")
+	phone, card := s.slackHandoff()
+
+	for name, send := range map[string]func() int{
+		"a note": func() int {
+			return s.slackEvent(testkit.SlackMessageEvent{User: alice, ThreadTS: card.TS, Text: "// internal"}, 0)
+		},
+		"a press in another channel": func() int {
+			return s.press(testkit.SlackInteraction{UserID: alice, ChannelID: slackOther, MessageTS: card.TS,
+				ActionID: slackapp.ActionTake, Value: phone})
+		},
+	} {
+		start := time.Now()
+		if code := send(); code != http.StatusOK {
+			t.Errorf("%s answered %d", name, code)
+		}
+		if took := time.Since(start); took > delay/2 {
+			t.Errorf("%s acknowledged after %v: Slack gives up after 3s", name, took)
+		}
+	}
+	// The hints still reach the agent, late.
+	s.waitEphemeral(alice, 2)
+	s.quiet(phone, 1, 0)
 }

@@ -528,11 +528,12 @@ func (w *conversationWorkflow) takeover(ctx workflow.Context, req TakeoverReques
 	return TakeoverResult{Assignee: w.s.Assignee, Status: w.s.Status}, nil
 }
 
+// sameAgent reports whether an agent is the assignee: by Slack user id when both have one, else by name.
 func (w *conversationWorkflow) sameAgent(agent, agentID string) bool {
-	if agentID != "" || w.s.AssigneeID != "" {
+	if agentID != "" && w.s.AssigneeID != "" {
 		return agentID == w.s.AssigneeID
 	}
-	return strings.EqualFold(agent, w.s.Assignee)
+	return strings.EqualFold(strings.TrimSpace(agent), w.s.Assignee)
 }
 
 func (w *conversationWorkflow) assign(ctx workflow.Context, agent, agentID string) {
@@ -565,8 +566,10 @@ func (w *conversationWorkflow) validateReply(ctx workflow.Context, req ReplyRequ
 		return temporal.NewApplicationError("text is longer than 4096 characters", ErrTypeInvalidText)
 	case w.s.Status == conversation.StatusActive:
 		return temporal.NewApplicationError("the bot holds this conversation: take it over first", ErrTypeBotHolds)
-	case req.Source == SourceSlack && w.s.AssigneeID != "" && req.AgentID != w.s.AssigneeID:
+	case req.Source == SourceSlack && w.s.Assignee != "" && !w.sameAgent(req.Agent, req.AgentID):
 		return temporal.NewApplicationError("only the agent who took this conversation ("+w.s.Assignee+") speaks to the customer", ErrTypeNotAssignee)
+	case req.Source == SourceSlack && req.ThreadTS != "" && w.cardRef(w.s.HandoffSeq).TS != "" && req.ThreadTS != w.cardRef(w.s.HandoffSeq).TS:
+		return temporal.NewApplicationError("this thread belongs to an earlier handoff: reply in the current card's thread", ErrTypeNotAssignee)
 	case !w.s.LastInbound.IsZero() && workflow.Now(ctx).Sub(w.s.LastInbound) > 24*time.Hour:
 		return temporal.NewApplicationError("the 24-hour WhatsApp window is closed: the customer must write first", ErrTypeWindowClosed)
 	}

@@ -699,3 +699,34 @@ func TestMessageForPersonNotAnsweredAfterReturn(t *testing.T) {
 		t.Fatalf("the bot did not answer after the return: %q", h.sentTexts())
 	}
 }
+
+func TestSlackRepliesOnlyFromTheAssigneeInTheCurrentThread(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.at(time.Minute, func() {
+		// Taken in the console: no Slack id.
+		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho"}, func(r any, err error) {})
+	})
+	h.at(2*time.Minute, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Lerato", AgentID: "U2", Source: SourceSlack, Text: "not me", ThreadTS: "1700000000.000100"}, func(r any, err error) {
+			if !isType(err, ErrTypeNotAssignee) {
+				t.Errorf("another Slack user's reply: %v", err)
+			}
+		})
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: SourceSlack, Text: "old thread", ThreadTS: "1600000000.000100"}, func(r any, err error) {
+			if !isType(err, ErrTypeNotAssignee) {
+				t.Errorf("a reply in an earlier handoff's thread: %v", err)
+			}
+		})
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: SourceSlack, Text: "Sipho in Slack", ThreadTS: "1700000000.000100"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("the assignee's reply in the card's thread: %v", err)
+			}
+		})
+	})
+	h.run(time.Hour)
+	sent := h.sentTexts()
+	if contains(sent, "not me") || contains(sent, "old thread") || !contains(sent, "Sipho in Slack") {
+		t.Fatalf("sent %q", sent)
+	}
+}

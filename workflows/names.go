@@ -136,6 +136,8 @@ type ReplyRequest struct {
 	AgentID string `json:"agent_id,omitempty"`
 	Text    string `json:"text"`
 	Source  string `json:"source,omitempty"`
+	// ThreadTS is the Slack thread the reply was written in.
+	ThreadTS string `json:"thread_ts,omitempty"`
 }
 
 // ReplyResult carries the WhatsApp id of the sent reply.
