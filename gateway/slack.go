@@ -165,7 +165,7 @@ func (s *Server) slackEvents(c *gin.Context) {
 	}
 	if slackapp.IsNote(ev.Text) {
 		// After the acknowledgement, as above: Slack retries an event it waited more than 3 seconds for.
-		go s.ephemeral(ev.Channel, ev.User, ev.ThreadTS, slackapp.NoteKeptText())
+		go s.noteTaken(phone, ev)
 		c.Status(http.StatusOK)
 		return
 	}
@@ -200,6 +200,18 @@ func (s *Server) slackEvents(c *gin.Context) {
 	}
 	s.opts.Metrics.Webhook("slack", "ok")
 	c.Status(http.StatusOK)
+}
+
+// noteTaken tells the author that a `//` note stays internal, and counts it as agent activity: agents
+// discussing a handoff are not idle.
+func (s *Server) noteTaken(phone string, ev slackapp.Event) {
+	s.ephemeral(ev.Channel, ev.User, ev.ThreadTS, slackapp.NoteKeptText())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req := workflows.AgentRequest{Agent: s.agentName(ctx, ev.User, ""), AgentID: ev.User}
+	if err := s.updateWithID(ctx, phone, workflows.UpdateActivity, "slack-"+ev.EventID, req, nil); err != nil {
+		s.log.Warn("agent activity not recorded", "error", err)
+	}
 }
 
 // replyRefused tells the agent why their thread reply did not reach the customer.

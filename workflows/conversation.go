@@ -97,6 +97,9 @@ func (w *conversationWorkflow) setup(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: w.validateKeep}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandler(ctx, UpdateActivity, w.agentActivity); err != nil {
+		return err
+	}
 	if err := w.upsertSearchAttributes(ctx); err != nil {
 		return err
 	}
@@ -650,6 +653,14 @@ func (w *conversationWorkflow) keep(ctx workflow.Context, req AgentRequest) (con
 		w.backToHandoff(ctx)
 	}
 	return w.snapshot(false), nil
+}
+
+// agentActivity restarts the idle timer while agents work on a handoff without writing to the customer.
+func (w *conversationWorkflow) agentActivity(ctx workflow.Context, req AgentRequest) error {
+	if w.s.Status == conversation.StatusHandoff {
+		w.resetIdleTimer(ctx)
+	}
+	return nil
 }
 
 // --- agents' notices ---

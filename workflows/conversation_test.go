@@ -730,3 +730,26 @@ func TestSlackRepliesOnlyFromTheAssigneeInTheCurrentThread(t *testing.T) {
 		t.Fatalf("sent %q", sent)
 	}
 }
+
+func TestAgentNoteRestartsIdleTimer(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.at(20*time.Minute, func() {
+		h.update(UpdateActivity, AgentRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("activity: %v", err)
+			}
+		})
+	})
+	h.at(45*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusHandoff {
+			t.Errorf("a note at 20m should keep the handoff open until 50m: %s", s.Status)
+		}
+	})
+	h.at(51*time.Minute, func() {
+		if s := h.query(QueryStatus); s.Status != conversation.StatusAwaitingConfirmation {
+			t.Errorf("30m after the note: %s", s.Status)
+		}
+	})
+	h.run(time.Hour)
+}

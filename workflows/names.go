@@ -29,6 +29,9 @@ const (
 	UpdateReturnToBot = "return-to-bot"
 	// UpdateKeep keeps the conversation with a person and restarts the idle timer.
 	UpdateKeep = "keep"
+	// UpdateActivity reports agents working on the conversation (an internal note), which restarts the idle
+	// timer of a handoff.
+	UpdateActivity = "agent-activity"
 	// QueryStatus returns the conversation without its transcript.
 	QueryStatus = "status"
 	// QueryTranscript returns the transcript.
