@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -31,8 +30,7 @@ type Graph struct {
 	phoneNumberID string
 	accessToken   string
 
-	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced whenever a request is recorded
+	recorder
 	requests int
 	messages []GraphMessage
 	reads    []GraphRead
@@ -95,7 +93,6 @@ func NewGraph(t testing.TB) *Graph {
 	g := &Graph{
 		phoneNumberID: graphPhoneNumberID,
 		accessToken:   graphAccessToken,
-		changed:       make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phoneNumberID}/messages", g.handleMessages)
@@ -198,28 +195,6 @@ func (g *Graph) WaitForReads(t testing.TB, n int, timeout time.Duration) []Graph
 		t.Fatalf("whatsapp graph fake: %d read receipts after %v, want %d", len(got), timeout, n)
 	}
 	return got
-}
-
-// wait calls done under the lock until it reports true or timeout passes.
-func (g *Graph) wait(timeout time.Duration, done func() bool) {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		g.mu.Lock()
-		ok, changed := done(), g.changed
-		g.mu.Unlock()
-		if ok {
-			return
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			g.mu.Lock()
-			done()
-			g.mu.Unlock()
-			return
-		}
-	}
 }
 
 func (g *Graph) messagesTo(to string) []GraphMessage {
@@ -444,8 +419,7 @@ func (g *Graph) record(add func()) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	add()
-	close(g.changed)
-	g.changed = make(chan struct{})
+	g.notify()
 }
 
 // graphErrorText returns the message and details Meta sends with the error codes tests program most.

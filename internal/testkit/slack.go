@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -50,8 +49,7 @@ type SlackAPI struct {
 	server *httptest.Server
 	token  string
 
-	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced whenever a call is recorded
+	recorder
 	seq      int
 	calls    []SlackCall
 	messages []*SlackMessage
@@ -141,9 +139,8 @@ func SlackAPIError(code string) SlackFailure { return SlackFailure{Error: code} 
 func NewSlackAPI(t testing.TB) *SlackAPI {
 	t.Helper()
 	s := &SlackAPI{
-		token:   slackToken,
-		changed: make(chan struct{}),
-		users:   make(map[string]string),
+		token: slackToken,
+		users: make(map[string]string),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.handle)
@@ -247,28 +244,6 @@ func (s *SlackAPI) WaitForReplies(t testing.TB, channel, threadTS string, n int,
 		t.Fatalf("slack fake: %d replies in thread %s after %v, want %d; all calls: %s", len(got), threadTS, timeout, n, describeSlackCalls(s.Calls("")))
 	}
 	return got
-}
-
-// wait calls done under the lock until it reports true or timeout passes.
-func (s *SlackAPI) wait(timeout time.Duration, done func() bool) {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for {
-		s.mu.Lock()
-		ok, changed := done(), s.changed
-		s.mu.Unlock()
-		if ok {
-			return
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			s.mu.Lock()
-			done()
-			s.mu.Unlock()
-			return
-		}
-	}
 }
 
 func (s *SlackAPI) callsTo(method string, acceptedOnly bool) []SlackCall {
@@ -477,12 +452,6 @@ func (s *SlackAPI) answer(w http.ResponseWriter, call *SlackCall, body map[strin
 	call.Status = http.StatusOK
 	s.calls = append(s.calls, *call)
 	slackWriteJSON(w, http.StatusOK, body)
-}
-
-// notify wakes the waiters; it runs under the lock.
-func (s *SlackAPI) notify() {
-	close(s.changed)
-	s.changed = make(chan struct{})
 }
 
 // slackTS returns the n-th message ts: "1700000001.000100", "1700000002.000100", … increasing as Slack's do.
