@@ -70,7 +70,6 @@ type Store interface {
 // Settings are the worker's runtime settings the workflow asks for.
 type Settings struct {
 	IdleTimeout time.Duration
-	PublicURL   string
 	Slack       bool
 }
 
@@ -95,8 +94,6 @@ type Activities struct {
 	Settings Settings
 	Logger   *slog.Logger
 	Metrics  *metrics.Metrics
-	// Now is the clock for support hours; nil means time.Now.
-	Now func() time.Time
 }
 
 func (a *Activities) log() *slog.Logger {
@@ -104,13 +101,6 @@ func (a *Activities) log() *slog.Logger {
 		return slog.Default()
 	}
 	return a.Logger
-}
-
-func (a *Activities) now() time.Time {
-	if a.Now != nil {
-		return a.Now()
-	}
-	return time.Now()
 }
 
 // AnalyzeInput is one customer message to classify.
@@ -295,19 +285,17 @@ type RuntimeSettings struct {
 	BusinessName   string        `json:"business_name"`
 	IdleTimeout    time.Duration `json:"idle_timeout"`
 	Slack          bool          `json:"slack"`
-	PublicURL      string        `json:"public_url"`
 	InSupportHours bool          `json:"in_support_hours"`
 	NextOpening    time.Time     `json:"next_opening,omitempty"`
 }
 
 // CurrentSettings reports the worker's settings and whether people are at work right now.
 func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, error) {
-	now := a.now()
+	now := time.Now()
 	s := RuntimeSettings{
 		BusinessName:   a.KB.Business.Name,
 		IdleTimeout:    a.Settings.IdleTimeout,
 		Slack:          a.Settings.Slack,
-		PublicURL:      a.Settings.PublicURL,
 		InSupportHours: a.KB.InSupportHours(now),
 	}
 	if !s.InSupportHours {

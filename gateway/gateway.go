@@ -34,7 +34,6 @@ type Options struct {
 	Slack SlackClient
 
 	AgentAPIToken string
-	PublicURL     string
 	TemporalUIURL string
 
 	// Console and Simulator serve the agent console and the customer simulator; nil turns them off.
@@ -42,8 +41,6 @@ type Options struct {
 	Simulator http.Handler
 
 	Metrics *Metrics
-	// Ready reports whether the process's dependencies answer, for /readyz; nil checks Temporal and Redis.
-	Ready func(ctx context.Context) error
 }
 
 // Server is the HTTP gateway.
@@ -138,18 +135,9 @@ func (s *Server) healthz(c *gin.Context) { c.String(http.StatusOK, "ok\n") }
 func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
-	check := s.opts.Ready
-	if check == nil {
-		check = s.dependenciesReady
-	}
-	if err := check(ctx); err != nil {
+	if err := CheckDependencies(ctx, s.opts.Temporal, s.opts.Store); err != nil {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "error": err.Error()})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
-}
-
-// dependenciesReady checks that Temporal and Redis answer.
-func (s *Server) dependenciesReady(ctx context.Context) error {
-	return CheckDependencies(ctx, s.opts.Temporal, s.opts.Store)
 }

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"fmt"
 	"net/http"
 	"sort"
 	"testing"
@@ -50,7 +49,7 @@ func BenchmarkWebhookToSend(b *testing.B) {
 			b.ReportMetric(pct(0.50), "p50-ms")
 			b.ReportMetric(pct(0.99), "p99-ms")
 			b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "max-ms")
-			b.Log(fmt.Sprintf("%s: %d messages, p50 %.1f ms, p99 %.1f ms", engine.name, len(took), pct(0.5), pct(0.99)))
+			b.Logf("%s: %d messages, p50 %.1f ms, p99 %.1f ms", engine.name, len(took), pct(0.5), pct(0.99))
 		})
 	}
 }

@@ -229,15 +229,6 @@ func (s *stack) slackEventAsync(ev testkit.SlackMessageEvent, retry int) (int, e
 	return resp.StatusCode, nil
 }
 
-// slackQuietCalls checks that the fake Slack receives no further call for d.
-func (s *stack) slackQuietCalls(have int, d time.Duration) {
-	s.t.Helper()
-	time.Sleep(d)
-	if got := s.slack.Calls(""); len(got) != have {
-		s.t.Fatalf("expected %d slack calls, got %d: %s", have, len(got), slackCallsText(got[min(have, len(got)):]))
-	}
-}
-
 // quietTexts checks that, after d, the customer has received exactly the texts want, in order.
 func (s *stack) quietTexts(phone string, want []string, d time.Duration) {
 	s.t.Helper()

@@ -32,9 +32,6 @@ type Store struct {
 // New wraps a Redis client.
 func New(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
 
-// Client is the underlying Redis client.
-func (s *Store) Client() redis.UniversalClient { return s.rdb }
-
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
@@ -66,15 +63,6 @@ func (s *Store) Mirror(ctx context.Context, m activities.Mirror) error {
 		return fmt.Errorf("redis mirror: %w", err)
 	}
 	return nil
-}
-
-// BotStatus reads chat_status:{wa_id}: "active", "paused", or "" when unknown.
-func (s *Store) BotStatus(ctx context.Context, phone string) (string, error) {
-	v, err := s.rdb.Get(ctx, StatusKey(phone)).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", nil
-	}
-	return v, err
 }
 
 // Conversations returns the mirrored list entries, newest activity first (at most limit).

@@ -113,7 +113,7 @@ func Start(ctx context.Context, o Options) (*App, error) {
 			Temporal: tc, Namespace: cfg.TemporalNamespace, TaskQueue: cfg.TemporalTaskQueue, Store: st, Logger: logger,
 			WhatsAppAppSecret: cfg.WhatsAppAppSecret, WhatsAppVerifyToken: cfg.WhatsAppVerifyToken,
 			SlackSigningSecret: cfg.SlackSigningSecret, SlackChannelID: cfg.SlackChannelID,
-			AgentAPIToken: cfg.AgentAPIToken, PublicURL: cfg.PublicURL, TemporalUIURL: cfg.TemporalUIURL,
+			AgentAPIToken: cfg.AgentAPIToken, TemporalUIURL: cfg.TemporalUIURL,
 			Console: web.Console(), Metrics: m,
 		}
 		if slackClient != nil {

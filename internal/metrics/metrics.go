@@ -71,9 +71,6 @@ func New() *Metrics {
 	return m
 }
 
-// Registry is where further collectors (the Temporal SDK's) register.
-func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
-
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	if m == nil {
