@@ -70,7 +70,6 @@ type Store interface {
 // Settings are the worker's runtime settings the workflow asks for.
 type Settings struct {
 	IdleTimeout time.Duration
-	Slack       bool
 }
 
 // Words reads a customer's words the same way whichever engine classifies: the topic that recognises a
@@ -282,20 +281,24 @@ func (a *Activities) MirrorState(ctx context.Context, m Mirror) error {
 
 // RuntimeSettings is what the workflow needs to know about the worker at a decision point.
 type RuntimeSettings struct {
-	BusinessName   string        `json:"business_name"`
+	BusinessName string `json:"business_name"`
+	// Topics are a few things the knowledge base answers, for the bot's greeting.
+	Topics         []string      `json:"topics,omitempty"`
 	IdleTimeout    time.Duration `json:"idle_timeout"`
-	Slack          bool          `json:"slack"`
 	InSupportHours bool          `json:"in_support_hours"`
 	NextOpening    time.Time     `json:"next_opening,omitempty"`
 }
+
+// greetingTopics is how many of the knowledge base's topics the bot's greeting names.
+const greetingTopics = 4
 
 // CurrentSettings reports the worker's settings and whether people are at work right now.
 func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, error) {
 	now := time.Now()
 	s := RuntimeSettings{
 		BusinessName:   a.KB.Business.Name,
+		Topics:         a.KB.Topics(greetingTopics),
 		IdleTimeout:    a.Settings.IdleTimeout,
-		Slack:          a.Settings.Slack,
 		InSupportHours: a.KB.InSupportHours(now),
 	}
 	if !s.InSupportHours {

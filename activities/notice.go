@@ -73,7 +73,15 @@ type Notice struct {
 	Text string `json:"text,omitempty"`
 	// Agent is the agent a message came from, or the one an ephemeral notice is for (a Slack user id).
 	Agent string `json:"agent,omitempty"`
+	// Source is where an agent's message was written (console, slack, api).
+	Source string `json:"source,omitempty"`
 }
+
+// Where an agent's action came from.
+const (
+	SourceSlack   = "slack"
+	SourceConsole = "console"
+)
 
 // NoticeResult returns the card's location after a post.
 type NoticeResult struct {

@@ -65,7 +65,9 @@ func (n *SlackNotifier) Notify(ctx context.Context, no Notice) (NoticeResult, er
 	case NoticeCustomerMessage:
 		_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.CustomerText(no.Text))
 	case NoticeAgentMessage:
-		_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.AgentText(no.Agent, no.Text))
+		if no.Source != SourceSlack { // a reply written in the thread is there already
+			_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.AgentText(no.Agent, no.Text))
+		}
 	case NoticeConfirmPrompt:
 		p := slackapp.Prompt{Phone: no.Phone}
 		if no.Card != nil {

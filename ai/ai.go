@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Intent is what the customer wants (CONTRACT.md vocabulary).
+// Intent is what the customer wants (docs/CONTRACT.md vocabulary).
 type Intent string
 
 // The intents of the classifier vocabulary.

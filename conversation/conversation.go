@@ -8,7 +8,7 @@ import (
 	"github.com/supportd/supportd/handoff"
 )
 
-// Status is who holds the conversation (CONTRACT.md).
+// Status is who holds the conversation (docs/CONTRACT.md).
 type Status string
 
 // The conversation statuses.

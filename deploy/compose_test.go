@@ -558,16 +558,17 @@ func TestEnvExample(t *testing.T) {
 		}
 	}
 
-	// Every variable of CONTRACT.md's configuration table, when the shared docs are beside the repository.
-	if contract, err := os.ReadFile(filepath.Join(root, "..", "shared", "docs", "CONTRACT.md")); err == nil {
-		names := contractVars(string(contract))
-		if len(names) < 20 {
-			t.Fatalf("CONTRACT.md: found only %d configuration variables: %v", len(names), names)
+	// Every variable of the configuration table of docs/CONTRACT.md.
+	names := contractVars(string(readFile(t, filepath.Join("docs", "CONTRACT.md"))))
+	if len(names) < 20 {
+		t.Fatalf("docs/CONTRACT.md: found only %d configuration variables: %v", len(names), names)
+	}
+	for _, name := range names {
+		if !mentioned[name] {
+			t.Errorf(".env.example does not list %s (docs/CONTRACT.md)", name)
 		}
-		for _, name := range names {
-			if !mentioned[name] {
-				t.Errorf(".env.example does not list %s (CONTRACT.md)", name)
-			}
+		if _, ok := vars[name]; !ok {
+			t.Errorf("docs/CONTRACT.md lists %s, which supportd does not read", name)
 		}
 	}
 
@@ -579,7 +580,7 @@ func TestEnvExample(t *testing.T) {
 	}
 }
 
-// contractVars lists the variables of the "Configuration (environment)" table of CONTRACT.md.
+// contractVars lists the variables of the "Configuration (environment)" table of docs/CONTRACT.md.
 func contractVars(doc string) []string {
 	_, section, _ := strings.Cut(doc, "## Configuration")
 	section, _, _ = strings.Cut(section, "\n## ")

@@ -24,6 +24,7 @@ import (
 
 	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/store"
+	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows"
 )
 
@@ -244,7 +245,7 @@ func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
 			c.JSON(http.StatusBadRequest, gin.H{"error": "text is empty"})
 			return b, false
 		}
-		if n := utf8.RuneCountInString(b.Text); n > workflows.MaxTextLength {
+		if n := utf8.RuneCountInString(b.Text); n > whatsapp.MaxTextLength {
 			c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("text is %d characters; WhatsApp allows at most 4096", n)})
 			return b, false
 		}

@@ -16,7 +16,7 @@ import (
 	"github.com/supportd/supportd/workflows"
 )
 
-// MaxWebhookBody is the largest webhook body accepted (CONTRACT.md: over 4 MiB is 413).
+// MaxWebhookBody is the largest webhook body accepted (docs/CONTRACT.md: over 4 MiB is 413).
 const MaxWebhookBody = 4 << 20
 
 // dedupeTTL covers Meta's redeliveries, which go on for up to 7 days.

@@ -1,7 +1,15 @@
 // Package handoff decides when the bot must step aside for a person, and names why.
 package handoff
 
-import "github.com/supportd/supportd/ai"
+import (
+	"time"
+
+	"github.com/supportd/supportd/ai"
+)
+
+// DefaultIdleTimeout is how long agents may stay silent during a handoff before an agent is asked to confirm
+// a return to the bot (HANDOFF_IDLE_TIMEOUT, docs/CONTRACT.md).
+const DefaultIdleTimeout = 30 * time.Minute
 
 // Reason says why a conversation went to a person. It drives the customer notice, the agent card and metrics.
 type Reason string
@@ -41,7 +49,7 @@ func (r Reason) Label() string {
 	return string(r)
 }
 
-// Policy is the default handoff policy of CONTRACT.md: an angry customer, a refund request, a request for a
+// Policy is the default handoff policy of docs/CONTRACT.md: an angry customer, a refund request, a request for a
 // person or a complaint goes to a person. Anger outranks the intent, so an angry refund request reads "angry".
 func Policy(c ai.Classification) (bool, Reason) {
 	if c.Sentiment == ai.SentimentAngry {

@@ -592,7 +592,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 			{User: s.slack.BotUserID(), BotID: s.slack.BotID(), ThreadTS: card.TS, Text: "*Customer:* hello"},
 			{User: bongani, ThreadTS: card.TS, Text: "edited text", SubType: "message_changed"},
 			{ThreadTS: card.TS, Text: "legacy bot post", SubType: "bot_message"},
-			// CONTRACT.md ignores every message with a subtype, even a person's reply also sent to the channel.
+			// docs/CONTRACT.md ignores every message with a subtype, even a person's reply also sent to the channel.
 			{User: bongani, ThreadTS: card.TS, Text: "also sent to the channel", SubType: "thread_broadcast"},
 		} {
 			if code := s.slackEvent(ev, 0); code != http.StatusOK {

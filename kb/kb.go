@@ -122,6 +122,18 @@ func (k *KnowledgeBase) FAQ(id string) (FAQ, bool) {
 	return FAQ{}, false
 }
 
+// Topics names the first n subjects of the knowledge base in words ("trading hours"), from the FAQ ids.
+func (k *KnowledgeBase) Topics(n int) []string {
+	var out []string
+	for _, f := range k.FAQs {
+		if len(out) == n {
+			break
+		}
+		out = append(out, strings.ReplaceAll(f.ID, "_", " "))
+	}
+	return out
+}
+
 // Location is the business timezone.
 func (k *KnowledgeBase) Location() *time.Location {
 	if k.location == nil {

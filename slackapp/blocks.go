@@ -12,7 +12,7 @@ import (
 	"github.com/supportd/supportd/handoff"
 )
 
-// Action IDs of the buttons on the handoff card and on the confirmation prompt, as CONTRACT.md names them. Each
+// Action IDs of the buttons on the handoff card and on the confirmation prompt, as docs/CONTRACT.md names them. Each
 // button's value is the customer's wa_id.
 const (
 	ActionTake   = "handoff_take"

@@ -298,7 +298,7 @@ func parseEventFields(body []byte, slackErr error) (Event, error) {
 func IsNote(text string) bool { return strings.HasPrefix(strings.TrimSpace(text), "//") }
 
 // IsFromBot reports whether a message event was posted by a bot or is not a plain new message (an edit, a
-// deletion, a channel join, …): CONTRACT.md ignores every message with a bot_id or any subtype.
+// deletion, a channel join, …): docs/CONTRACT.md ignores every message with a bot_id or any subtype.
 func IsFromBot(ev Event) bool { return ev.BotID != "" || ev.SubType != "" }
 
 // slackToken matches one of Slack's control sequences in message text: <@U123>, <#C123|name>, <!here>,

@@ -35,7 +35,7 @@ func New(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
 // Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 
-// StatusKey is the Redis key mirroring a customer's bot status (CONTRACT.md).
+// StatusKey is the Redis key mirroring a customer's bot status (docs/CONTRACT.md).
 func StatusKey(phone string) string { return statusPrefix + phone }
 
 // Mirror writes chat_status:{wa_id} (active, or paused with an expiry) and the conversation's list entry.

@@ -69,7 +69,7 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Sender:   sender,
 		Notifier: o.Notifier,
 		Store:    o.Store,
-		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, Slack: o.Notifier != nil},
+		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout},
 		Logger:   o.Logger,
 		Metrics:  o.Metrics,
 	}, nil

@@ -46,7 +46,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	h := &harness{t: t, settings: activities.RuntimeSettings{
-		BusinessName: "Baobab", IdleTimeout: 30 * time.Minute, Slack: true, InSupportHours: true,
+		BusinessName: "Baobab", IdleTimeout: 30 * time.Minute, InSupportHours: true,
 	}}
 	var suite testsuite.WorkflowTestSuite
 	h.env = suite.NewTestWorkflowEnvironment()
@@ -167,10 +167,24 @@ func (h *harness) query(name string) conversation.Snapshot {
 	return s
 }
 
-// run executes the workflow until end, then cancels it (a conversation never ends by itself).
+// run executes the workflow until end, then cancels it as an operator would (a conversation never ends by
+// itself), and checks that it ended so.
 func (h *harness) run(end time.Duration) {
 	h.at(end, func() { h.env.CancelWorkflow() })
 	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
+	h.endedCancelled()
+}
+
+// endedCancelled checks that the workflow ended, cancelled, and not with a panic or another error.
+func (h *harness) endedCancelled() {
+	h.t.Helper()
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("the workflow did not end")
+	}
+	var cancelled *temporal.CanceledError
+	if err := h.env.GetWorkflowError(); !errors.As(err, &cancelled) {
+		h.t.Fatalf("the workflow ended with %v, want cancelled", err)
+	}
 }
 
 func (h *harness) sentTexts() []string {
@@ -603,12 +617,43 @@ func TestRepeatStreakTable(t *testing.T) {
 		{"faq:c", true, false},
 		{"faq:c", true, true}, // asked again right after the answer
 	}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	for i, s := range steps {
-		if got := r.Observe(s.topic); got != s.offer {
+		var got bool
+		r, got = r.Observe(s.topic, at.Add(time.Duration(i)*time.Minute))
+		if got != s.offer {
 			t.Fatalf("step %d (%s): offer = %v, want %v", i, s.topic, got, s.offer)
 		}
 		if s.answered {
-			r.Answered()
+			r = r.Answered()
+		}
+	}
+}
+
+// The same question asked now and then is no loop: only questions within a day count.
+func TestRepeatLooksAtADay(t *testing.T) {
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var r Repeat
+	var offered bool
+	for day := 0; day < 90; day += 30 {
+		r, offered = r.Observe("faq:hours", start.AddDate(0, 0, day))
+		if offered {
+			t.Fatalf("offered a person on day %d for a monthly question", day)
+		}
+		r = r.Answered()
+		r, offered = r.Observe("faq:delivery", start.AddDate(0, 0, day).Add(time.Hour))
+		if offered {
+			t.Fatalf("offered a person on day %d", day)
+		}
+	}
+	if len(r.Asked) > 2 {
+		t.Fatalf("questions older than a day kept: %+v", r.Asked)
+	}
+	// Three times within a day is a loop.
+	r = Repeat{}
+	for i, want := range []bool{false, false, true} {
+		if r, offered = r.Observe("faq:hours", start.Add(time.Duration(i)*8*time.Hour)); offered != want {
+			t.Fatalf("ask %d within a day: offered = %v", i+1, offered)
 		}
 	}
 }
@@ -752,4 +797,59 @@ func TestAgentNoteRestartsIdleTimer(t *testing.T) {
 		}
 	})
 	h.run(time.Hour)
+}
+
+// An operator cancels a conversation from the Temporal UI in each of its states: the run ends cancelled, without
+// a panic or a workflow task failing, and Redis is told the bot answers again.
+func TestCancelEndsTheConversationCleanly(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(h *harness)
+	}{
+		{"with the bot", func(h *harness) { h.signal(time.Second, text("What are your trading hours?")) }},
+		{"during a bot answer", func(h *harness) {
+			h.analyzeDelay = 5 * time.Second
+			h.signal(time.Minute-time.Second, text("What are your trading hours?"))
+		}},
+		{"in a handoff", func(h *harness) { h.signal(time.Second, text("I want a refund")) }},
+		{"waiting for confirmation", func(h *harness) {
+			h.settings.IdleTimeout = 10 * time.Second
+			h.signal(time.Second, text("I want a refund"))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			tc.setup(h)
+			h.run(time.Minute)
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if last := h.mirrors[len(h.mirrors)-1]; last.Status != conversation.StatusActive {
+				t.Fatalf("Redis still says %s after the cancel", last.Status)
+			}
+		})
+	}
+}
+
+// A cancel that arrives while a fresh history is due (held back by a bot answer in flight) ends the run; it does
+// not continue as new.
+func TestCancelWhenContinueAsNewIsDue(t *testing.T) {
+	h := newHarness(t)
+	h.analyzeDelay = 10 * time.Second
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.at(2*time.Second, func() { h.env.SetContinueAsNewSuggested(true) })
+	h.at(3*time.Second, func() { h.env.CancelWorkflow() })
+	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
+	h.endedCancelled()
+}
+
+// A cancel while an agent's reply is being sent ends the run once the reply's update has finished.
+func TestCancelDuringAgentReply(t *testing.T) {
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.at(time.Minute, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "Hi, Sipho here"}, func(r any, err error) {})
+		h.env.CancelWorkflow()
+	})
+	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
+	h.endedCancelled()
 }

@@ -10,45 +10,6 @@ import (
 	"github.com/supportd/supportd/handoff"
 )
 
-// Repeat tracks the questions of the current bot conversation to notice the same question asked again:
-// a third time, or again right after the bot answered it.
-type Repeat struct {
-	LastTopic    string         `json:"last_topic,omitempty"`
-	LastAnswered bool           `json:"last_answered,omitempty"`
-	Counts       map[string]int `json:"counts,omitempty"`
-	// Offered is the topic a person was already offered for in the current streak.
-	Offered string `json:"offered,omitempty"`
-}
-
-// Observe records a question and reports whether the customer should now be offered a person. The offer is
-// made once per streak: a run of the same question.
-func (r *Repeat) Observe(topic string) bool {
-	if topic == "" {
-		return false
-	}
-	if r.Counts == nil {
-		r.Counts = map[string]int{}
-	}
-	r.Counts[topic]++
-	again := topic == r.LastTopic && r.LastAnswered
-	if topic != r.LastTopic {
-		r.Offered = ""
-	}
-	r.LastTopic = topic
-	r.LastAnswered = false
-	if (again || r.Counts[topic] >= 3) && r.Offered != topic {
-		r.Offered = topic
-		return true
-	}
-	return false
-}
-
-// Answered records that the bot answered the last question.
-func (r *Repeat) Answered() { r.LastAnswered = true }
-
-// Reset forgets the questions, when a conversation comes back to the bot.
-func (r *Repeat) Reset() { *r = Repeat{} }
-
 // Action is what the bot does with one customer message while it holds the conversation.
 type Action int
 
@@ -103,29 +64,44 @@ func decideButton(s *State, m CustomerMessage) (Decision, bool) {
 	return Decision{Action: ActSay, Text: nonTextReply(m)}, true
 }
 
-// decideText decides on a classified text message.
-func decideText(s *State, an activities.Analysis) Decision {
+// decideText decides on a classified text message asked at at. It returns the question streak after the
+// message; it changes nothing itself.
+func decideText(s *State, an activities.Analysis, at time.Time) (Decision, Repeat) {
 	if s.Offer.Pending {
 		if an.Affirmative {
-			return Decision{Action: ActHandoff, Reason: offerReason(s.Offer)}
+			return Decision{Action: ActHandoff, Reason: offerReason(s.Offer)}, s.Repeat
 		}
 		if an.Negative {
-			return Decision{Action: ActSay, Text: textDeclined}
+			return Decision{Action: ActSay, Text: textDeclined}, s.Repeat
 		}
 	}
 	if ok, reason := handoff.Policy(an.Classification); ok {
-		return Decision{Action: ActHandoff, Reason: reason}
+		return Decision{Action: ActHandoff, Reason: reason}, s.Repeat
 	}
-	if s.Repeat.Observe(an.Topic) {
-		return Decision{Action: ActOffer, Reason: handoff.ReasonRepeatedQuestion, Text: textOfferRepeated}
+	repeat, again := s.Repeat.Observe(an.Topic, at)
+	if again {
+		return Decision{Action: ActOffer, Reason: handoff.ReasonRepeatedQuestion, Text: textOfferRepeated}, repeat
 	}
 	switch an.Intent {
 	case ai.IntentGreeting:
-		return Decision{Action: ActSay, Text: greeting(s.Name, s.BusinessName)}
+		return Decision{Action: ActSay, Text: greeting(s.Name, s.Settings.BusinessName, s.Settings.Topics)}, repeat
 	case ai.IntentThanks:
-		return Decision{Action: ActSay, Text: textWelcome}
+		return Decision{Action: ActSay, Text: textWelcome}, repeat
 	}
-	return Decision{Action: ActAnswer}
+	return Decision{Action: ActAnswer}, repeat
+}
+
+// decideAnswer turns the knowledge base's answer into what to say: the answer when it is grounded, else an
+// offer of a person (the bot never guesses).
+func decideAnswer(an activities.Analysis, ans ai.Answer) Decision {
+	if !ans.Grounded {
+		text := textOfferUnknown
+		if an.Intent == ai.IntentOrderStatus {
+			text = textOfferNoOrder
+		}
+		return Decision{Action: ActOffer, Reason: handoff.ReasonHumanRequested, Text: text}
+	}
+	return Decision{Action: ActSay, Text: ans.Text, answered: true}
 }
 
 func offerReason(o Offer) handoff.Reason {
@@ -149,7 +125,8 @@ const (
 // offerButtons are the reply buttons of an offer of a person.
 var offerButtons = []activities.Button{{ID: ButtonHandoffYes, Title: titleYes}, {ID: ButtonHandoffNo, Title: titleNo}}
 
-func greeting(name, business string) string {
+// greeting introduces the bot with the topics of the business's knowledge base.
+func greeting(name, business string, topics []string) string {
 	hi := "Hi"
 	if first := firstName(name); first != "" {
 		hi += " " + first
@@ -158,7 +135,19 @@ func greeting(name, business string) string {
 	if business != "" {
 		who = "the " + business + " assistant"
 	}
-	return fmt.Sprintf("%s! I'm %s. Ask me about trading hours, delivery, payment or returns, or type *agent* to chat to a person.", hi, who)
+	ask := "Ask me a question"
+	if len(topics) > 0 {
+		ask = "Ask me about " + listOf(topics)
+	}
+	return fmt.Sprintf("%s! I'm %s. %s, or type *agent* to chat to a person.", hi, who, ask)
+}
+
+// listOf joins items as a sentence does: "a, b or c".
+func listOf(items []string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 func nonTextReply(m CustomerMessage) string {

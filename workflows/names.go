@@ -9,9 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/conversation"
-	"github.com/supportd/supportd/handoff"
 )
 
 // WorkflowName is the registered name of the conversation workflow.
@@ -48,7 +46,7 @@ var (
 	CustomerPhoneKey = temporal.NewSearchAttributeKeyKeyword("CustomerPhone")
 )
 
-// Reply button ids of the offer of a person (CONTRACT.md).
+// Reply button ids of the offer of a person (docs/CONTRACT.md).
 const (
 	ButtonHandoffYes = "handoff_yes"
 	ButtonHandoffNo  = "handoff_no"
@@ -64,9 +62,6 @@ const (
 	ErrTypeWindowClosed   = activities.ErrTypeWindowClosed
 	ErrTypeRejected       = activities.ErrTypeRejected
 )
-
-// MaxTextLength is WhatsApp's limit on a text message body.
-const MaxTextLength = 4096
 
 // WorkflowID is the id of a customer's conversation workflow.
 func WorkflowID(phone string) string { return "conversation-" + phone }
@@ -129,8 +124,8 @@ type TakeoverResult struct {
 
 // Source of an agent's action.
 const (
-	SourceSlack   = "slack"
-	SourceConsole = "console"
+	SourceSlack   = activities.SourceSlack
+	SourceConsole = activities.SourceConsole
 )
 
 // ReplyRequest is an agent's reply to the customer.
@@ -152,78 +147,4 @@ type ReplyResult struct {
 type AgentRequest struct {
 	Agent   string `json:"agent"`
 	AgentID string `json:"agent_id,omitempty"`
-}
-
-// State is everything the conversation remembers; it is carried over by continue-as-new.
-type State struct {
-	Phone          string              `json:"phone"`
-	Name           string              `json:"name,omitempty"`
-	Status         conversation.Status `json:"status"`
-	Assignee       string              `json:"assignee,omitempty"`
-	AssigneeID     string              `json:"assignee_id,omitempty"`
-	Reason         handoff.Reason      `json:"reason,omitempty"`
-	HandoffAt      time.Time           `json:"handoff_at,omitempty"`
-	Summary        string              `json:"summary,omitempty"`
-	OutOfHoursNote string              `json:"out_of_hours_note,omitempty"`
-	IdleDeadline   time.Time           `json:"idle_deadline,omitempty"`
-	IdleTimeout    time.Duration       `json:"idle_timeout,omitempty"`
-	BusinessName   string              `json:"business_name,omitempty"`
-
-	Transcript []conversation.Entry `json:"transcript,omitempty"`
-	Earlier    int                  `json:"earlier,omitempty"`
-
-	// Seen holds the most recent inbound message ids, for deduplication.
-	Seen []string `json:"seen,omitempty"`
-	// Pending are accepted customer messages not yet handled.
-	Pending []CustomerMessage `json:"pending,omitempty"`
-
-	LastInbound  time.Time `json:"last_inbound,omitempty"`
-	LastActivity time.Time `json:"last_activity,omitempty"`
-	LastMessage  string    `json:"last_message,omitempty"`
-
-	Recent []ai.Turn `json:"recent,omitempty"`
-	Repeat Repeat    `json:"repeat"`
-	Offer  Offer     `json:"offer"`
-
-	// Generation changes with every change of who holds the conversation; work started under an older
-	// generation must not speak.
-	Generation int `json:"generation"`
-
-	// Slack says whether this handoff is announced in Slack.
-	Slack bool `json:"slack,omitempty"`
-	// HandoffSeq numbers handoffs; each has its own card.
-	HandoffSeq int                 `json:"handoff_seq,omitempty"`
-	Cards      []CardRef           `json:"cards,omitempty"`
-	Notices    []activities.Notice `json:"notices,omitempty"`
-	Effects    []Effect            `json:"effects,omitempty"`
-}
-
-// CardRef locates the card of one handoff.
-type CardRef struct {
-	Seq int            `json:"seq"`
-	Ref activities.Ref `json:"ref"`
-}
-
-// Offer is an open offer of a person, made with the handoff_yes / handoff_no buttons.
-type Offer struct {
-	Pending bool           `json:"pending,omitempty"`
-	Reason  handoff.Reason `json:"reason,omitempty"`
-}
-
-// EffectKind is follow-up work after a change of who holds the conversation.
-type EffectKind string
-
-// The effects the main loop carries out.
-const (
-	EffectHandoff  EffectKind = "handoff"
-	EffectIdle     EffectKind = "idle"
-	EffectReturned EffectKind = "returned"
-	EffectKept     EffectKind = "kept"
-)
-
-// Effect is one piece of follow-up work, tagged with the generation it belongs to.
-type Effect struct {
-	Kind       EffectKind `json:"kind"`
-	Generation int        `json:"generation"`
-	Agent      string     `json:"agent,omitempty"`
 }

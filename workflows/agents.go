@@ -1,0 +1,198 @@
+package workflows
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/whatsapp"
+)
+
+// What agents do to a conversation arrives as Temporal updates (docs/DESIGN.md): each handler validates,
+// runs the transition, and answers once its effect holds.
+
+func invalid(msg string) error { return temporal.NewApplicationError(msg, ErrTypeInvalidRequest) }
+
+func (c *conversationWorkflow) validateTakeover(ctx workflow.Context, req TakeoverRequest) error {
+	if strings.TrimSpace(req.Agent) == "" {
+		return invalid("agent is required")
+	}
+	return nil
+}
+
+// takeover hands the conversation to an agent. It returns once the bot is silent: whatever the bot was doing
+// has been cancelled and has stopped, so nothing it started can reach the customer afterwards.
+func (c *conversationWorkflow) takeover(ctx workflow.Context, req TakeoverRequest) (TakeoverResult, error) {
+	out := c.apply(ctx, Event{Kind: EvTakeover, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	if out.HeldBy != "" {
+		return TakeoverResult{Assignee: out.HeldBy, AlreadyAssigned: true, Status: c.s.Status}, nil
+	}
+	if err := workflow.Await(ctx, func() bool { return c.bot == nil }); err != nil {
+		return TakeoverResult{}, err
+	}
+	return TakeoverResult{Assignee: c.s.Assignee, Status: c.s.Status}, nil
+}
+
+func (c *conversationWorkflow) validateReply(ctx workflow.Context, req ReplyRequest) error {
+	text := strings.TrimSpace(req.Text)
+	card := c.cardRef(c.s.Handoffs).TS
+	switch {
+	case strings.TrimSpace(req.Agent) == "":
+		return invalid("agent is required")
+	case text == "":
+		return temporal.NewApplicationError("text is empty", ErrTypeInvalidText)
+	case utf8.RuneCountInString(text) > whatsapp.MaxTextLength:
+		return temporal.NewApplicationError("text is longer than 4096 characters", ErrTypeInvalidText)
+	case c.s.Status == conversation.StatusActive:
+		return temporal.NewApplicationError("the bot holds this conversation: take it over first", ErrTypeBotHolds)
+	// An agents' tool that knows who writes (Slack) speaks for the assignee only, under the current card.
+	case req.AgentID != "" && c.s.Assignee != "" && !c.s.isAssignee(agentOf(req.Agent, req.AgentID)):
+		return temporal.NewApplicationError("only the agent who took this conversation ("+c.s.Assignee+") speaks to the customer", ErrTypeNotAssignee)
+	case req.ThreadTS != "" && card != "" && req.ThreadTS != card:
+		return temporal.NewApplicationError("this thread belongs to an earlier handoff: reply in the current card's thread", ErrTypeNotAssignee)
+	case !windowOpen(c.s.LastInbound, workflow.Now(ctx)):
+		return temporal.NewApplicationError("the 24-hour WhatsApp window is closed: the customer must write first", ErrTypeWindowClosed)
+	}
+	return nil
+}
+
+// reply sends an agent's reply to the customer. Replies go out one at a time, in the order they arrived.
+func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (ReplyResult, error) {
+	if err := c.replies.Lock(ctx); err != nil {
+		return ReplyResult{}, err
+	}
+	defer c.replies.Unlock()
+	if c.s.Status == conversation.StatusActive {
+		return ReplyResult{}, temporal.NewApplicationError("the conversation went back to the bot", ErrTypeBotHolds)
+	}
+	agent := agentOf(req.Agent, req.AgentID)
+	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
+	text := strings.TrimSpace(req.Text)
+	var res activities.SendResult
+	in := activities.SendInput{To: c.s.Phone, Text: text, Kind: activities.SendAgent}
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, agentSendOptions), a.Send, in).Get(ctx, &res); err != nil {
+		c.system(ctx, "Reply by "+agent.Name+" was not delivered")
+		c.logger.Warn("agent reply not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+		return ReplyResult{}, err
+	}
+	c.record(ctx, conversation.Entry{From: conversation.FromAgent, Agent: agent.Name, Text: text, At: workflow.Now(ctx), ID: res.MessageID})
+	c.notify(activities.Notice{Kind: activities.NoticeAgentMessage, Text: text, Agent: agent.Name, Source: req.Source})
+	return ReplyResult{MessageID: res.MessageID}, nil
+}
+
+// validateWithPeople refuses return and keep requests for a conversation the bot already holds.
+func (c *conversationWorkflow) validateWithPeople(ctx workflow.Context, req AgentRequest) error {
+	if strings.TrimSpace(req.Agent) == "" {
+		return invalid("agent is required")
+	}
+	if c.s.Status == conversation.StatusActive {
+		return temporal.NewApplicationError("the conversation is already with the bot", ErrTypeAlreadyWithBot)
+	}
+	return nil
+}
+
+func (c *conversationWorkflow) returnToBot(ctx workflow.Context, req AgentRequest) (conversation.Snapshot, error) {
+	c.apply(ctx, Event{Kind: EvReturn, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	return c.snapshot(false), nil
+}
+
+func (c *conversationWorkflow) keep(ctx workflow.Context, req AgentRequest) (conversation.Snapshot, error) {
+	c.apply(ctx, Event{Kind: EvKeep, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	return c.snapshot(false), nil
+}
+
+// note restarts the idle timer while agents work on a handoff without writing to the customer.
+func (c *conversationWorkflow) note(ctx workflow.Context, req AgentRequest) error {
+	c.apply(ctx, Event{Kind: EvNote, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	return nil
+}
+
+func agentOf(name, id string) Agent { return Agent{Name: strings.TrimSpace(name), ID: id} }
+
+// --- the outbox to agents ---
+
+// notify queues a notice for the agents' tool, with the card of the current handoff where it carries one.
+func (c *conversationWorkflow) notify(n activities.Notice) {
+	n.Phone = c.s.Phone
+	if n.Kind == activities.NoticeHandoff || n.Kind == activities.NoticeCardUpdate || n.Kind == activities.NoticeConfirmPrompt {
+		card := c.card(n.Agent)
+		n.Card = &card
+	}
+	// The card this notice belongs to; its location is resolved when the notice is sent, since the card may
+	// not be posted yet.
+	n.Seq = c.s.Handoffs
+	c.s.Notices = append(c.s.Notices, n)
+}
+
+// sendNotices delivers the agents' notices in order. Notices about a card never posted are dropped.
+func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
+	for {
+		if err := workflow.Await(ctx, func() bool { return len(c.s.Notices) > 0 }); err != nil {
+			return
+		}
+		c.sendingNotice = true
+		n := c.s.Notices[0]
+		n.Ref = c.cardRef(n.Seq)
+		if n.Kind == activities.NoticeHandoff || n.Ref.TS != "" {
+			var res activities.NoticeResult
+			err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, notifyOptions), a.Notify, n).Get(ctx, &res)
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				c.logger.Error("agents' notice dropped", "kind", n.Kind, "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+			case res.Ref.TS != "":
+				c.saveCardRef(n.Seq, res.Ref)
+			}
+		}
+		c.s.Notices = c.s.Notices[1:]
+		c.sendingNotice = false
+	}
+}
+
+// saveCardRef remembers where a handoff's card (and its latest prompt) is.
+func (c *conversationWorkflow) saveCardRef(seq int, ref activities.Ref) {
+	for i := range c.s.Cards {
+		if c.s.Cards[i].Seq == seq {
+			c.s.Cards[i].Ref = ref
+			return
+		}
+	}
+	c.s.Cards = append(c.s.Cards, CardRef{Seq: seq, Ref: ref})
+	if len(c.s.Cards) > 3 {
+		c.s.Cards = c.s.Cards[len(c.s.Cards)-3:]
+	}
+}
+
+func (c *conversationWorkflow) cardRef(seq int) activities.Ref {
+	for _, card := range c.s.Cards {
+		if card.Seq == seq {
+			return card.Ref
+		}
+	}
+	return activities.Ref{}
+}
+
+func (c *conversationWorkflow) card(changedBy string) activities.Card {
+	state := activities.CardWaiting
+	switch {
+	case c.s.Status == conversation.StatusActive:
+		state = activities.CardReturned
+	case c.s.Status == conversation.StatusAwaitingConfirmation:
+		state = activities.CardIdle
+	case c.s.Assignee != "":
+		state = activities.CardTaken
+	}
+	lines := tail(c.s.Transcript, cardLines)
+	return activities.Card{
+		Phone: c.s.Phone, Name: c.s.Name, Reason: c.s.Reason, Summary: c.s.Summary,
+		Transcript: lines, Earlier: c.s.Earlier + len(c.s.Transcript) - len(lines),
+		State: state, Assignee: c.s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
+		ChangedAt: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote, IdleTimeout: c.s.Settings.IdleTimeout,
+	}
+}

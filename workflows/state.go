@@ -1,0 +1,239 @@
+package workflows
+
+import (
+	"strings"
+	"time"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/handoff"
+)
+
+// State is everything the conversation remembers; it is carried over by continue-as-new. Who holds the
+// conversation (Status, Assignee) changes only through Transition.
+type State struct {
+	Phone          string              `json:"phone"`
+	Name           string              `json:"name,omitempty"`
+	Status         conversation.Status `json:"status"`
+	Assignee       string              `json:"assignee,omitempty"`
+	AssigneeID     string              `json:"assignee_id,omitempty"`
+	Reason         handoff.Reason      `json:"reason,omitempty"`
+	HandoffAt      time.Time           `json:"handoff_at,omitempty"`
+	Summary        string              `json:"summary,omitempty"`
+	OutOfHoursNote string              `json:"out_of_hours_note,omitempty"`
+	// IdleDeadline is when the idle timer of a handoff fires; zero while no timer runs.
+	IdleDeadline time.Time `json:"idle_deadline,omitempty"`
+
+	// Settings are the worker's settings as last read (business name, idle timeout, support hours).
+	Settings activities.RuntimeSettings `json:"settings"`
+
+	Transcript []conversation.Entry `json:"transcript,omitempty"`
+	Earlier    int                  `json:"earlier,omitempty"`
+
+	// Seen holds the most recent inbound message ids, for deduplication.
+	Seen []string `json:"seen,omitempty"`
+	// Pending are accepted customer messages not yet handled.
+	Pending []CustomerMessage `json:"pending,omitempty"`
+
+	LastInbound  time.Time `json:"last_inbound,omitempty"`
+	LastActivity time.Time `json:"last_activity,omitempty"`
+	LastMessage  string    `json:"last_message,omitempty"`
+
+	Recent []ai.Turn `json:"recent,omitempty"`
+	Repeat Repeat    `json:"repeat"`
+	Offer  Offer     `json:"offer"`
+
+	// Generation changes with every change of status; bot work and followups of an older generation are void.
+	Generation int `json:"generation"`
+	// Handoffs counts handoffs; each has its own card for agents.
+	Handoffs int       `json:"handoffs,omitempty"`
+	Cards    []CardRef `json:"cards,omitempty"`
+
+	// Todo is what transitions left for the main loop to carry out.
+	Todo []Followup `json:"todo,omitempty"`
+	// Notices are queued for the agents' tool, sent in order.
+	Notices []activities.Notice `json:"notices,omitempty"`
+}
+
+// CardRef locates the card of one handoff.
+type CardRef struct {
+	Seq int            `json:"seq"`
+	Ref activities.Ref `json:"ref"`
+}
+
+// Offer is an open offer of a person, made with the handoff_yes / handoff_no buttons.
+type Offer struct {
+	Pending bool           `json:"pending,omitempty"`
+	Reason  handoff.Reason `json:"reason,omitempty"`
+}
+
+// Agent is the person behind an agent's action.
+type Agent struct {
+	Name string `json:"name"`
+	// ID identifies the agent in the agents' tool (a Slack user id); empty for the console and the API.
+	ID string `json:"id,omitempty"`
+}
+
+// EventKind is something that changes who holds the conversation.
+type EventKind string
+
+// The events of the conversation's state machine.
+const (
+	// EvHandoff: the bot decided the customer needs a person.
+	EvHandoff EventKind = "handoff"
+	// EvTakeover: an agent takes the conversation.
+	EvTakeover EventKind = "takeover"
+	// EvReply: an agent replied to the customer.
+	EvReply EventKind = "reply"
+	// EvKeep: an agent keeps the conversation (after the idle prompt, or at any time during a handoff).
+	EvKeep EventKind = "keep"
+	// EvNote: agents work on the handoff without writing to the customer (an internal note).
+	EvNote EventKind = "note"
+	// EvIdle: the idle timeout passed with no agent activity.
+	EvIdle EventKind = "idle"
+	// EvReturn: an agent returned the conversation to the bot.
+	EvReturn EventKind = "return"
+)
+
+// Event is one input to Transition.
+type Event struct {
+	Kind   EventKind
+	Reason handoff.Reason
+	Agent  Agent
+	At     time.Time
+}
+
+// FollowupKind is work that follows from a transition and needs the outside world.
+type FollowupKind string
+
+// The followups the main loop carries out.
+const (
+	// DoAnnounce tells the customer a person will answer, writes the agents' summary and posts their card.
+	DoAnnounce FollowupKind = "announce"
+	// DoWelcomeBack tells the customer the bot is back.
+	DoWelcomeBack FollowupKind = "welcome_back"
+)
+
+// Followup is one piece of work after a transition, tagged with the generation it belongs to: a followup of a
+// transition that has since been overtaken is dropped.
+type Followup struct {
+	Kind       FollowupKind `json:"kind"`
+	Generation int          `json:"generation"`
+}
+
+// Outcome is what a transition did.
+type Outcome struct {
+	// Changed is true when the status or the assignee changed (search attributes and mirrors follow).
+	Changed bool
+	// StopBot is true when the bot lost the conversation: its work in flight must be cancelled.
+	StopBot bool
+	// Line is the system line for the transcript, if any.
+	Line string
+	// Notices are for the agents' tool.
+	Notices []activities.NoticeKind
+	// HeldBy is set when another agent holds the conversation and the event changed nothing.
+	HeldBy string
+}
+
+// Transition applies an event to the state: it is the only code that changes who holds the conversation
+// (the bot, people waiting to take it, a person, or people asked to confirm a return). It returns what follows;
+// work for the main loop is queued in Todo.
+func (s *State) Transition(ev Event) Outcome {
+	var (
+		out      Outcome
+		followup FollowupKind
+	)
+	from := s.Status
+	switch {
+	case ev.Kind == EvHandoff || ev.Kind == EvTakeover && from == conversation.StatusActive:
+		if from != conversation.StatusActive {
+			return Outcome{} // already with people
+		}
+		reason := ev.Reason
+		if ev.Kind == EvTakeover {
+			reason = handoff.ReasonAgentTakeover
+		}
+		s.Status, s.Reason, s.HandoffAt = conversation.StatusHandoff, reason, ev.At
+		s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
+		s.Summary, s.OutOfHoursNote, s.Offer = "", "", Offer{}
+		s.Handoffs++
+		s.startIdleTimer(ev.At)
+		out = Outcome{Changed: true, StopBot: true, Line: "Handed to a person: " + reason.Label()}
+		if ev.Agent.Name != "" {
+			out.Line = "Taken over by " + ev.Agent.Name
+		}
+		followup = DoAnnounce
+	case from == conversation.StatusActive:
+		return Outcome{} // agents' actions need a handoff
+	case ev.Kind == EvTakeover && s.Assignee != "" && !s.isAssignee(ev.Agent):
+		return Outcome{HeldBy: s.Assignee}
+	case ev.Kind == EvTakeover || ev.Kind == EvReply || ev.Kind == EvKeep:
+		out = Outcome{Notices: []activities.NoticeKind{activities.NoticeCardUpdate}}
+		if s.Assignee == "" && ev.Agent.Name != "" {
+			s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
+			out.Changed, out.Line = true, "Taken over by "+ev.Agent.Name
+		} else if ev.Kind == EvKeep && from == conversation.StatusAwaitingConfirmation {
+			out.Line = "Kept with a person by " + ev.Agent.Name
+		}
+		if from == conversation.StatusAwaitingConfirmation {
+			s.Status, out.Changed = conversation.StatusHandoff, true
+		}
+		s.startIdleTimer(ev.At)
+	case ev.Kind == EvNote:
+		if from == conversation.StatusHandoff {
+			s.startIdleTimer(ev.At)
+		}
+		return Outcome{}
+	case ev.Kind == EvIdle:
+		if from != conversation.StatusHandoff {
+			return Outcome{}
+		}
+		s.Status, s.IdleDeadline = conversation.StatusAwaitingConfirmation, time.Time{}
+		out = Outcome{Changed: true, Notices: []activities.NoticeKind{activities.NoticeConfirmPrompt, activities.NoticeCardUpdate},
+			Line: "No agent activity: waiting for an agent to return the conversation to the bot or keep it"}
+	case ev.Kind == EvReturn:
+		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = conversation.StatusActive, "", "", time.Time{}
+		s.Repeat, s.Offer = Repeat{}, Offer{}
+		out = Outcome{Changed: true, Notices: []activities.NoticeKind{activities.NoticeCardUpdate},
+			Line: "Returned to the bot by " + ev.Agent.Name}
+		followup = DoWelcomeBack
+	default:
+		return Outcome{}
+	}
+	if s.Status != from {
+		s.Generation++
+	}
+	if followup != "" {
+		s.Todo = append(s.Todo, Followup{Kind: followup, Generation: s.Generation})
+	}
+	return out
+}
+
+func (s *State) startIdleTimer(now time.Time) {
+	timeout := s.Settings.IdleTimeout
+	if timeout <= 0 {
+		timeout = handoff.DefaultIdleTimeout
+	}
+	s.IdleDeadline = now.Add(timeout)
+}
+
+// isAssignee reports whether an agent is the assignee: by the agents' tool's user id when both have one,
+// else by name.
+func (s *State) isAssignee(a Agent) bool {
+	if a.ID != "" && s.AssigneeID != "" {
+		return a.ID == s.AssigneeID
+	}
+	return strings.EqualFold(strings.TrimSpace(a.Name), s.Assignee)
+}
+
+// Holds reports whether the bot still holds the conversation it started working on in generation gen.
+func (s *State) Holds(gen int) bool {
+	return s.Generation == gen && s.Status == conversation.StatusActive
+}
+
+// windowOpen reports whether WhatsApp's 24-hour customer-service window is open: the customer wrote within the
+// last 24 hours. A conversation whose customer never wrote (none yet) has no window.
+func windowOpen(lastInbound, now time.Time) bool {
+	return !lastInbound.IsZero() && now.Sub(lastInbound) <= 24*time.Hour
+}
