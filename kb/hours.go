@@ -112,8 +112,6 @@ func parseClock(s string) (int, error) {
 	return t.Hour()*60 + t.Minute(), nil
 }
 
-// Configured reports whether any support hours were given.
-func (h Hours) Configured() bool { return h.set }
 
 // Open reports whether t (already in the business timezone) falls inside support hours.
 func (h Hours) Open(t time.Time) bool {

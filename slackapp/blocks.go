@@ -389,21 +389,9 @@ func speakerText(label, text string) string {
 	return label + "\n>" + strings.Join(lines, "\n>")
 }
 
-// NoteText is a thread message from the product itself, such as "Message not delivered: the customer's
-// 24-hour window has closed". The text is escaped.
-func NoteText(text string) string {
-	return ":information_source: " + escapeLimit(strings.TrimSpace(text), maxMessageText-100)
-}
-
 // AlreadyTakenText tells an agent who pressed Take over that someone else already has the conversation.
 func AlreadyTakenText(assignee string) string {
 	return Mention(assignee) + " already has this conversation. Your thread replies stay internal."
-}
-
-// NotAssigneeText tells an agent that their thread reply was not sent to the customer because someone else has
-// the conversation.
-func NotAssigneeText(assignee string) string {
-	return "Not sent to the customer: " + Mention(assignee) + " has this conversation. Your reply stays in the thread."
 }
 
 // NoteKeptText tells an agent that their `//` note stays internal.

@@ -85,7 +85,7 @@ func (c *Client) UpdateCard(ctx context.Context, channel, ts string, card Card) 
 }
 
 // PostThread posts text as a reply in the thread of threadTS and returns the reply's ts. The text is mrkdwn as
-// CustomerText, AgentText or NoteText build it: it is sent as is, not escaped again.
+// CustomerText or AgentText build it: it is sent as is, not escaped again.
 func (c *Client) PostThread(ctx context.Context, channel, threadTS, text string) (string, error) {
 	if threadTS == "" {
 		return "", errors.New("post thread message: no thread ts")
@@ -118,7 +118,7 @@ func (c *Client) UpdatePrompt(ctx context.Context, channel, ts string, p Prompt)
 }
 
 // PostEphemeral shows text to user alone, in the thread of threadTS when it is set. The text is mrkdwn, sent
-// as is: build it with AlreadyTakenText, NotAssigneeText or NoteKeptText.
+// as is: build it with AlreadyTakenText or NoteKeptText.
 func (c *Client) PostEphemeral(ctx context.Context, channel, user, text, threadTS string) error {
 	opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
 	if threadTS != "" {

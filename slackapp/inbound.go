@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -39,16 +38,6 @@ func Verify(header http.Header, body []byte, signingSecret string) error {
 	return nil
 }
 
-// RetryAttempt returns the X-Slack-Retry-Num of an Events API request: 0 for a first delivery, 1 to 3 for
-// Slack's retries of the same event_id.
-func RetryAttempt(header http.Header) int {
-	n, err := strconv.Atoi(header.Get("X-Slack-Retry-Num"))
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
-}
-
 // InteractionBlockActions is the Interaction.Type of a button press.
 const InteractionBlockActions = "block_actions"
 
@@ -71,6 +60,7 @@ type Action struct {
 	ActionID string // ActionTake, ActionReturn or ActionKeep
 	BlockID  string
 	Value    string // the customer's wa_id
+	ActionTS string // when the button was pressed; with the user, it identifies the press
 }
 
 // ParseInteraction reads an interaction request body, the form `payload=<json>` that Slack posts to the
@@ -84,30 +74,12 @@ func ParseInteraction(body []byte) (Interaction, error) {
 	if payload == "" {
 		return Interaction{}, errors.New("parse slack interaction: payload is empty")
 	}
-	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
-		// slack-go also decodes the message that carries the button, blocks and all, and fails the whole
-		// payload on a block shape it does not know. The press itself needs none of that.
-		return parseInteractionFields(payload, err)
-	}
-	in := Interaction{
-		Type:        string(cb.Type),
-		UserID:      cb.User.ID,
-		UserName:    firstNonEmpty(cb.User.Username, cb.User.Name),
-		TeamID:      firstNonEmpty(cb.Team.ID, cb.User.TeamID),
-		ChannelID:   firstNonEmpty(cb.Container.ChannelID, cb.Channel.ID),
-		MessageTS:   firstNonEmpty(cb.Container.MessageTs, cb.Message.Timestamp),
-		ThreadTS:    firstNonEmpty(cb.Container.ThreadTs, cb.Message.ThreadTimestamp),
-		ResponseURL: cb.ResponseURL,
-		TriggerID:   cb.TriggerID,
-	}
-	for _, a := range cb.ActionCallback.BlockActions {
-		in.Actions = append(in.Actions, Action{ActionID: a.ActionID, BlockID: a.BlockID, Value: a.Value})
-	}
-	return in, nil
+	return parseInteractionFields(payload)
 }
 
-// interactionFields is the part of an interaction payload that a button press needs.
+// interactionFields is the part of an interaction payload that a button press needs. The payload is decoded
+// into these fields alone, not into slack-go's InteractionCallback: that also decodes the message carrying
+// the button, blocks and all, and fails the whole payload on a block shape it does not know.
 type interactionFields struct {
 	Type string `json:"type"`
 	User struct {
@@ -140,12 +112,13 @@ type actionFields struct {
 	ActionID string `json:"action_id"`
 	BlockID  any    `json:"block_id"`
 	Value    string `json:"value"`
+	ActionTS string `json:"action_ts"`
 }
 
-func parseInteractionFields(payload string, slackErr error) (Interaction, error) {
+func parseInteractionFields(payload string) (Interaction, error) {
 	var f interactionFields
 	if err := json.Unmarshal([]byte(payload), &f); err != nil {
-		return Interaction{}, fmt.Errorf("parse slack interaction: %w", slackErr)
+		return Interaction{}, fmt.Errorf("parse slack interaction: %w", err)
 	}
 	in := Interaction{
 		Type:        f.Type,
@@ -161,11 +134,11 @@ func parseInteractionFields(payload string, slackErr error) (Interaction, error)
 	for _, raw := range f.Actions {
 		var a actionFields
 		if err := json.Unmarshal(raw, &a); err != nil {
-			return Interaction{}, fmt.Errorf("parse slack interaction: %w", slackErr)
+			return Interaction{}, fmt.Errorf("parse slack interaction action: %w", err)
 		}
-		// As slack-go does: only an action with a string block_id comes from a block.
+		// Only an action with a string block_id comes from a block (as slack-go reads block_actions).
 		if blockID, ok := a.BlockID.(string); ok {
-			in.Actions = append(in.Actions, Action{ActionID: a.ActionID, BlockID: blockID, Value: a.Value})
+			in.Actions = append(in.Actions, Action{ActionID: a.ActionID, BlockID: blockID, Value: a.Value, ActionTS: a.ActionTS})
 		}
 	}
 	return in, nil

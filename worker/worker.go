@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -87,13 +86,6 @@ func EngineName(cfg *config.Config) string {
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.ConversationWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})
 	r.RegisterActivity(acts)
-}
-
-// New creates a worker for the task queue with the activities registered.
-func New(c client.Client, taskQueue string, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
-	Register(w, acts)
-	return w
 }
 
 // words reads customers' words with the local engine's language tools, whichever engine classifies.

@@ -51,8 +51,9 @@ type conversationWorkflow struct {
 	// sendingNotice is true while a notice to agents is on its way.
 	sendingNotice bool
 	// mirrored and searched are what Redis and the search attributes were last told.
-	mirrored activities.Mirror
-	searched conversation.Status
+	mirrored  activities.Mirror
+	mirroring bool
+	searched  conversation.Status
 }
 
 type botTurn struct {
@@ -82,6 +83,11 @@ func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 		if err := workflow.SetQueryHandler(ctx, name, queries[name]); err != nil {
 			return err
 		}
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryProgress, func(id string) (Progress, error) {
+		return Progress{Accepted: id == "" || c.seen[id], Settled: c.settled(ctx)}, nil
+	}); err != nil {
+		return err
 	}
 	updates := []struct {
 		name      string
@@ -255,8 +261,17 @@ func (c *conversationWorkflow) end(ctx workflow.Context, err error) error {
 
 // readyToContinueAsNew is true when Temporal suggests a fresh history and nothing is in flight.
 func (c *conversationWorkflow) readyToContinueAsNew(ctx workflow.Context) bool {
-	return workflow.GetInfo(ctx).GetContinueAsNewSuggested() && c.bot == nil && !c.sendingNotice &&
-		len(c.s.Pending) == 0 && len(c.s.Todo) == 0 && len(c.s.Notices) == 0
+	return workflow.GetInfo(ctx).GetContinueAsNewSuggested() && c.idle()
+}
+
+// idle is true when the conversation has nothing to do but wait.
+func (c *conversationWorkflow) idle() bool {
+	return c.bot == nil && !c.sendingNotice && len(c.s.Pending) == 0 && len(c.s.Todo) == 0 && len(c.s.Notices) == 0
+}
+
+// settled is idle with every update handled and the mirror up to date.
+func (c *conversationWorkflow) settled(ctx workflow.Context) bool {
+	return c.idle() && workflow.AllHandlersFinished(ctx) && !c.mirroring && c.mirrorValue() == c.mirrored
 }
 
 func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
@@ -502,7 +517,8 @@ func (c *conversationWorkflow) mirror(ctx workflow.Context) {
 	if m == c.mirrored {
 		return
 	}
-	c.mirrored = m
+	c.mirrored, c.mirroring = m, true
+	defer func() { c.mirroring = false }()
 	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
 	if err := workflow.ExecuteLocalActivity(lctx, a.MirrorState, m).Get(ctx, nil); err != nil {
 		c.logger.Warn("redis mirror not updated", "error", err)

@@ -36,7 +36,19 @@ const (
 	QueryTranscript = "transcript"
 	// QueryConversation returns the conversation with its transcript.
 	QueryConversation = "conversation"
+	// QueryProgress reports whether the workflow has taken in a message (by id) and has nothing left to do
+	// about it, so that a caller can check what did or did not follow without waiting a fixed time.
+	QueryProgress = "progress"
 )
+
+// Progress is the answer to QueryProgress.
+type Progress struct {
+	// Accepted is true when the message asked about is in the conversation.
+	Accepted bool `json:"accepted"`
+	// Settled is true when nothing is in flight: no message or followup waiting, no bot turn, no notice to
+	// agents on its way, no update being handled. Timers may be running.
+	Settled bool `json:"settled"`
+}
 
 // Search attributes kept current by the workflow, so the Temporal UI can list conversations by status.
 var (
