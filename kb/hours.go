@@ -112,7 +112,6 @@ func parseClock(s string) (int, error) {
 	return t.Hour()*60 + t.Minute(), nil
 }
 
-
 // Open reports whether t (already in the business timezone) falls inside support hours.
 func (h Hours) Open(t time.Time) bool {
 	if !h.set {
