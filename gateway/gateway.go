@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -48,6 +49,36 @@ type Server struct {
 	opts   Options
 	log    *slog.Logger
 	engine *gin.Engine
+	// work is what runs on after a request was answered (Slack outcomes and hints); Drain waits for it.
+	work sync.WaitGroup
+}
+
+// backgroundTimeout bounds work that runs on after a request was answered.
+const backgroundTimeout = time.Minute
+
+// background runs f after the request that started it was answered. Drain waits for it.
+func (s *Server) background(f func(ctx context.Context)) {
+	s.work.Go(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), backgroundTimeout)
+		defer cancel()
+		f(ctx)
+	})
+}
+
+// Drain waits until the work that runs on after answered requests has finished, or ctx is done. Call it
+// after the HTTP server has stopped taking requests.
+func (s *Server) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.work.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // New builds the gateway and its routes.

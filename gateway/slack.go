@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -49,8 +50,9 @@ func (s *Server) slackBody(c *gin.Context) ([]byte, bool) {
 	return body, true
 }
 
-// slackInteractions handles the card's buttons. Slack wants an answer within 3 seconds, so the work runs on
-// after the acknowledgement; failures reach the agent as an ephemeral message.
+// slackInteractions handles the card's buttons. Slack wants an answer within 3 seconds and does not retry an
+// interaction, so each press is durably with Temporal (its update accepted) before the answer; what follows
+// (the outcome, hints for the agent) runs after it, as background work the gateway drains on shutdown.
 func (s *Server) slackInteractions(c *gin.Context) {
 	body, ok := s.slackBody(c)
 	if !ok {
@@ -65,20 +67,22 @@ func (s *Server) slackInteractions(c *gin.Context) {
 	s.opts.Metrics.Webhook("slack", "interaction")
 	if ix.ChannelID != s.opts.SlackChannelID {
 		s.logger(c).Warn("slack action outside the support channel ignored", "channel", ix.ChannelID, "user", ix.UserID)
-		// The hint goes out after the acknowledgement: a slow Slack must not hold the answer past 3 seconds.
-		go s.ephemeral(ix.ChannelID, ix.UserID, "", "supportd only acts on conversations in its support channel.")
+		s.background(func(ctx context.Context) {
+			s.ephemeral(ctx, ix.ChannelID, ix.UserID, "", "supportd only acts on conversations in its support channel.")
+		})
 		c.Status(http.StatusOK)
 		return
 	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), slackAck)
+	defer cancel()
 	for _, a := range ix.Actions {
-		go s.slackAction(ix, a)
+		s.slackAction(ctx, ix, a)
 	}
 	c.Status(http.StatusOK)
 }
 
-func (s *Server) slackAction(ix slackapp.Interaction, a slackapp.Action) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+// slackAction hands one button press to its conversation and returns once Temporal has accepted it.
+func (s *Server) slackAction(ctx context.Context, ix slackapp.Interaction, a slackapp.Action) {
 	phone := a.Value
 	if !phonePattern.MatchString(phone) {
 		s.log.Warn("slack action with an unknown conversation", "action", a.ActionID)
@@ -86,39 +90,51 @@ func (s *Server) slackAction(ix slackapp.Interaction, a slackapp.Action) {
 	}
 	log := s.log.With(logx.Phone(phone), "action", a.ActionID, "slack_user", ix.UserID)
 	agent := s.agentName(ctx, ix.UserID, ix.UserName)
-	threadTS := ix.ThreadTS
-	if threadTS == "" {
-		threadTS = ix.MessageTS
-	}
-	var err error
+	threadTS := cmp.Or(ix.ThreadTS, ix.MessageTS)
+	var (
+		name   string
+		arg    any
+		result any
+		res    workflows.TakeoverResult
+	)
 	switch a.ActionID {
 	case slackapp.ActionTake:
-		var res workflows.TakeoverResult
-		err = s.update(ctx, phone, workflows.UpdateTakeover, workflows.TakeoverRequest{Agent: agent, AgentID: ix.UserID}, &res)
-		if err == nil && res.AlreadyAssigned {
-			s.ephemeral(ix.ChannelID, ix.UserID, threadTS, slackapp.AlreadyTakenText(res.Assignee))
-			return
-		}
+		name, arg, result = workflows.UpdateTakeover, workflows.TakeoverRequest{Agent: agent, AgentID: ix.UserID}, &res
 	case slackapp.ActionReturn:
-		err = s.update(ctx, phone, workflows.UpdateReturnToBot, workflows.AgentRequest{Agent: agent, AgentID: ix.UserID}, nil)
+		name, arg = workflows.UpdateReturnToBot, workflows.AgentRequest{Agent: agent, AgentID: ix.UserID}
 	case slackapp.ActionKeep:
-		err = s.update(ctx, phone, workflows.UpdateKeep, workflows.AgentRequest{Agent: agent, AgentID: ix.UserID}, nil)
+		name, arg = workflows.UpdateKeep, workflows.AgentRequest{Agent: agent, AgentID: ix.UserID}
 	default:
 		log.Info("slack action ignored")
 		return
 	}
-	if err != nil {
-		_, msg := errorStatus(err)
-		log.Warn("slack action failed", "error", err)
-		s.ephemeral(ix.ChannelID, ix.UserID, threadTS, "That didn't work: "+msg)
-		return
-	}
-	log.Info("slack action done")
+	// The press's id: Slack may deliver a press twice, and the workflow runs an update id once.
+	id := "slack-" + ix.UserID + "-" + a.ActionID + "-" + cmp.Or(a.ActionTS, ix.TriggerID)
+	h, err := s.startUpdate(ctx, phone, name, id, arg)
+	s.background(func(ctx context.Context) {
+		if err != nil && transient(err) {
+			// Not accepted within Slack's 3 seconds: go on trying under the same id.
+			h, err = s.startUpdate(ctx, phone, name, id, arg)
+		}
+		if err == nil {
+			err = h.Get(ctx, result)
+		}
+		switch {
+		case err != nil:
+			_, msg := errorStatus(err)
+			log.Warn("slack action failed", "error", err)
+			s.ephemeral(ctx, ix.ChannelID, ix.UserID, threadTS, "That didn't work: "+msg)
+		case res.AlreadyAssigned:
+			s.ephemeral(ctx, ix.ChannelID, ix.UserID, threadTS, slackapp.AlreadyTakenText(res.Assignee))
+		default:
+			log.Info("slack action done")
+		}
+	})
 }
 
-// slackEvents relays the assignee's replies in a handoff thread to the customer. The answer waits briefly for
-// the workflow, so that Slack retries (same event_id, deduplicated here and by the update id) when Temporal
-// cannot be reached.
+// slackEvents relays the assignee's replies in a handoff thread to the customer. It answers once the reply is
+// durably with Temporal (the update accepted), or 503 so that Slack retries (same event_id, deduplicated here
+// and by the update id) when Temporal cannot be reached in time.
 func (s *Server) slackEvents(c *gin.Context) {
 	body, ok := s.slackBody(c)
 	if !ok {
@@ -139,7 +155,8 @@ func (s *Server) slackEvents(c *gin.Context) {
 		c.Status(http.StatusOK)
 		return
 	}
-	ctx := c.Request.Context()
+	ctx, cancel := context.WithTimeout(c.Request.Context(), slackAck)
+	defer cancel()
 	log := s.logger(c).With("event_id", ev.EventID, "slack_user", ev.User)
 	claimed, err := s.opts.Store.Claim(ctx, "slack", ev.EventID, 24*time.Hour)
 	if err != nil {
@@ -163,59 +180,48 @@ func (s *Server) slackEvents(c *gin.Context) {
 		c.Status(http.StatusOK)
 		return
 	}
-	if slackapp.IsNote(ev.Text) {
-		// After the acknowledgement, as above: Slack retries an event it waited more than 3 seconds for.
-		go s.noteTaken(phone, ev)
-		c.Status(http.StatusOK)
-		return
-	}
-	done := make(chan error, 1)
-	go func() {
-		uctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		agent := s.agentName(uctx, ev.User, "")
+	agent := s.agentName(ctx, ev.User, "")
+	name, arg := workflows.UpdateReply, any(nil)
+	note := slackapp.IsNote(ev.Text)
+	if note {
+		// A `//` note stays internal, and counts as agent activity: agents discussing a handoff are not idle.
+		name, arg = workflows.UpdateActivity, workflows.AgentRequest{Agent: agent, AgentID: ev.User}
+	} else {
 		text := ev.Text
 		if s.opts.Slack != nil {
-			text = s.opts.Slack.PlainText(uctx, ev.Text)
+			text = s.opts.Slack.PlainText(ctx, ev.Text)
 		}
-		req := workflows.ReplyRequest{Agent: agent, AgentID: ev.User, Text: text, Source: workflows.SourceSlack, ThreadTS: ev.ThreadTS}
-		err := s.updateWithID(uctx, phone, workflows.UpdateReply, "slack-"+ev.EventID, req, nil)
-		if err == nil {
-			s.opts.Metrics.AgentReply("slack")
-		} else if !transient(err) {
-			s.replyRefused(ev, err)
-		}
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if err != nil && transient(err) {
-			_ = s.opts.Store.Release(context.WithoutCancel(ctx), "slack", ev.EventID)
-			log.Error("agent reply not delivered to the workflow; Slack will retry", logx.Phone(phone), "error", err)
-			c.Status(http.StatusServiceUnavailable)
-			return
-		}
-	case <-time.After(slackAck):
-		// Still sending: Slack must not retry; the outcome reaches the agent if it fails.
+		arg = workflows.ReplyRequest{Agent: agent, AgentID: ev.User, Text: text, Source: workflows.SourceSlack, ThreadTS: ev.ThreadTS}
 	}
+	h, err := s.startUpdate(ctx, phone, name, "slack-"+ev.EventID, arg)
+	if err != nil && transient(err) {
+		_ = s.opts.Store.Release(context.WithoutCancel(ctx), "slack", ev.EventID)
+		log.Error("agent message not handed to the workflow; Slack will retry", logx.Phone(phone), "error", err)
+		c.Status(http.StatusServiceUnavailable)
+		return
+	}
+	s.background(func(ctx context.Context) {
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		switch {
+		case note:
+			s.ephemeral(ctx, ev.Channel, ev.User, ev.ThreadTS, slackapp.NoteKeptText())
+			if err != nil {
+				log.Warn("agent activity not recorded", "error", err)
+			}
+		case err == nil:
+			s.opts.Metrics.AgentReply("slack")
+		default:
+			s.replyRefused(ctx, ev, err)
+		}
+	})
 	s.opts.Metrics.Webhook("slack", "ok")
 	c.Status(http.StatusOK)
 }
 
-// noteTaken tells the author that a `//` note stays internal, and counts it as agent activity: agents
-// discussing a handoff are not idle.
-func (s *Server) noteTaken(phone string, ev slackapp.Event) {
-	s.ephemeral(ev.Channel, ev.User, ev.ThreadTS, slackapp.NoteKeptText())
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	req := workflows.AgentRequest{Agent: s.agentName(ctx, ev.User, ""), AgentID: ev.User}
-	if err := s.updateWithID(ctx, phone, workflows.UpdateActivity, "slack-"+ev.EventID, req, nil); err != nil {
-		s.log.Warn("agent activity not recorded", "error", err)
-	}
-}
-
 // replyRefused tells the agent why their thread reply did not reach the customer.
-func (s *Server) replyRefused(ev slackapp.Event, err error) {
+func (s *Server) replyRefused(ctx context.Context, ev slackapp.Event, err error) {
 	var appErr *temporal.ApplicationError
 	text := "Your reply was not sent to the customer."
 	if errors.As(err, &appErr) {
@@ -228,7 +234,7 @@ func (s *Server) replyRefused(ev slackapp.Event, err error) {
 			text = "Your reply was not sent to the customer: " + appErr.Message()
 		}
 	}
-	s.ephemeral(ev.Channel, ev.User, ev.ThreadTS, text)
+	s.ephemeral(ctx, ev.Channel, ev.User, ev.ThreadTS, text)
 }
 
 // transient reports whether an update failed for a reason a retry can fix (Temporal unreachable).
@@ -241,8 +247,11 @@ func transient(err error) bool {
 	return !errors.As(err, &notFound)
 }
 
+// agentName is a Slack user's name, asked of Slack for at most a second (the answer to Slack waits for it).
 func (s *Server) agentName(ctx context.Context, userID, fallback string) string {
 	if s.opts.Slack != nil && userID != "" {
+		ctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
 		if name, err := s.opts.Slack.UserName(ctx, userID); err == nil && name != "" {
 			return name
 		}
@@ -253,15 +262,24 @@ func (s *Server) agentName(ctx context.Context, userID, fallback string) string 
 	return userID
 }
 
-func (s *Server) ephemeral(channel, user, threadTS, text string) {
+func (s *Server) ephemeral(ctx context.Context, channel, user, threadTS, text string) {
 	if s.opts.Slack == nil || channel == "" || user == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.opts.Slack.PostEphemeral(ctx, channel, user, text, threadTS); err != nil {
 		s.log.Warn("slack ephemeral message not posted", "error", err)
 	}
+}
+
+// startUpdate sends a workflow update whose id deduplicates retries and returns once Temporal has accepted it
+// (it is in the workflow's history) or refused it; its outcome comes from the handle.
+func (s *Server) startUpdate(ctx context.Context, phone, name, id string, arg any) (client.WorkflowUpdateHandle, error) {
+	return s.opts.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.WorkflowID(phone), UpdateID: id, UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageAccepted,
+	})
 }
 
 // updateWithID runs a workflow update whose id deduplicates retries.

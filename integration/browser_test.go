@@ -44,6 +44,7 @@ const (
 // Every step is driven through the two pages. Screenshots of the console list, the console conversation
 // and the simulator chat go to $SUPPORTD_ARTIFACTS (default: supportd-artifacts in the temporary directory).
 func TestBrowserHandoffLoop(t *testing.T) {
+	t.Parallel()
 	browser := testkit.StartChromium(t) // skips when no Chromium is installed
 	base := startBrowserStack(t)
 	shots := testkit.ArtifactsDir(t)

@@ -15,6 +15,7 @@ import (
 // question and offers a person, the customer accepts, the agents go quiet, an agent keeps it, replies and
 // hands back, and the bot answers again. Its history is the recorded history of the replay test.
 func TestConversationLifecycle(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withEnv("HANDOFF_IDLE_TIMEOUT", "3s"))
 	phone := newPhone()
 	wait := func(n int) []string {

@@ -29,6 +29,7 @@ import (
 	"github.com/supportd/supportd/internal/config"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows"
 )
 
 // shared holds the Temporal server and redis-server every test of the package uses.
@@ -100,6 +101,8 @@ type stack struct {
 	rdb    *redis.Client
 	kb     *kb.KnowledgeBase
 	logs   *syncBuffer
+	// tc reaches the Temporal server of a stack run as a separate process (app is nil then).
+	tc client.Client
 }
 
 // syncBuffer collects log lines from many goroutines.
@@ -277,16 +280,37 @@ func (s *stack) waitStatus(phone string, want conversation.Status) conversation.
 	return last
 }
 
-// quiet checks that nothing more is sent to phone for a while.
-func (s *stack) quiet(phone string, have int, d time.Duration) {
+// settle waits until the customer's conversation has taken in the message id (any, when empty) and has
+// nothing left in flight: whatever it was going to send has been sent.
+func (s *stack) settle(phone, id string) {
 	s.t.Helper()
-	time.Sleep(d)
+	var p workflows.Progress
+	eventually(s.t, 30*time.Second, func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		v, err := s.temporal().QueryWorkflow(ctx, workflows.WorkflowID(phone), "", workflows.QueryProgress, id)
+		if err != nil || v.Get(&p) != nil {
+			return false
+		}
+		return p.Accepted && p.Settled
+	}, "conversation %s to settle after %q: %+v", phone, id, p)
+}
+
+// quiet checks, once the conversation has settled, that have messages were sent to phone and no more.
+func (s *stack) quiet(phone string, have int) {
+	s.t.Helper()
+	s.settle(phone, "")
 	if got := s.graph.Messages(phone); len(got) != have {
 		s.t.Fatalf("expected %d messages to %s, got %d: %+v", have, phone, len(got), got)
 	}
 }
 
-func (s *stack) temporal() client.Client { return s.app.Temporal }
+func (s *stack) temporal() client.Client {
+	if s.tc != nil {
+		return s.tc
+	}
+	return s.app.Temporal
+}
 
 func eventually(t testing.TB, timeout time.Duration, cond func() bool, format string, args ...any) {
 	t.Helper()

@@ -17,6 +17,7 @@ import (
 // An operator ends a conversation from the Temporal UI (cancel or terminate) or resets it: the run ends as
 // asked, and the customer's next message is answered.
 func TestOperatorEndsOrResetsAConversation(t *testing.T) {
+	t.Parallel()
 	s := newStack(t)
 	for _, tc := range []struct {
 		name   string

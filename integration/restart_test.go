@@ -2,6 +2,7 @@ package integration
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -10,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/testkit"
@@ -26,6 +30,8 @@ type process struct {
 	env  []string
 	args []string
 	logs *os.File
+	// temporal is the address of the embedded Temporal server of `supportd dev`.
+	temporal string
 }
 
 func startProcess(t *testing.T, env []string, args ...string) *process {
@@ -104,7 +110,20 @@ func startDev(t *testing.T) (*process, *testkit.Graph, *testkit.WhatsAppWebhook)
 		"OPENAI_API_KEY=",
 		"SLACK_BOT_TOKEN=",
 	}
-	return startProcess(t, env, "dev"), graph, testkit.NewWhatsAppWebhook(appSecret)
+	p := startProcess(t, env, "dev")
+	p.temporal = fmt.Sprintf("127.0.0.1:%d", devPort)
+	return p, graph, testkit.NewWhatsAppWebhook(appSecret)
+}
+
+// client connects to the process's Temporal server.
+func (p *process) client() client.Client {
+	p.t.Helper()
+	c, err := client.Dial(client.Options{HostPort: p.temporal, Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		p.t.Fatalf("connect to %s: %v", p.temporal, err)
+	}
+	p.t.Cleanup(c.Close)
+	return c
 }
 
 // TestRestartMidHandoffLosesNothing kills `supportd dev` in the middle of a handoff and starts it again on the
@@ -145,8 +164,8 @@ func TestRestartMidHandoffLosesNothing(t *testing.T) {
 	if strings.Join(texts, "|") != "I want a refund for my broken gazebo|My order number is 1234" {
 		t.Fatalf("customer messages after restart: %q", texts)
 	}
-	post("Hello? Still there?")
-	time.Sleep(2 * time.Second)
+	s.tc = p.client()
+	s.settle(phone, s.say(phone, "Hello? Still there?"))
 	if got := graph.Messages(phone); len(got) != 1 {
 		t.Fatalf("the bot spoke during the handoff: %+v", got)
 	}

@@ -26,7 +26,6 @@ import (
 
 const (
 	slackWait     = 30 * time.Second // generous: a 2-core machine running Temporal, Redis and the stack
-	slackQuiet    = 1500 * time.Millisecond
 	slackOther    = "COTHERCHAN"
 	slackPublic   = "https://support.example.test/base"
 	refundRequest = "I want a refund for order 5544"
@@ -229,10 +228,11 @@ func (s *stack) slackEventAsync(ev testkit.SlackMessageEvent, retry int) (int, e
 	return resp.StatusCode, nil
 }
 
-// quietTexts checks that, after d, the customer has received exactly the texts want, in order.
-func (s *stack) quietTexts(phone string, want []string, d time.Duration) {
+// quietTexts checks, once the conversation has settled, that the customer has received exactly the texts want,
+// in order.
+func (s *stack) quietTexts(phone string, want []string) {
 	s.t.Helper()
-	time.Sleep(d)
+	s.settle(phone, "")
 	if got := graphTexts(s.graph.Messages(phone)); strings.Join(got, "\x00") != strings.Join(want, "\x00") {
 		s.t.Fatalf("customer %s received %d messages %q\nwant %d: %q", phone, len(got), got, len(want), want)
 	}
@@ -330,6 +330,7 @@ func graphTexts(msgs []testkit.GraphMessage) []string {
 var mrkdwnLinks = regexp.MustCompile(`<(https?://[^|>]+)\|[^>]*>`)
 
 func TestSlackCardContentAndEscaping(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack(), withEnv("PUBLIC_URL", slackPublic))
 	phone := newPhone()
 	const name = "<!channel> & <@U123>"
@@ -409,7 +410,7 @@ func TestSlackCardContentAndEscaping(t *testing.T) {
 			t.Errorf("thread reply %d = %q (thread %s), want the customer's %q in thread %s", i, r.Text, r.ThreadTS, want[i], card.TS)
 		}
 	}
-	s.quiet(phone, 1, slackQuiet) // the bot stays silent
+	s.quiet(phone, 1) // the bot stays silent
 	var top int
 	for _, call := range s.slack.Calls("chat.postMessage") {
 		if call.ThreadTS == "" {
@@ -426,6 +427,7 @@ func TestSlackCardContentAndEscaping(t *testing.T) {
 }
 
 func TestSlackTakeAndSecondTake(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack())
 	s.slack.AddUser(alice, "Alice Agent")
 	s.slack.AddUser(bongani, "Bongani Agent")
@@ -457,7 +459,7 @@ func TestSlackTakeAndSecondTake(t *testing.T) {
 	if c.Assignee != "Alice Agent" || c.Status != conversation.StatusHandoff {
 		t.Fatalf("after the second take: assignee %q status %s", c.Assignee, c.Status)
 	}
-	time.Sleep(slackQuiet)
+	s.settle(phone, "")
 	if got := s.updatesOf(card.TS); len(got) != updates {
 		t.Errorf("the second take changed the card: %s", slackCallsText(got[updates:]))
 	}
@@ -470,6 +472,7 @@ func TestSlackTakeAndSecondTake(t *testing.T) {
 }
 
 func TestSlackThreadRepliesRelayed(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack())
 	s.slack.AddUser(alice, "Alice Agent")
 	s.slack.AddUser(bongani, "Bongani Agent")
@@ -560,7 +563,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		wg.Wait()
 		sent = append(sent, fresh.Text)
 		s.graph.WaitForMessages(t, phone, len(sent), slackWait)
-		s.quietTexts(phone, sent, slackQuiet)
+		s.quietTexts(phone, sent)
 		if n := len(s.ephemerals(alice)); n != 1 {
 			t.Errorf("Alice got %d hints, want 1 (for the note): %s", n, slackCallsText(s.ephemerals(alice)))
 		}
@@ -621,7 +624,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 		if hint := s.threadEphemerals(alice, card.TS)[0]; !strings.Contains(hint.Text, "Chen Agent") {
 			t.Errorf("Alice's hint %q does not name Chen", hint.Text)
 		}
-		s.quietTexts(phone, append(graphTexts(got[:before]), "Hi, Chen here"), slackQuiet)
+		s.quietTexts(phone, append(graphTexts(got[:before]), "Hi, Chen here"))
 		if n := len(s.ephemerals(s.slack.BotUserID())); n != 0 {
 			t.Errorf("the bot's own echo was treated as a reply: %d hints to the bot user", n)
 		}
@@ -630,6 +633,7 @@ func TestSlackThreadRepliesRelayed(t *testing.T) {
 }
 
 func TestSlackIdleTimerThenReturn(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack(), withEnv("HANDOFF_IDLE_TIMEOUT", "3s"))
 	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
@@ -647,7 +651,7 @@ func TestSlackIdleTimerThenReturn(t *testing.T) {
 	if !buttonsCarry(prompt.Buttons(), phone) {
 		t.Errorf("prompt buttons do not carry the wa_id: %+v", prompt.Buttons())
 	}
-	s.quiet(phone, 1, 0) // only the handoff notice so far: the bot is still silent
+	s.quiet(phone, 1) // only the handoff notice so far: the bot is still silent
 	before := len(s.graph.Messages(phone))
 
 	if code := s.press(testkit.SlackInteraction{UserID: alice, MessageTS: prompt.TS, ThreadTS: card.TS,
@@ -673,6 +677,7 @@ func TestSlackIdleTimerThenReturn(t *testing.T) {
 }
 
 func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack(), withEnv("HANDOFF_IDLE_TIMEOUT", "3s"))
 	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
@@ -709,17 +714,18 @@ func TestSlackIdleTimerThenKeepThenReturn(t *testing.T) {
 	s.waitUpdate(card.TS, "returned to the bot", func(c testkit.SlackCall) bool {
 		return strings.Contains(blockText(c.Blocks), "Returned to the bot")
 	})
-	time.Sleep(slackQuiet)
+	s.settle(phone, "")
 	if p := s.prompts(card.TS); len(p) != 2 {
 		t.Errorf("%d prompts, want 2", len(p))
 	}
 }
 
 func TestSlackBadSignatureAndStaleTimestamp(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack())
 	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
-	time.Sleep(slackQuiet) // let the handoff's notices settle
+	s.settle(phone, "") // let the handoff's notices settle
 	graphBefore, slackBefore := len(s.graph.Messages("")), len(s.slack.Calls(""))
 
 	take := testkit.SlackInteraction{UserID: alice, ChannelID: slackChannel, MessageTS: card.TS, ActionID: slackapp.ActionTake, Value: phone}
@@ -765,7 +771,7 @@ func TestSlackBadSignatureAndStaleTimestamp(t *testing.T) {
 			}
 		}
 	}
-	time.Sleep(slackQuiet)
+	s.settle(phone, "")
 	c := s.conversation(phone)
 	if c.Status != conversation.StatusHandoff || c.Assignee != "" {
 		t.Errorf("refused requests changed the conversation: status %s assignee %q", c.Status, c.Assignee)
@@ -791,6 +797,7 @@ func TestSlackBadSignatureAndStaleTimestamp(t *testing.T) {
 }
 
 func TestSlackURLVerification(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack())
 	const challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
 	code, body := testkit.PostSlack(t, testkit.SlackEventRequest(s.srv.URL+"/webhooks/slack/events", slackSecret,
@@ -808,6 +815,7 @@ func TestSlackURLVerification(t *testing.T) {
 }
 
 func TestSlackDownDuringHandoff(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack())
 	const failures = 3
 	s.slack.FailNext(failures, testkit.SlackFailure{Method: "chat.postMessage", Status: http.StatusInternalServerError})
@@ -887,7 +895,7 @@ func TestSlackDownDuringHandoff(t *testing.T) {
 		t.Errorf("thread message rate-limited at %v landed at %v: Retry-After 3 not honoured", limited, landed)
 	}
 	// The bot stayed silent throughout.
-	s.quiet(phone, 1, slackQuiet)
+	s.quiet(phone, 1)
 	if c := s.conversation(phone); c.Status != conversation.StatusHandoff {
 		t.Fatalf("status %s", c.Status)
 	}
@@ -898,10 +906,11 @@ func TestSlackDownDuringHandoff(t *testing.T) {
 }
 
 func TestSlackInteractionFromAnotherChannel(t *testing.T) {
+	t.Parallel()
 	s := newStack(t, withSlack())
 	s.slack.AddUser(alice, "Alice Agent")
 	phone, card := s.slackHandoff()
-	time.Sleep(slackQuiet)
+	s.settle(phone, "")
 	updates := len(s.updatesOf(card.TS))
 
 	for _, action := range []string{slackapp.ActionTake, slackapp.ActionReturn, slackapp.ActionKeep} {
@@ -910,7 +919,7 @@ func TestSlackInteractionFromAnotherChannel(t *testing.T) {
 			t.Fatalf("%s from another channel answered %d", action, code)
 		}
 	}
-	time.Sleep(slackQuiet)
+	s.settle(phone, "")
 	c := s.conversation(phone)
 	if c.Status != conversation.StatusHandoff || c.Assignee != "" {
 		t.Fatalf("an interaction from another channel changed the conversation: status %s assignee %q", c.Status, c.Assignee)
@@ -923,7 +932,7 @@ func TestSlackInteractionFromAnotherChannel(t *testing.T) {
 			t.Errorf("slack call in the support channel: %s", slackCallsText([]testkit.SlackCall{call}))
 		}
 	}
-	s.quiet(phone, 1, 0)
+	s.quiet(phone, 1)
 
 	// The same press in the support channel works.
 	if code := s.take(alice, phone, card); code != http.StatusOK {
@@ -960,6 +969,7 @@ func withSlowSlack(delay time.Duration) stackOption {
 
 // Slack wants every interaction and event acknowledged within 3 seconds, however slow its own Web API is.
 func TestSlackAcknowledgedWhileSlackIsSlow(t *testing.T) {
+	t.Parallel()
 	const delay = 8 * time.Second
 	s := newStack(t, withSlowSlack(delay))
 	s.slack.AddUser(alice, "Alice Agent")
@@ -984,5 +994,5 @@ func TestSlackAcknowledgedWhileSlackIsSlow(t *testing.T) {
 	}
 	// The hints still reach the agent, late.
 	s.waitEphemeral(alice, 2)
-	s.quiet(phone, 1, 0)
+	s.quiet(phone, 1)
 }

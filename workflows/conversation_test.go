@@ -55,7 +55,7 @@ func newHarness(t *testing.T) *harness {
 	h.env.OnActivity(a.Analyze, mock.Anything, mock.Anything).Return(h.analyze)
 	h.env.OnActivity(a.Answer, mock.Anything, mock.Anything).Return(h.answer)
 	h.env.OnActivity(a.Summarize, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SummaryInput) (string, error) {
-		time.Sleep(h.summaryDelay)
+		busy(ctx, h.summaryDelay)
 		return "Summary: " + string(in.Reason), nil
 	})
 	h.env.OnActivity(a.Send, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SendInput) (activities.SendResult, error) {
@@ -95,8 +95,8 @@ func (h *harness) analyze(ctx context.Context, in activities.AnalyzeInput) (acti
 	if down {
 		return activities.Analysis{}, temporal.NewNonRetryableApplicationError("engine down", activities.ErrTypeAIUnavailable, nil)
 	}
-	if delay > 0 {
-		time.Sleep(delay)
+	if delay > 0 && !busy(ctx, delay) {
+		return activities.Analysis{}, ctx.Err()
 	}
 	text := strings.ToLower(in.Text)
 	c := ai.Classification{Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}
@@ -129,6 +129,18 @@ func (h *harness) answer(ctx context.Context, in activities.AnswerInput) (ai.Ans
 		return ai.Answer{Text: "Delivery is R99.", Grounded: true, FAQID: in.FAQID}, nil
 	}
 	return ai.Answer{}, nil
+}
+
+// busy stands for an activity that works for d, or until it is cancelled; it reports whether it finished.
+func busy(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 var msgSeq atomic.Int64
@@ -217,6 +229,7 @@ func contains(list []string, sub string) bool {
 }
 
 func TestFAQAnsweredByBot(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("What are your trading hours?"))
 	h.at(time.Minute, func() {
@@ -235,6 +248,7 @@ func TestFAQAnsweredByBot(t *testing.T) {
 }
 
 func TestRefundHandsOffAndBotStaysSilent(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund for order 5544"))
 	h.signal(2*time.Minute, text("What are your trading hours?"))
@@ -268,6 +282,7 @@ func TestRefundHandsOffAndBotStaysSilent(t *testing.T) {
 }
 
 func TestIdleTimerThenReturnToBot(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("this is useless"))
 	h.at(29*time.Minute, func() {
@@ -317,6 +332,7 @@ func TestIdleTimerThenReturnToBot(t *testing.T) {
 }
 
 func TestIdleTimerKeepThenReturn(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	h.at(31*time.Minute, func() {
@@ -357,6 +373,7 @@ func TestIdleTimerKeepThenReturn(t *testing.T) {
 }
 
 func TestAgentActivityResetsIdleTimer(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	h.at(20*time.Minute, func() {
@@ -383,6 +400,7 @@ func TestAgentActivityResetsIdleTimer(t *testing.T) {
 }
 
 func TestTakeoverDuringLLMCallSilencesBot(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.analyzeDelay = 3 * time.Second // real time: the classifier is still running when the takeover arrives
 	h.signal(time.Second, text("What are your trading hours?"))
@@ -417,6 +435,7 @@ func TestTakeoverDuringLLMCallSilencesBot(t *testing.T) {
 }
 
 func TestDuplicateMessageAnsweredOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	m := text("What are your trading hours?")
 	h.signal(time.Second, m)
@@ -429,6 +448,7 @@ func TestDuplicateMessageAnsweredOnce(t *testing.T) {
 }
 
 func TestSecondAgentTakeoverToldWhoHasIt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	h.at(time.Minute, func() {
@@ -450,6 +470,7 @@ func TestSecondAgentTakeoverToldWhoHasIt(t *testing.T) {
 }
 
 func TestReplyRules(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.at(time.Second, func() {
 		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "hello"}, func(r any, err error) {
@@ -501,6 +522,7 @@ func isType(err error, typ string) bool {
 }
 
 func TestNonTextMessagesGetAReply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, CustomerMessage{ID: "wamid.voice", Phone: phone, Kind: KindVoice, Text: "[voice note]"})
 	h.signal(2*time.Second, CustomerMessage{ID: "wamid.img", Phone: phone, Kind: KindMedia, Text: "[image] broken pot"})
@@ -517,6 +539,7 @@ func TestNonTextMessagesGetAReply(t *testing.T) {
 }
 
 func TestAIDownHandsOff(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.aiDown = true
 	h.signal(time.Second, text("What are your trading hours?"))
@@ -533,6 +556,7 @@ func TestAIDownHandsOff(t *testing.T) {
 }
 
 func TestUnknownQuestionOffersPerson(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("Do you sell car tyres?"))
 	h.signal(time.Minute, CustomerMessage{ID: "wamid.yes", Phone: phone, Kind: KindButton, ButtonID: ButtonHandoffYes, Text: titleYes})
@@ -546,6 +570,7 @@ func TestUnknownQuestionOffersPerson(t *testing.T) {
 }
 
 func TestRepeatedQuestionOffer(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		answer  CustomerMessage
@@ -581,6 +606,7 @@ func TestRepeatedQuestionOffer(t *testing.T) {
 }
 
 func TestRepeatedQuestionOfferedOncePerStreak(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(1*time.Minute, text("what are your hours"))
 	h.signal(2*time.Minute, text("when are you open")) // offer
@@ -602,6 +628,7 @@ func TestRepeatedQuestionOfferedOncePerStreak(t *testing.T) {
 }
 
 func TestRepeatStreakTable(t *testing.T) {
+	t.Parallel()
 	var r Repeat
 	steps := []struct {
 		topic    string
@@ -632,6 +659,7 @@ func TestRepeatStreakTable(t *testing.T) {
 
 // The same question asked now and then is no loop: only questions within a day count.
 func TestRepeatLooksAtADay(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	var r Repeat
 	var offered bool
@@ -659,6 +687,7 @@ func TestRepeatLooksAtADay(t *testing.T) {
 }
 
 func TestContinueAsNewKeepsState(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	h.signal(2*time.Minute, text("order 5544 please"))
@@ -705,6 +734,7 @@ func TestContinueAsNewKeepsState(t *testing.T) {
 }
 
 func TestOutOfHoursHandoff(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.settings.InSupportHours = false
 	h.settings.NextOpening = time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
@@ -722,6 +752,7 @@ func TestOutOfHoursHandoff(t *testing.T) {
 // A message that arrived while a person held the conversation is theirs, even when it is handled after the
 // conversation went back to the bot (the workflow was busy, or its worker had crashed).
 func TestMessageForPersonNotAnsweredAfterReturn(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.summaryDelay = 3 * time.Second
 	h.signal(time.Second, text("I want a refund"))
@@ -746,6 +777,7 @@ func TestMessageForPersonNotAnsweredAfterReturn(t *testing.T) {
 }
 
 func TestSlackRepliesOnlyFromTheAssigneeInTheCurrentThread(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	h.at(time.Minute, func() {
@@ -777,6 +809,7 @@ func TestSlackRepliesOnlyFromTheAssigneeInTheCurrentThread(t *testing.T) {
 }
 
 func TestAgentNoteRestartsIdleTimer(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	h.at(20*time.Minute, func() {
@@ -802,6 +835,7 @@ func TestAgentNoteRestartsIdleTimer(t *testing.T) {
 // An operator cancels a conversation from the Temporal UI in each of its states: the run ends cancelled, without
 // a panic or a workflow task failing, and Redis is told the bot answers again.
 func TestCancelEndsTheConversationCleanly(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		setup func(h *harness)
@@ -833,6 +867,7 @@ func TestCancelEndsTheConversationCleanly(t *testing.T) {
 // A cancel that arrives while a fresh history is due (held back by a bot answer in flight) ends the run; it does
 // not continue as new.
 func TestCancelWhenContinueAsNewIsDue(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.analyzeDelay = 10 * time.Second
 	h.signal(time.Second, text("What are your trading hours?"))
@@ -844,6 +879,7 @@ func TestCancelWhenContinueAsNewIsDue(t *testing.T) {
 
 // A cancel while an agent's reply is being sent ends the run once the reply's update has finished.
 func TestCancelDuringAgentReply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	h.at(time.Minute, func() {

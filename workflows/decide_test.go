@@ -11,6 +11,7 @@ import (
 )
 
 func TestDecideButton(t *testing.T) {
+	t.Parallel()
 	offer := &State{Offer: Offer{Pending: true, Reason: handoff.ReasonRepeatedQuestion}}
 	cases := []struct {
 		name    string
@@ -43,6 +44,7 @@ func TestDecideButton(t *testing.T) {
 }
 
 func TestDecideText(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	faq := func(topic string) activities.Analysis {
 		return activities.Analysis{Classification: ai.Classification{Intent: ai.IntentFAQ, Sentiment: ai.SentimentNeutral, Topic: topic, KBAnswers: true}}
@@ -98,6 +100,7 @@ func TestDecideText(t *testing.T) {
 }
 
 func TestDecideAnswer(t *testing.T) {
+	t.Parallel()
 	q := activities.Analysis{Classification: ai.Classification{Intent: ai.IntentFAQ}}
 	order := activities.Analysis{Classification: ai.Classification{Intent: ai.IntentOrderStatus}}
 	if d := decideAnswer(q, ai.Answer{Text: "We're open 8-5.", Grounded: true}); d.Action != ActSay || d.Text != "We're open 8-5." || d.Kind() != activities.SendAnswer {

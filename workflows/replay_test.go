@@ -12,6 +12,7 @@ import (
 // SUPPORTD_RECORD_HISTORY=1). A change to the workflow that would break running conversations fails here:
 // guard such changes with workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestTransition(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	sipho := Agent{Name: "Sipho", ID: "U1"}
 	lerato := Agent{Name: "Lerato", ID: "U2"}
@@ -124,6 +125,7 @@ func endsWith(s, suffix string) bool {
 }
 
 func TestReturnForgetsTheBotsMemoryOfTheLoop(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	s := State{Status: conversation.StatusActive}
 	s.Repeat, _ = s.Repeat.Observe("faq:hours", at)
@@ -142,6 +144,7 @@ func TestReturnForgetsTheBotsMemoryOfTheLoop(t *testing.T) {
 }
 
 func TestWindowOpen(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		last time.Time

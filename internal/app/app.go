@@ -44,7 +44,8 @@ type App struct {
 	Temporal  client.Client
 	Metrics   *metrics.Metrics
 
-	worker sdkworker.Worker
+	worker  sdkworker.Worker
+	gateway *gateway.Server
 }
 
 // StopGrace bounds how long in-flight activities may take to finish when the worker stops.
@@ -128,7 +129,7 @@ func Start(ctx context.Context, o Options) (*App, error) {
 		if sim != nil {
 			sim.Webhook = gw
 		}
-		a.Handler = gw
+		a.Handler, a.gateway = gw, gw
 		if cfg.AgentAPIToken == "" {
 			logger.Warn("AGENT_API_TOKEN is not set: the agent API and console are off")
 		}
@@ -138,8 +139,16 @@ func Start(ctx context.Context, o Options) (*App, error) {
 	return a, nil
 }
 
-// Stop drains the worker and closes the Temporal connection.
+// Stop lets the gateway's work after answered requests finish, drains the worker and closes the Temporal
+// connection. Stop the HTTP server first.
 func (a *App) Stop() {
+	if a.gateway != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), StopGrace)
+		if err := a.gateway.Drain(ctx); err != nil {
+			slog.Default().Warn("gateway work after answered requests not finished", "error", err)
+		}
+		cancel()
+	}
 	if a.worker != nil {
 		a.worker.Stop()
 	}
