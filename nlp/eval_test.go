@@ -36,6 +36,59 @@ import (
 // measures the result. The sets share their author's phrasing habits, so expect less on other people's
 // messages.
 //
+// phenomena_tune.jsonl (198) and phenomena_held.jsonl (129) are one set of 327 messages, each labelled with
+// the phenomenon it stands for (group), written and labelled before any rule or model was made for it, against
+// testdata/kb.yaml. Every fifth message in two of five positions per group went to the held-aside part, which
+// no rule or training choice is tuned on. First run of the engine as it was before (rules only):
+//
+//	part   intent  sentiment  handoff recall  handoff precision  angry recall
+//	tune   0.672  0.732  0.580  0.879  0.364
+//	held   0.736  0.767  0.667  0.927  0.345
+//
+// tuning part, first run, per group:
+//
+//	group                   n  intent    sent  recall          precision       angry
+//	sarcasm_delay          13   0.538   0.385  0.54 (7/13)     1.00 (7/7)      0.38 (5/13)
+//	money_incredulity      12   0.417   0.250  0.42 (5/12)     1.00 (5/5)      0.25 (3/12)
+//	repeat_frustration     13   0.308   0.231  0.31 (4/13)     1.00 (4/4)      0.23 (3/13)
+//	named_person           13   0.308   0.846  0.31 (4/13)     1.00 (4/4)      -
+//	polite_chase           13   0.769   0.538  -               0.00 (0/1)      -
+//	injection              12   0.417   0.583  -               0.00 (0/6)      -
+//	isizulu_faq            11   0.818   0.909  -               -               -
+//	branch_abroad          10   0.500   1.000  -               -               -
+//	emoji                  12   0.667   0.583  0.75 (3/4)      1.00 (3/3)      0.67 (2/3)
+//	greetings              11   0.909   1.000  -               -               -
+//	faq_typos              12   0.583   1.000  -               -               -
+//	order_status           11   0.818   1.000  -               -               -
+//	refunds                12   1.000   0.917  1.00 (11/11)    1.00 (11/11)    -
+//	complaints             14   0.786   0.786  0.79 (11/14)    1.00 (11/11)    1.00 (2/2)
+//	mixed_language         13   1.000   0.769  1.00 (4/4)      1.00 (4/4)      1.00 (1/1)
+//	thanks                  6   1.000   1.000  -               -               -
+//	other                   6   1.000   1.000  -               -               -
+//	ambiguous               4   0.500   1.000  0.50 (2/4)      1.00 (2/2)      -
+//
+// held-aside part, first run, per group:
+//
+//	group                   n  intent    sent  recall          precision       angry
+//	sarcasm_delay           9   0.444   0.444  0.56 (5/9)      1.00 (5/5)      0.44 (4/9)
+//	money_incredulity       8   0.500   0.125  0.62 (5/8)      1.00 (5/5)      0.12 (1/8)
+//	repeat_frustration      8   0.625   0.125  0.38 (3/8)      1.00 (3/3)      0.12 (1/8)
+//	named_person            9   0.444   1.000  0.44 (4/9)      1.00 (4/4)      -
+//	polite_chase            8   0.750   0.875  -               0.00 (0/1)      -
+//	injection               8   0.625   0.750  -               0.00 (0/2)      -
+//	isizulu_faq             7   0.857   1.000  -               -               -
+//	branch_abroad           6   0.667   1.000  -               -               -
+//	emoji                   8   0.750   0.625  1.00 (2/2)      1.00 (2/2)      1.00 (1/1)
+//	greetings               7   1.000   0.857  -               -               -
+//	faq_typos               8   0.625   1.000  -               -               -
+//	order_status            7   1.000   1.000  -               -               -
+//	refunds                 8   0.875   0.875  1.00 (7/7)      1.00 (7/7)      -
+//	complaints              9   0.667   0.667  0.78 (7/9)      1.00 (7/7)      1.00 (1/1)
+//	mixed_language          9   1.000   1.000  1.00 (3/3)      1.00 (3/3)      1.00 (2/2)
+//	thanks                  4   1.000   1.000  -               -               -
+//	other                   4   1.000   1.000  -               -               -
+//	ambiguous               2   1.000   1.000  1.00 (2/2)      1.00 (2/2)      -
+//
 // Floors: the product targets are handoff recall 0.95, handoff precision 0.90 and intent accuracy 0.85.
 // The floors below sit between those targets and what the engine reaches today, a few messages under the
 // measured figure, so that a regression fails while relabelling a borderline message does not. Recall is
