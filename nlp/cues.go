@@ -168,6 +168,11 @@ func readCues(m *message) []string {
 		}
 		if all {
 			add("ack_only")
+			for _, em := range m.emoji {
+				if ackEmoji[em] {
+					add("ack_emoji")
+				}
+			}
 		}
 	}
 
@@ -386,8 +391,8 @@ var (
 		"gister")
 	cueNothing = set("nothing", "niks", "nobody", "noone", "none", "never", "nooit", "no", "nowhere",
 		"lutho", "akukho", "missing", "empty", "nada", "zero", "without")
-	cueIncredulity = set("serious", "seriously", "kidding", "joke", "joking", "unbelievable", "incredible",
-		"ridiculous", "insane", "crazy", "daylight", "robbery", "scam", "scammers", "haibo", "hayibo", "jinne",
+	cueIncredulity = set("serious", "seriously", "kidding", "joking", "unbelievable", "incredible",
+		"ridiculous", "insane", "crazy", "robbery", "scam", "scammers", "haibo", "hayibo", "jinne",
 		"jislaaik", "hayi", "yoh", "eish", "wtf", "wth", "excuse", "really", "regtig", "ernstig", "what")
 	incredulityPhrases = phraseList("are you serious", "for real", "you must be joking", "is this a joke",
 		"wait what", "excuse me", "you cannot be serious", "how is it possible", "how is that possible",

@@ -10,13 +10,19 @@ var (
 	// intentMargin is how much more likely the model must find its intent than the rules' one to replace
 	// it: the rules are kept where the model is unsure.
 	intentMargin = 0.25
-	// sentimentMargin is the same for sentiment.
+	// sentimentMargin is the same for sentiment when the rules read a message as neutral, and overruleMargin
+	// when they read it as positive or negative, readings the model must be much surer to overturn.
 	sentimentMargin = 0.25
+	overruleMargin  = 0.5
+	// faqWithoutHit is the probability from which the model's faq stands when retrieval found a related
+	// FAQ but not one that answers: the customer asked a question of the shop, which the answer step will
+	// say it cannot answer and offer a person for.
+	faqWithoutHit = 0.9
 	// angryAt is the probability of anger from which a customer counts as angry whatever the rules say. It
 	// sits below one half because a missed angry customer costs more than an offer of a person to a calm one.
 	angryAt = 0.35
 	// calmAt is the probability of anger below which the model overrules the rules' anger.
-	calmAt = 0.10
+	calmAt = 0.05
 	// personAt is the combined probability of the intents a person handles (refund, a person, a
 	// complaint) from which a message the model would otherwise answer goes to a person.
 	personAt = 0.45
@@ -45,9 +51,19 @@ func (e *Engine) decide(a *analysis, rv ruleView) {
 	if rv.human {
 		intent = ai.IntentHumanRequested
 	}
+	if intent == ai.IntentFAQ && !a.hit.ok && (a.hit.doc == nil || pi[intentIndex(ai.IntentFAQ)] < faqWithoutHit) {
+		// Only the knowledge base answers questions: what it does not cover is the rules' call.
+		intent = rv.intent
+	}
 
+	// The rules' negative reading stands (short of anger): a grievance they see is one. Their neutral and
+	// positive readings give way to a clearly surer model.
 	sentiment := rv.feeling.sentiment
-	if best := argmax(ps[:]); ps[best]-ps[sentimentIndex(sentiment)] >= sentimentMargin {
+	margin := overruleMargin
+	if sentiment == ai.SentimentNeutral {
+		margin = sentimentMargin
+	}
+	if best := argmax(ps[:]); sentiment != ai.SentimentNegative && ps[best]-ps[sentimentIndex(sentiment)] >= margin {
 		sentiment = ai.Sentiments[best]
 	}
 	angry := ps[sentimentIndex(ai.SentimentAngry)]

@@ -23,7 +23,7 @@ type TrainConfig struct {
 	Rate   float64 // AdaGrad learning rate; 0 means 0.3
 	Seed   uint64  // shuffling seed; 0 means 12
 	// L2 shrinks every weight a message touches towards zero by this share of the learning rate; 0 means
-	// 0.002, negative means none.
+	// 0.005, negative means none.
 	L2 float64
 }
 
@@ -41,7 +41,7 @@ func Train(k *kb.KnowledgeBase, examples []Example, cfg TrainConfig) ([]byte, er
 		cfg.Seed = 12
 	}
 	if cfg.L2 == 0 {
-		cfg.L2 = 0.002
+		cfg.L2 = 0.005
 	}
 	l2 := float32(max(cfg.L2, 0))
 	type row struct {

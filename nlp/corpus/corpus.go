@@ -349,23 +349,26 @@ func NewNear(evaluated []string) *Near {
 	n := &Near{exact: map[string]bool{}}
 	for _, s := range evaluated {
 		n.exact[Key(s)] = true
-		n.exact[wordsKey(s)] = true
 		if w := words(s); len(w) >= 3 {
+			n.exact[wordsKey(s)] = true
 			n.sets = append(n.sets, w)
 		}
 	}
 	return n
 }
 
-// Near reports whether s equals an evaluated message up to case, punctuation and emoji, or shares at least
-// half its words (of three or more) with one.
+// Near reports whether s equals an evaluated message up to case and punctuation, or, for messages of three
+// words or more, has the same words or shares at least half its words with one.
 func (n *Near) Near(s string) bool {
-	if n.exact[Key(s)] || (wordsKey(s) != "" && n.exact[wordsKey(s)]) {
+	if n.exact[Key(s)] {
 		return true
 	}
 	w := words(s)
 	if len(w) < 3 {
 		return false
+	}
+	if n.exact[wordsKey(s)] {
+		return true
 	}
 	for _, e := range n.sets {
 		if jaccard(w, e) >= nearJaccard {
