@@ -131,6 +131,11 @@ func readCues(m *message) []string {
 		add("in_charge")
 	}
 
+	// A request negated: "I don't want to talk to a person", "ek wil nie my geld terug hê nie".
+	if near(negators, cueRequested, 4) {
+		add("negated_request")
+	}
+
 	// Politeness.
 	if has(cuePolite) || phraseIn(ts, politePhrases) {
 		add("polite")
@@ -431,6 +436,9 @@ var (
 		"september", "october", "november", "december", "snapscan", "zapper", "eft", "whatsapp", "christmas",
 		"easter", "heritage", "freedom", "day", "bot", "sorry", "good", "great", "what", "when", "where",
 		"how", "why", "who", "which", "still", "also", "just", "weber", "protea")
+	cueRequested = set("person", "human", "agent", "someone", "anyone", "anybody", "manager", "refund",
+		"money", "geld", "imali", "call", "phone", "iemand", "terugbetaling", "terug", "umuntu", "nomuntu",
+		"ukukhuluma", "talk", "speak", "praat")
 	cuePolite = set("please", "pls", "plz", "plse", "asseblief", "asb", "ngicela", "sicela", "ndicela",
 		"kindly", "sorry", "thanks", "thank", "dankie", "ngiyabonga", "appreciate", "appreciated", "hope",
 		"quick", "wondering", "hi", "hello", "morning", "ngiyacela", "bother")

@@ -14,18 +14,18 @@ var (
 	// when they read it as positive or negative, readings the model must be much surer to overturn.
 	sentimentMargin = 0.25
 	overruleMargin  = 0.5
-	// faqWithoutHit is the probability from which the model's faq stands when retrieval found a related
-	// FAQ but not one that answers: the customer asked a question of the shop, which the answer step will
-	// say it cannot answer and offer a person for.
-	faqWithoutHit = 0.9
+	// personClaim is the probability from which the model may read a request for a person in a message
+	// that names no person, role or team at all.
+	personClaim = 1.01
 	// angryAt is the probability of anger from which a customer counts as angry whatever the rules say. It
 	// sits below one half because a missed angry customer costs more than an offer of a person to a calm one.
 	angryAt = 0.35
-	// calmAt is the probability of anger below which the model overrules the rules' anger.
-	calmAt = 0.05
+	// calmAt is the probability of anger below which the model overrules the rules' anger; zero keeps
+	// every anger the rules see (a threat, an insult, "unacceptable").
+	calmAt = 0.0
 	// personAt is the combined probability of the intents a person handles (refund, a person, a
 	// complaint) from which a message the model would otherwise answer goes to a person.
-	personAt = 0.45
+	personAt = 0.6
 )
 
 // decide replaces the rules' intent and sentiment with the learned layer's where the model is clearly
@@ -48,22 +48,23 @@ func (e *Engine) decide(a *analysis, rv ruleView) {
 		}
 		intent = best
 	}
+	if intent == ai.IntentHumanRequested && !rv.human && !mentionsPerson(a.msg) &&
+		pi[intentIndex(ai.IntentHumanRequested)] < personClaim {
+		// "Can you email me the quote?" asks for no one.
+		intent = rv.intent
+	}
 	if rv.human {
 		intent = ai.IntentHumanRequested
 	}
-	if intent == ai.IntentFAQ && !a.hit.ok && (a.hit.doc == nil || pi[intentIndex(ai.IntentFAQ)] < faqWithoutHit) {
-		// Only the knowledge base answers questions: what it does not cover is the rules' call.
-		intent = rv.intent
-	}
 
-	// The rules' negative reading stands (short of anger): a grievance they see is one. Their neutral and
+	// The rules' negative and angry readings stand: a grievance they see is one. Their neutral and
 	// positive readings give way to a clearly surer model.
 	sentiment := rv.feeling.sentiment
 	margin := overruleMargin
 	if sentiment == ai.SentimentNeutral {
 		margin = sentimentMargin
 	}
-	if best := argmax(ps[:]); sentiment != ai.SentimentNegative && ps[best]-ps[sentimentIndex(sentiment)] >= margin {
+	if best := argmax(ps[:]); sentiment != ai.SentimentNegative && sentiment != ai.SentimentAngry && ps[best]-ps[sentimentIndex(sentiment)] >= margin {
 		sentiment = ai.Sentiments[best]
 	}
 	angry := ps[sentimentIndex(ai.SentimentAngry)]
@@ -79,8 +80,35 @@ func (e *Engine) decide(a *analysis, rv ruleView) {
 		}
 		sentiment = ai.Sentiments[best]
 	}
+	if intent == ai.IntentFAQ && !a.hit.ok && sentiment != ai.SentimentAngry {
+		// Only the knowledge base answers questions: what it does not cover is the rules' call. An angry
+		// customer's question stays one: a person answers it.
+		intent = rv.intent
+	}
 	a.intent = intent
 	a.feeling.sentiment = sentiment
+}
+
+// mentionsPerson reports a message that names a person, a role or a team: a name, "the lady who", "the
+// manager", "someone", "customer service".
+func mentionsPerson(m *message) bool {
+	for i, t := range m.tokens {
+		if t.concept == conceptPerson || wordClassSet("person")[t.norm] || wordClassSet("speak")[t.norm] ||
+			cuePersonRole[t.norm] || cueTitles[t.norm] {
+			return true
+		}
+		// "Who can help me?"
+		if t.norm == "who" && i+1 < len(m.tokens) && questionWords[m.tokens[i+1].norm] {
+			return true
+		}
+	}
+	for _, c := range readCues(m) {
+		switch c {
+		case "named_person", "person_who", "in_charge":
+			return true
+		}
+	}
+	return false
 }
 
 // handsOff reports the intents the default policy hands to a person.
