@@ -322,3 +322,12 @@ func sentimentIndex(s ai.Sentiment) int {
 	}
 	return -1
 }
+
+// EmbeddedWeights returns the weight file the engine embeds (model.bin), for tests that retrain it.
+func EmbeddedWeights() []byte { return embeddedModel }
+
+// CheckWeights reports whether b is a weight file this engine can load.
+func CheckWeights(b []byte) error {
+	_, err := decodeModel(b)
+	return err
+}

@@ -123,6 +123,18 @@ func newIndex(k *kb.KnowledgeBase) *index {
 	return ix
 }
 
+// abroad reports a message naming a place outside South Africa that the knowledge base does not mention.
+func (ix *index) abroad(m *message) bool {
+	for _, t := range m.tokens {
+		if foreignPlaces[t.norm] {
+			if _, ok := ix.idf[t.norm]; !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // correct replaces a word the knowledge base does not use by the one of its words a typo away, if any:
 // "irigation" is "irrigation".
 func (ix *index) correct(ts []term) {
@@ -224,6 +236,11 @@ func (ix *index) retrieve(m *message) hit {
 	asks := anyQuestion(m)
 	if !asks && !requestsInformation(m) {
 		// "I love shopping with you guys!" mentions the shop but asks nothing.
+		return hit{}
+	}
+	if ix.abroad(m) || injection(m.tokens) {
+		// A question about a place abroad the knowledge base never names ("a branch in Namibia?") is not
+		// answered by what it says about South Africa; text written to instruct the bot asks nothing.
 		return hit{}
 	}
 	bySentence, all := retrievalTerms(m)

@@ -4,8 +4,13 @@
 package corpus
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,6 +30,74 @@ const (
 	defaultCount = 16
 	scale        = 5
 )
+
+// Build expands dir/train/templates.txt (dir is the nlp package directory) and drops every message close
+// to one of the evaluation sets in dir/testdata (see Near). It returns the corpus and how many were dropped.
+func Build(dir string) ([]nlp.Example, int, error) {
+	src, err := os.ReadFile(filepath.Join(dir, "train", "templates.txt"))
+	if err != nil {
+		return nil, 0, err
+	}
+	examples, err := Expand(string(src), Seed)
+	if err != nil {
+		return nil, 0, err
+	}
+	evaluated, err := evaluatedTexts(filepath.Join(dir, "testdata"))
+	if err != nil {
+		return nil, 0, err
+	}
+	near := NewNear(evaluated)
+	kept := examples[:0]
+	for _, x := range examples {
+		if !near.Near(x.Text) {
+			kept = append(kept, x)
+		}
+	}
+	return kept, len(examples) - len(kept), nil
+}
+
+// Encode writes examples as JSON lines, the format of corpus.jsonl.
+func Encode(examples []nlp.Example) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for _, x := range examples {
+		if err := enc.Encode(x); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+// evaluatedTexts reads the text of every message of the evaluation sets.
+func evaluatedTexts(testdata string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(testdata, "*.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+		for sc.Scan() {
+			if strings.TrimSpace(sc.Text()) == "" {
+				continue
+			}
+			var l struct {
+				Text string `json:"text"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			out = append(out, l.Text)
+		}
+	}
+	return out, nil
+}
 
 // Expand reads templates (see the header of templates.txt) and returns their messages, in template order.
 func Expand(src string, seed uint64) ([]nlp.Example, error) {
