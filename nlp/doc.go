@@ -3,7 +3,7 @@
 // configured, so it is built for the messages a South African shop receives on WhatsApp: short, informal,
 // mixing English with Afrikaans and isiZulu, slang, typos and emoji.
 //
-// The engine works in four steps, each in its own file:
+// The engine works in five steps, each in its own file:
 //
 //   - text.go turns a message into normalised tokens (spelling variants, contractions, accents, light
 //     stemming) and maps words and phrases to knowledge concepts (lexicon.go);
