@@ -80,9 +80,8 @@ func (e *Engine) analyzeRules(text string) (analysis, ruleView) {
 	v := e.intent(m, a.hit)
 	a.intent = v.intent
 	a.feeling = e.sentiment(m, v.intent, v.complaint)
-	rv := ruleView{complaint: v.complaint}
-	if len(m.tokens) > 0 {
-		rv.human = e.humanRequested(m)
+	rv := ruleView{complaint: v.complaint, human: v.human, refund: v.refund}
+	if v.human && !v.refundRead {
 		rv.refund = e.refundRequested(m)
 	}
 	// An angry message that asks for nothing else is a complaint about how things are going.
