@@ -67,7 +67,9 @@ func (e *Engine) decide(a *analysis, rv ruleView) {
 	}
 	angry := ps[sentimentIndex(ai.SentimentAngry)]
 	switch {
-	case angry >= angryAt:
+	case angry >= angryAt && grievance(a, rv):
+		// Anger shows in the text too (a grievance, "??", capitals, sarcasm, asking again): topic words
+		// alone ("hoe laat maak julle oop") are not anger.
 		sentiment = ai.SentimentAngry
 	case sentiment == ai.SentimentAngry && angry < calmAt:
 		var best int
@@ -85,6 +87,33 @@ func (e *Engine) decide(a *analysis, rv ruleView) {
 	}
 	a.intent = intent
 	a.feeling.sentiment = sentiment
+}
+
+// grievance reports evidence in the text of something wrong: the rules' complaint findings, anger points or
+// a negative reading, "!!", "??", capitals, an angry emoji, or a cue of sarcasm, incredulity, asking again
+// or paying for nothing.
+func grievance(a *analysis, rv ruleView) bool {
+	c := rv.complaint
+	m := a.msg
+	if c.fault || c.delay || c.infoMissing || rv.feeling.anger > 0 || rv.feeling.sentiment == ai.SentimentNegative ||
+		rv.feeling.sentiment == ai.SentimentAngry || m.maxExclaim >= 2 || m.maxQuestion >= 2 || m.mixedMarks ||
+		shouting(m.tokens) {
+		return true
+	}
+	if _, ok := m.hasEmoji(angryEmoji); ok {
+		return true
+	}
+	if _, ok := m.hasEmoji(negativeEmoji); ok {
+		return true
+	}
+	for _, cue := range readCues(m) {
+		switch cue {
+		case "sarcasm_delay", "money_incredulity", "money_lacking", "paid_nothing", "incredulity", "repeat",
+			"no_answer", "eyeroll", "nothing", "ellipsis", "quotes":
+			return true
+		}
+	}
+	return false
 }
 
 // mentionsPerson reports a message that names a person, a role or a team: a name, "the lady who", "the
