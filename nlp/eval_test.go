@@ -141,6 +141,15 @@ import (
 //	other                   6   1.000   1.000  -               -               -
 //	ambiguous               4   1.000   1.000  1.00 (4/4)      1.00 (4/4)      -
 //
+// One change came after that run, found on blind2 (a plain "Hoe laat maak julle oop?" read as angry from its
+// topic words): the model's anger now needs a sign of grievance in the text. The held-aside part scores the
+// same after it, message for message. The older sets with the learned layer (intent, sentiment, recall,
+// precision): dev 1.000 0.988 1.000 1.000; extra 0.971 0.985 1.000 0.980; holdout 0.984 0.959 1.000 0.979;
+// blind 0.988 0.950 1.000 1.000; blind2 1.000 0.972 1.000 1.000; lead 0.983 0.933 1.000 0.958. Their new
+// misses: a lone 👍 labelled thanks there and other here (issue 12 rules it is not thanks), greetings without
+// "!" read neutral, "Is your website down?" and "order 88213 - has it been dispatched?" read as complaints,
+// "You debited my card twice" read as a complaint rather than a refund request.
+//
 // Both parts were written by the engineer who then wrote the training templates (nlp/train/templates.txt)
 // for the same phenomena, so they share that author's phrasing even though no corpus line is within half
 // its words of an evaluated message: expect less on other people's messages.
