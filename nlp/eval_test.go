@@ -147,8 +147,10 @@ import (
 // precision): dev 1.000 0.988 1.000 1.000; extra 0.971 0.985 1.000 0.980; holdout 0.984 0.959 1.000 0.979;
 // blind 0.988 0.950 1.000 1.000; blind2 1.000 0.972 1.000 1.000; lead 0.983 0.933 1.000 0.958. Their new
 // misses: a lone 👍 labelled thanks there and other here (issue 12 rules it is not thanks), greetings without
-// "!" read neutral, "Is your website down?" and "order 88213 - has it been dispatched?" read as complaints,
-// "You debited my card twice" read as a complaint rather than a refund request.
+// "!" read neutral, "Is your website down?", "Tell me a joke" (angry, too) and "order 88213 - has it been
+// dispatched?" read as complaints, "You debited my card twice" as a complaint rather than a refund request,
+// two FAQs about tracking and delivery time as order questions, and "I emailed twice and got no reply" and
+// "I've phoned three times and nobody picks up" as angry where those sets say negative.
 //
 // Both parts were written by the engineer who then wrote the training templates (nlp/train/templates.txt)
 // for the same phenomena, so they share that author's phrasing even though no corpus line is within half
