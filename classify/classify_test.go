@@ -172,6 +172,44 @@ func TestScore(t *testing.T) {
 	}
 }
 
+func TestScoreGroups(t *testing.T) {
+	labelled := []Labelled{
+		{Text: "a", Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry, Handoff: true, Group: "sarcasm"},
+		{Text: "b", Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry, Handoff: true, Group: "sarcasm"},
+		{Text: "c", Intent: ai.IntentOrderStatus, Sentiment: ai.SentimentNeutral, Group: "chase"},
+	}
+	predicted := []Result{
+		{Text: "a", Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry, Handoff: true},
+		{Text: "b", Intent: ai.IntentThanks, Sentiment: ai.SentimentPositive},
+		{Text: "c", Intent: ai.IntentComplaint, Sentiment: ai.SentimentNegative, Handoff: true},
+	}
+	r := Score(labelled, predicted)
+	if r.AngryN != 2 || r.AngryTP != 1 || r.AngryRecall != 0.5 {
+		t.Errorf("angry = %d/%d %.2f", r.AngryTP, r.AngryN, r.AngryRecall)
+	}
+	if len(r.Groups) != 2 || r.Groups[0].Group != "sarcasm" || r.Groups[0].HandoffRecall != 0.5 ||
+		r.Groups[0].IntentAccuracy != 0.5 || r.Groups[1].HandoffPrecision != 0 || r.Groups[1].HandoffRecall != 1 {
+		t.Errorf("groups = %+v", r.Groups)
+	}
+	if r.IntentMatrix[ai.IntentComplaint][ai.IntentThanks] != 1 || r.IntentMatrix[ai.IntentComplaint][ai.IntentComplaint] != 1 {
+		t.Errorf("matrix = %v", r.IntentMatrix)
+	}
+	s := r.String()
+	for _, want := range []string{"angry recall        0.500 (1/2)", "per group", "sarcasm                 2   0.500",
+		"0.50 (1/2)", "intents (rows labelled, columns predicted)", "handoff recall      0.500 (1/2)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report lacks %q:\n%s", want, s)
+		}
+	}
+	// Without groups there is no group table.
+	if s := Score(labelled[:1:1], predicted[:1]).String(); strings.Contains(s, "per group") == false {
+		t.Errorf("a grouped message gives a table:\n%s", s)
+	}
+	if s := Score([]Labelled{{Text: "x", Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}}, nil).String(); strings.Contains(s, "per group") {
+		t.Errorf("ungrouped set printed a group table:\n%s", s)
+	}
+}
+
 func TestScoreLabelled(t *testing.T) {
 	in := `{"text":"useless!!","intent":"complaint","sentiment":"angry","handoff":true}
 {"text":"hours?","intent":"faq","sentiment":"neutral","handoff":false}`

@@ -21,6 +21,9 @@ type Labelled struct {
 	// Handoff is the label's handoff; when a file leaves it out, ReadLabelled applies handoff.Policy to the
 	// labelled intent and sentiment.
 	Handoff bool `json:"handoff"`
+	// Group optionally names the phenomenon the message stands for ("sarcasm_delay", "emoji"); the report
+	// scores each group apart when any message has one.
+	Group string `json:"group,omitempty"`
 }
 
 // ReadLabelled reads an evaluation set: JSON lines with "text", "intent", "sentiment" and optionally
@@ -105,8 +108,30 @@ type Report struct {
 	// HandoffPrecision is TP/(TP+FP): the share of handoffs that were needed. It is 1 when nothing was
 	// handed off.
 	HandoffPrecision float64
+	// AngryTP counts messages labelled angry and predicted angry; AngryN those labelled angry.
+	// AngryRecall is AngryTP/AngryN, 1 when none is labelled angry.
+	AngryTP, AngryN int
+	AngryRecall     float64
+	// IntentMatrix[want][got] counts every message by labelled and predicted intent.
+	IntentMatrix map[ai.Intent]map[ai.Intent]int
+	// Groups scores each labelled group apart, in order of first appearance; empty when no message has a
+	// group.
+	Groups []GroupScore
 	// Misses lists every wrong field, in input order.
 	Misses []Miss
+}
+
+// GroupScore is the score of the messages of one group.
+type GroupScore struct {
+	Group string
+	N     int
+	// IntentCorrect and SentimentCorrect count right fields; the accuracies are their shares.
+	IntentCorrect, SentimentCorrect   int
+	IntentAccuracy, SentimentAccuracy float64
+	HandoffTP, HandoffFP, HandoffFN   int
+	HandoffRecall, HandoffPrecision   float64
+	AngryTP, AngryN                   int
+	AngryRecall                       float64
 }
 
 // Miss is one wrong field of one message.
@@ -120,7 +145,9 @@ type Miss struct {
 // Score compares predicted[i] with labelled[i]. A labelled message without a prediction counts as wrong in
 // every field.
 func Score(labelled []Labelled, predicted []Result) Report {
-	r := Report{N: len(labelled)}
+	r := Report{N: len(labelled), IntentMatrix: map[ai.Intent]map[ai.Intent]int{}}
+	groups := map[string]*GroupScore{}
+	var order []string
 	for i, l := range labelled {
 		var p Result
 		if i < len(predicted) {
@@ -150,12 +177,63 @@ func Score(labelled []Labelled, predicted []Result) Report {
 		case l.Handoff && !p.Handoff:
 			r.HandoffFN++
 		}
+		if l.Sentiment == ai.SentimentAngry {
+			r.AngryN++
+			if p.Sentiment == ai.SentimentAngry && i < len(predicted) {
+				r.AngryTP++
+			}
+		}
+		if r.IntentMatrix[l.Intent] == nil {
+			r.IntentMatrix[l.Intent] = map[ai.Intent]int{}
+		}
+		r.IntentMatrix[l.Intent][p.Intent]++
+		if l.Group == "" {
+			continue
+		}
+		g := groups[l.Group]
+		if g == nil {
+			g = &GroupScore{Group: l.Group}
+			groups[l.Group] = g
+			order = append(order, l.Group)
+		}
+		got := i < len(predicted)
+		g.N++
+		if got && p.Intent == l.Intent {
+			g.IntentCorrect++
+		}
+		if got && p.Sentiment == l.Sentiment {
+			g.SentimentCorrect++
+		}
+		switch {
+		case l.Handoff && p.Handoff:
+			g.HandoffTP++
+		case !l.Handoff && p.Handoff:
+			g.HandoffFP++
+		case l.Handoff && !p.Handoff:
+			g.HandoffFN++
+		}
+		if l.Sentiment == ai.SentimentAngry {
+			g.AngryN++
+			if got && p.Sentiment == ai.SentimentAngry {
+				g.AngryTP++
+			}
+		}
+	}
+	for _, name := range order {
+		g := groups[name]
+		g.IntentAccuracy = ratio(g.IntentCorrect, g.N, 0)
+		g.SentimentAccuracy = ratio(g.SentimentCorrect, g.N, 0)
+		g.HandoffRecall = ratio(g.HandoffTP, g.HandoffTP+g.HandoffFN, 1)
+		g.HandoffPrecision = ratio(g.HandoffTP, g.HandoffTP+g.HandoffFP, 1)
+		g.AngryRecall = ratio(g.AngryTP, g.AngryN, 1)
+		r.Groups = append(r.Groups, *g)
 	}
 	r.IntentAccuracy = ratio(r.IntentCorrect, r.N, 0)
 	r.SentimentAccuracy = ratio(r.SentimentCorrect, r.N, 0)
 	r.HandoffAccuracy = ratio(r.HandoffCorrect, r.N, 0)
 	r.HandoffRecall = ratio(r.HandoffTP, r.HandoffTP+r.HandoffFN, 1)
 	r.HandoffPrecision = ratio(r.HandoffTP, r.HandoffTP+r.HandoffFP, 1)
+	r.AngryRecall = ratio(r.AngryTP, r.AngryN, 1)
 	return r
 }
 
@@ -192,7 +270,72 @@ func (r Report) Confusion(field string) []string {
 	return out
 }
 
-// String prints the scores, the confusion counts and every miss.
+// GroupTable prints one line per group: size, intent and sentiment accuracy, handoff recall and precision
+// (with their counts) and angry recall; "-" where a group has nothing to count. Empty without groups.
+func (r Report) GroupTable() string {
+	if len(r.Groups) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s %4s  %6s  %6s  %-14s  %-14s  %s\n", "group", "n", "intent", "sent", "recall", "precision", "angry")
+	frac := func(a, n int) string {
+		if n == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f (%d/%d)", float64(a)/float64(n), a, n)
+	}
+	for _, g := range r.Groups {
+		fmt.Fprintf(&b, "%-20s %4d  %6.3f  %6.3f  %-14s  %-14s  %s\n", g.Group, g.N, g.IntentAccuracy,
+			g.SentimentAccuracy, frac(g.HandoffTP, g.HandoffTP+g.HandoffFN), frac(g.HandoffTP, g.HandoffTP+g.HandoffFP),
+			frac(g.AngryTP, g.AngryN))
+	}
+	return b.String()
+}
+
+// IntentTable prints the confusion of intents: a row per labelled intent, a column per predicted one.
+func (r Report) IntentTable() string {
+	var b strings.Builder
+	short := func(i ai.Intent) string {
+		s := string(i)
+		if i == "" {
+			s = "none"
+		}
+		if len(s) > 8 {
+			s = s[:8]
+		}
+		return s
+	}
+	cols := append([]ai.Intent{}, ai.Intents...)
+	for _, row := range r.IntentMatrix {
+		if row[""] > 0 {
+			cols = append(cols, "")
+			break
+		}
+	}
+	fmt.Fprintf(&b, "%-16s", "want \\ got")
+	for _, c := range cols {
+		fmt.Fprintf(&b, " %8s", short(c))
+	}
+	b.WriteString("\n")
+	for _, w := range ai.Intents {
+		row := r.IntentMatrix[w]
+		if len(row) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "%-16s", w)
+		for _, c := range cols {
+			if row[c] == 0 {
+				fmt.Fprintf(&b, " %8s", ".")
+			} else {
+				fmt.Fprintf(&b, " %8d", row[c])
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// String prints the scores, the per-group table, the confusion of intents and every miss.
 func (r Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "messages            %d\n", r.N)
@@ -201,6 +344,13 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "handoff accuracy    %.3f (%d/%d)\n", r.HandoffAccuracy, r.HandoffCorrect, r.N)
 	fmt.Fprintf(&b, "handoff recall      %.3f (%d/%d)\n", r.HandoffRecall, r.HandoffTP, r.HandoffTP+r.HandoffFN)
 	fmt.Fprintf(&b, "handoff precision   %.3f (%d/%d)\n", r.HandoffPrecision, r.HandoffTP, r.HandoffTP+r.HandoffFP)
+	fmt.Fprintf(&b, "angry recall        %.3f (%d/%d)\n", r.AngryRecall, r.AngryTP, r.AngryN)
+	if t := r.GroupTable(); t != "" {
+		fmt.Fprintf(&b, "\nper group\n%s", t)
+	}
+	if r.N > 0 {
+		fmt.Fprintf(&b, "\nintents (rows labelled, columns predicted)\n%s", r.IntentTable())
+	}
 	for _, field := range []string{"intent", "sentiment", "handoff"} {
 		conf := r.Confusion(field)
 		if len(conf) == 0 {

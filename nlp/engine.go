@@ -21,13 +21,29 @@ type Engine struct {
 	rules *rules
 	index *index
 	vader *govader.SentimentIntensityAnalyzer
+	// model is the learned layer (learn.go); nil runs the rules alone.
+	model *model
 }
 
 var _ ai.Engine = (*Engine)(nil)
 
 // New builds an engine over the knowledge base k; nil means the built-in demo shop. It compiles the
 // package's rule tables, which panics only if they are malformed, a mistake the package's tests catch.
+// The embedded weights of the learned layer are decoded once per process; a malformed weight file is a
+// build mistake the package's tests catch, and it panics here too.
 func New(k *kb.KnowledgeBase) *Engine {
+	e := NewRulesOnly(k)
+	md, err := builtinModel()
+	if err != nil {
+		panic(err)
+	}
+	e.model = md
+	return e
+}
+
+// NewRulesOnly builds an engine without the learned layer: the rules and retrieval alone. It is what the
+// learned layer is trained on top of and measured against.
+func NewRulesOnly(k *kb.KnowledgeBase) *Engine {
 	if k == nil {
 		k = kb.Default()
 	}
@@ -47,13 +63,27 @@ type analysis struct {
 	feeling feeling
 }
 
-// analyze reads one message: retrieval, intent, sentiment, and the anger-only complaint.
+// analyze reads one message: the rules' reading, then the learned layer's when the engine has one.
 func (e *Engine) analyze(text string) analysis {
+	a, rv := e.analyzeRules(text)
+	if e.model != nil {
+		e.decide(&a, rv)
+	}
+	return a
+}
+
+// analyzeRules reads one message with the rules alone: retrieval, intent, sentiment, and the anger-only
+// complaint. It also returns what the rules found, which the learned layer weighs.
+func (e *Engine) analyzeRules(text string) (analysis, ruleView) {
 	m := parse(text)
 	a := analysis{msg: m, hit: e.index.retrieve(m)}
 	v := e.intent(m, a.hit)
 	a.intent = v.intent
 	a.feeling = e.sentiment(m, v.intent, v.complaint)
+	rv := ruleView{complaint: v.complaint, human: v.human, refund: v.refund}
+	if v.human && !v.refundRead {
+		rv.refund = e.refundRequested(m)
+	}
 	// An angry message that asks for nothing else is a complaint about how things are going.
 	// So is an angry statement that merely mentions something the knowledge base covers ("worst online
 	// shop ever"): it asks nothing.
@@ -64,7 +94,8 @@ func (e *Engine) analyze(text string) analysis {
 			a.intent = ai.IntentComplaint
 		}
 	}
-	return a
+	rv.intent, rv.feeling = a.intent, a.feeling
+	return a, rv
 }
 
 // Classify classifies one customer message. It never fails except on a cancelled context.

@@ -29,6 +29,9 @@ import (
 type intentVerdict struct {
 	intent    ai.Intent
 	complaint complaintFinding // what the complaint rules found, whatever intent won
+	// human and refund report what the request rules found; refundRead is false when the refund rules were
+	// not needed (a person was asked for first).
+	human, refund, refundRead bool
 }
 
 // intent decides the intent of m, given what retrieval found for it.
@@ -45,11 +48,14 @@ func (e *Engine) intent(m *message, h hit) intentVerdict {
 		return intentVerdict{intent: ai.IntentOther}
 	}
 	c := e.complaint(m)
-	v := intentVerdict{complaint: c}
+	v := intentVerdict{complaint: c, human: e.humanRequested(m)}
+	if !v.human {
+		v.refund, v.refundRead = e.refundRequested(m), true
+	}
 	switch {
-	case e.humanRequested(m):
+	case v.human:
 		v.intent = ai.IntentHumanRequested
-	case e.refundRequested(m):
+	case v.refund:
 		v.intent = ai.IntentRefundRequest
 	case c.fault:
 		v.intent = ai.IntentComplaint

@@ -280,6 +280,20 @@ const (
 
 // concepts maps single words to concepts. Lookup tries the normalised word, its stem, and its stem plus e.
 var concepts = map[string]string{
+	// isiZulu forms of the common questions: "at what time", "where are you", "can I pay with a card",
+	// "how long does delivery take", "can I collect", "can I return", "do you install".
+	"ngasikhathi": conceptHours, "isikhathi": conceptHours, "nivulile": conceptHours,
+	"nisavulile": conceptHours, "nivalile": conceptHours,
+	"ngolwesine": conceptWeekday, "ngolwesithathu": conceptWeekday, "ngolwesibili": conceptWeekday,
+	"ngamaholide": conceptHoliday, "amaholide": conceptHoliday,
+	"iholide": conceptHoliday, "sikuphi": conceptWhere, "nitholakalaphi": conceptWhere,
+	"ngingakhokha": conceptPay, "ngekhadi": conceptPay, "ikhadi": conceptPay, "nge-eft": conceptPay, "ngesnapscan": conceptPay,
+	"ngingalandela": conceptTrack, "ukulandela": conceptTrack, "ngingayilanda": conceptCollect, "ngizolanda": conceptCollect,
+	"ngingayibuyisela": conceptReturn, "ukubuyisela": conceptReturn, "ngingabuyisela": conceptReturn,
+	"iwarranty": conceptWarranty, "isiqinisekiso": conceptWarranty,
+	"niyafaka": conceptInstall, "nifaka": conceptInstall,
+	"ama-voucher": conceptVoucher, "ivawusha": conceptVoucher, "amavawusha": conceptVoucher,
+	"i-imeyili": conceptEmail, "imeyli": conceptEmail, "kumahhala": conceptFree, "ezingaki": conceptDuration,
 	// Trading hours.
 	"open": conceptHours, "opening": conceptHours, "opens": conceptHours, "close": conceptHours,
 	"closing": conceptHours, "closes": conceptHours, "closed": conceptHours, "trading": conceptHours,

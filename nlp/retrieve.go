@@ -57,6 +57,8 @@ type index struct {
 	docs   []faqDoc
 	idf    map[string]float64
 	maxIDF float64
+	// vocab holds the knowledge base's words by length, for typo tolerance.
+	vocab map[int][]string
 }
 
 // term is one content word or concept of a text, with its retrieval weight class.
@@ -113,7 +115,38 @@ func newIndex(k *kb.KnowledgeBase) *index {
 		ix.idf[key] = bm25IDF(n, float64(c))
 	}
 	ix.maxIDF = bm25IDF(n, 0)
+	ix.vocab = wordsByLength(func(yield func(string)) {
+		for key := range ix.idf {
+			yield(key)
+		}
+	})
 	return ix
+}
+
+// abroad reports a message naming a place outside South Africa that the knowledge base does not mention.
+func (ix *index) abroad(m *message) bool {
+	for _, t := range m.tokens {
+		if foreignPlaces[t.norm] {
+			if _, ok := ix.idf[t.norm]; !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// correct replaces a word the knowledge base does not use by the one of its words a typo away, if any:
+// "irigation" is "irrigation".
+func (ix *index) correct(ts []term) {
+	for i := range ts {
+		k := ts[i].key
+		if _, ok := ix.idf[k]; ok || strings.HasPrefix(k, "@") {
+			continue
+		}
+		if w, ok := nearestWord(k, ix.vocab); ok {
+			ts[i].key = w
+		}
+	}
 }
 
 // bm25IDF is the BM25 inverse document frequency of a term found in df of n documents.
@@ -205,7 +238,16 @@ func (ix *index) retrieve(m *message) hit {
 		// "I love shopping with you guys!" mentions the shop but asks nothing.
 		return hit{}
 	}
+	if ix.abroad(m) || injection(m.tokens) {
+		// A question about a place abroad the knowledge base never names ("a branch in Namibia?") is not
+		// answered by what it says about South Africa; text written to instruct the bot asks nothing.
+		return hit{}
+	}
 	bySentence, all := retrievalTerms(m)
+	for _, ts := range bySentence {
+		ix.correct(ts)
+	}
+	ix.correct(all)
 	for s, ts := range bySentence {
 		if asks && !m.questions[s] {
 			continue

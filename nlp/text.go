@@ -1,6 +1,7 @@
 package nlp
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -556,7 +557,81 @@ func lookupConcept(t *token) string {
 			return a.concept
 		}
 	}
+	if t.kind == kindWord && !knownWord(t.norm) {
+		if w, ok := nearestWord(t.norm, conceptWords); ok {
+			return concepts[w]
+		}
+	}
 	return ""
+}
+
+// conceptWords are the single words of the concept lexicon, by length, for typo tolerance.
+var conceptWords = wordsByLength(func(yield func(string)) {
+	for w := range concepts {
+		if !strings.Contains(w, " ") {
+			yield(w)
+		}
+	}
+})
+
+// wordsByLength groups words of five letters or more by length.
+func wordsByLength(each func(func(string))) map[int][]string {
+	out := map[int][]string{}
+	each(func(w string) {
+		if len(w) >= 5 && isAlpha(w) {
+			out[len(w)] = append(out[len(w)], w)
+		}
+	})
+	for _, ws := range out {
+		sort.Strings(ws)
+	}
+	return out
+}
+
+// nearestWord finds the word of vocab one typo away from w (a letter dropped, added, changed or two
+// swapped), for words of five letters or more that start with the same letter. When several are, the
+// first in order wins, so the result does not depend on map order.
+func nearestWord(w string, vocab map[int][]string) (string, bool) {
+	if len(w) < 5 || !isAlpha(w) {
+		return "", false
+	}
+	for _, n := range []int{len(w), len(w) + 1, len(w) - 1} {
+		for _, v := range vocab[n] {
+			if v[0] == w[0] && oneTypo(w, v) {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+// oneTypo reports whether a and b differ by one edit: a deletion, insertion, substitution or the swap of
+// two neighbouring letters.
+func oneTypo(a, b string) bool {
+	if a == b {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return a[i:] == b[i+1:]
+	}
+	return false
 }
 
 // markConcepts assigns concepts to words and to phrases of two or three words, longest phrase first.

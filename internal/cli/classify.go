@@ -26,7 +26,7 @@ func runClassify(args []string, getenv func(string) string, stdin io.Reader, std
 	}
 	cfg, err := config.Load(config.ModeClassify, rest, getenv, stdout)
 	if errors.Is(err, config.ErrHelp) {
-		fmt.Fprintln(stdout, "  --score FILE\n      score the classifier against a labelled JSON-lines file (text, intent, sentiment, handoff)")
+		fmt.Fprintln(stdout, "  --score FILE\n      score the classifier against a labelled JSON-lines file (text, intent, sentiment, handoff, group)")
 		return 0
 	}
 	if err != nil {
