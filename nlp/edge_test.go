@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/supportd/supportd/ai"
 )
@@ -19,7 +18,6 @@ func TestEdgeInputs(t *testing.T) {
 		"ÀÉÎÕÜ", "ñ", "a-b-c", "e-", "-", "''''", "1st 2nd 3rd", "16 December", "december",
 		"NO", "YES!!!", long, strings.Repeat("a", 10000),
 	} {
-		start := time.Now()
 		c, err := e.Classify(context.Background(), ai.ClassifyRequest{Text: text, Recent: []ai.Turn{{Topic: "q:x", Text: text}}})
 		if err != nil || !c.Intent.Valid() || !c.Sentiment.Valid() {
 			t.Errorf("Classify(%.20q) = %+v, %v", text, c, err)
@@ -29,8 +27,5 @@ func TestEdgeInputs(t *testing.T) {
 		}
 		Affirmative(text)
 		Topic(text, "", nil)
-		if d := time.Since(start); d > 100*time.Millisecond {
-			t.Errorf("Classify(%.20q) took %v", text, d)
-		}
 	}
 }
