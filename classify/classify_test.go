@@ -210,20 +210,6 @@ func TestScoreGroups(t *testing.T) {
 	}
 }
 
-func TestScoreLabelled(t *testing.T) {
-	in := `{"text":"useless!!","intent":"complaint","sentiment":"angry","handoff":true}
-{"text":"hours?","intent":"faq","sentiment":"neutral","handoff":false}`
-	r, err := ScoreLabelled(context.Background(), engine(), strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.N != 2 || r.IntentAccuracy != 1 || r.HandoffRecall != 1 || r.HandoffPrecision != 1 {
-		t.Errorf("ScoreLabelled = %+v", r)
-	}
-	if _, err := ScoreLabelled(context.Background(), engine(), strings.NewReader("{")); err == nil {
-		t.Error("ScoreLabelled on a malformed set succeeded")
-	}
-}
 
 func TestEvaluate(t *testing.T) {
 	labelled := []Labelled{{Text: "useless!!"}, {Text: "hours?"}}

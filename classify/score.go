@@ -77,20 +77,6 @@ func Evaluate(ctx context.Context, engine ai.Engine, labelled []Labelled) ([]Res
 	return out, nil
 }
 
-// ScoreLabelled reads an evaluation set from r (see ReadLabelled), classifies every message with engine and
-// scores the verdicts: what `supportd classify --score FILE` prints.
-func ScoreLabelled(ctx context.Context, engine ai.Engine, r io.Reader) (Report, error) {
-	labelled, err := ReadLabelled(r)
-	if err != nil {
-		return Report{}, err
-	}
-	results, err := Evaluate(ctx, engine, labelled)
-	if err != nil {
-		return Report{}, err
-	}
-	return Score(labelled, results), nil
-}
-
 // Report scores predicted verdicts against labels.
 type Report struct {
 	// N is the number of labelled messages.
