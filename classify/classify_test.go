@@ -210,7 +210,6 @@ func TestScoreGroups(t *testing.T) {
 	}
 }
 
-
 func TestEvaluate(t *testing.T) {
 	labelled := []Labelled{{Text: "useless!!"}, {Text: "hours?"}}
 	got, err := Evaluate(context.Background(), engine(), labelled)
