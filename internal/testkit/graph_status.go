@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -164,7 +165,12 @@ func (g *Graph) postOnce(client *http.Client, hook *WhatsAppWebhook, url string,
 		case <-ctx.Done():
 		}
 	}()
-	req := hook.SignedRequest(url, body).WithContext(ctx)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Hub-Signature-256", SignWhatsApp(hook.AppSecret, body))
 	resp, err := client.Do(req)
 	if err != nil {
 		return false
