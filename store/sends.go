@@ -22,6 +22,9 @@ const (
 	SendRecordTTL = 7 * 24 * time.Hour
 )
 
+// Store is the ledger of activities.SendOnce.
+var _ activities.SendLedger = (*Store)(nil)
+
 // sendRank orders what can be known about a send, from least to most advanced. A record only moves up, so
 // a late or redelivered status never overwrites a later one (a late "sent" never replaces "read").
 var sendRank = map[string]int{
