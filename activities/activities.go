@@ -90,6 +90,8 @@ type Activities struct {
 	Sender   Sender
 	Notifier Notifier
 	Store    Store
+	// Once keeps a retried send from sending again what WhatsApp already took (once.go).
+	Once     *SendOnce
 	Settings Settings
 	Logger   *slog.Logger
 	Metrics  *metrics.Metrics
@@ -214,15 +216,12 @@ type SendResult struct {
 
 // Send delivers a text or a reply-button message to the customer.
 func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error) {
-	var (
-		id  string
-		err error
-	)
-	if len(in.Buttons) > 0 {
-		id, err = a.Sender.SendButtons(ctx, in.To, in.Text, in.Buttons)
-	} else {
-		id, err = a.Sender.SendText(ctx, in.To, in.Text)
-	}
+	id, err := a.Once.Send(ctx, in.To, func(ctx context.Context) (string, error) {
+		if len(in.Buttons) > 0 {
+			return a.Sender.SendButtons(ctx, in.To, in.Text, in.Buttons)
+		}
+		return a.Sender.SendText(ctx, in.To, in.Text)
+	}, a.refused)
 	if err != nil {
 		return SendResult{}, a.sendError(in.To, err)
 	}

@@ -62,14 +62,7 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": "malformed notification: " + err.Error()})
 		return
 	}
-	for _, st := range n.Statuses() {
-		if st.Status == "failed" {
-			log.Warn("whatsapp reports a message not delivered", logx.Phone(st.RecipientID), "message_id", st.ID, "errors", st.Errors)
-			for _, e := range st.Errors {
-				m.DownstreamError("whatsapp", e.Code)
-			}
-		}
-	}
+	s.statuses(c.Request.Context(), log, n.Statuses())
 	for _, msg := range n.Messages() {
 		if msg.From == "" || msg.ID == "" {
 			log.Warn("whatsapp message without sender or id ignored", "type", msg.Type)

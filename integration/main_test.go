@@ -208,7 +208,14 @@ func newStack(t testing.TB, opts ...stackOption) *stack {
 	})
 	s.hook = testkit.NewWhatsAppWebhook(appSecret)
 	s.hook.PhoneNumberID = s.graph.PhoneNumberID()
+	// WhatsApp reports on every message it takes, as Meta does.
+	s.graph.DeliverStatuses(graphStatuses(s.base))
 	return s
+}
+
+// graphStatuses has the Graph fake report sent and delivered for every message, signed, to the gateway at base.
+func graphStatuses(base string) testkit.GraphStatuses {
+	return testkit.GraphStatuses{URL: base + "/webhooks/whatsapp", AppSecret: appSecret, Statuses: []string{"sent", "delivered"}}
 }
 
 // post delivers a signed webhook body and returns the status.

@@ -32,6 +32,8 @@ type process struct {
 	logs *os.File
 	// temporal is the address of the embedded Temporal server of `supportd dev`.
 	temporal string
+	// started runs after every start, with the new URL.
+	started func(url string)
 }
 
 func startProcess(t *testing.T, env []string, args ...string) *process {
@@ -73,6 +75,9 @@ func (p *process) start() {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	}, "supportd %v to be ready (logs: %s)", p.args, logs.Name())
+	if p.started != nil {
+		p.started(p.url)
+	}
 }
 
 // kill ends the process at once, as a crash or `kill -9` would.
@@ -89,8 +94,9 @@ func (p *process) logText() string {
 }
 
 // startDev runs `supportd dev` as a separate process, with its own DATA_DIR, against the shared redis-server and
-// a fake Graph API.
-func startDev(t *testing.T) (*process, *testkit.Graph, *testkit.WhatsAppWebhook) {
+// a fake Graph API that reports statuses to it, wherever it listens after a restart. extraEnv entries
+// override the defaults.
+func startDev(t *testing.T, extraEnv ...string) (*process, *testkit.Graph, *testkit.WhatsAppWebhook) {
 	t.Helper()
 	graph := testkit.NewGraph(t)
 	devPort, err := testkit.FreePort()
@@ -110,8 +116,11 @@ func startDev(t *testing.T) (*process, *testkit.Graph, *testkit.WhatsAppWebhook)
 		"OPENAI_API_KEY=",
 		"SLACK_BOT_TOKEN=",
 	}
-	p := startProcess(t, env, "dev")
+	graph.DeliverStatuses(graphStatuses(""))
+	p := startProcess(t, append(env, extraEnv...), "dev")
 	p.temporal = fmt.Sprintf("127.0.0.1:%d", devPort)
+	graph.SetStatusURL(p.url + "/webhooks/whatsapp")
+	p.started = func(url string) { graph.SetStatusURL(url + "/webhooks/whatsapp") }
 	return p, graph, testkit.NewWhatsAppWebhook(appSecret)
 }
 

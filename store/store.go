@@ -1,6 +1,7 @@
 // Package store keeps supportd's fast shared state in Redis: the chat_status mirror other systems read, the
-// conversation list the agent console shows, and the deduplication keys of webhooks. Temporal stays the
-// source of truth: everything here can be lost and rebuilt.
+// conversation list the agent console shows, the deduplication keys of webhooks, and what WhatsApp reported
+// about each tagged send (sends.go). Temporal stays the source of truth: everything here can be lost and
+// rebuilt.
 package store
 
 import (

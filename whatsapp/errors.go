@@ -104,6 +104,23 @@ func IsRetryable(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded)
 }
 
+// IsRefused reports whether err proves that WhatsApp did not take the message: it was refused before
+// sending (ErrInvalidMessage), or the Graph API answered with a Graph error. A network failure, a timeout or
+// an answer that is not the Graph API's own (an HTML page from a proxy) leaves it unknown whether the
+// message was taken, and is not a refusal.
+func IsRefused(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrInvalidMessage) {
+		return true
+	}
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
+		return apiErr.Code != 0 || apiErr.Type != ""
+	}
+	return false
+}
+
 // IsWindowClosed reports whether err is WhatsApp's 131047: the 24-hour customer-service window has closed
 // and only a template can reach the customer. It recognises both a failed send (APIError) and a failed
 // status from a webhook (Error).

@@ -22,6 +22,8 @@ const (
 	MaxButtonTitleLength = 20
 	MaxButtonIDLength    = 256
 	MaxButtonBodyLength  = 1024
+	// MaxCallbackDataLength bounds biz_opaque_callback_data, which status webhooks echo.
+	MaxCallbackDataLength = 512
 )
 
 // DefaultTimeout bounds each Graph API call when NewClient is given no http.Client.
@@ -173,8 +175,28 @@ func validateButtons(to, body string, buttons []Button) error {
 	return nil
 }
 
-// send posts a message and returns the WAMID WhatsApp assigned to it.
+type callbackDataKey struct{}
+
+// WithCallbackData returns a context whose messages carry data as biz_opaque_callback_data: WhatsApp echoes
+// it in every status webhook of the message, so a status can be matched to the send that caused it even
+// when the sender never saw the WAMID. At most MaxCallbackDataLength characters.
+func WithCallbackData(ctx context.Context, data string) context.Context {
+	return context.WithValue(ctx, callbackDataKey{}, data)
+}
+
+// CallbackData returns the biz_opaque_callback_data that messages sent with ctx carry, or "".
+func CallbackData(ctx context.Context) string {
+	data, _ := ctx.Value(callbackDataKey{}).(string)
+	return data
+}
+
+// send posts a message and returns the WAMID WhatsApp assigned to it. The message carries the context's
+// callback data.
 func (c *Client) send(ctx context.Context, request outboundMessage) (string, error) {
+	request.BizOpaqueCallbackData = CallbackData(ctx)
+	if n := utf8.RuneCountInString(request.BizOpaqueCallbackData); n > MaxCallbackDataLength {
+		return "", fmt.Errorf("%w: callback data has %d characters, the limit is %d", ErrInvalidMessage, n, MaxCallbackDataLength)
+	}
 	var response struct {
 		Messages []struct {
 			ID string `json:"id"`
@@ -284,6 +306,8 @@ type outboundMessage struct {
 	Type             string               `json:"type"`
 	Text             *outboundText        `json:"text,omitempty"`
 	Interactive      *outboundInteractive `json:"interactive,omitempty"`
+	// BizOpaqueCallbackData is echoed by WhatsApp in the message's status webhooks.
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
 
 type outboundText struct {

@@ -446,3 +446,77 @@ func TestRetryableClassification(t *testing.T) {
 		t.Error("IsWindowClosed missed a wrapped 131047")
 	}
 }
+
+func TestCallbackDataIsOnTheWire(t *testing.T) {
+	g := testkit.NewGraph(t)
+	c := newClient(g)
+	ctx := whatsapp.WithCallbackData(t.Context(), "s1.3f9a0c")
+	if _, err := c.SendText(ctx, customer, "We're open 08:00-17:00."); err != nil {
+		t.Fatal(err)
+	}
+	buttons := []whatsapp.Button{{ID: "handoff_yes", Title: "Yes, a person"}}
+	if _, err := c.SendButtons(ctx, customer, "Shall I bring in a colleague?", buttons); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SendText(t.Context(), customer, "No tag on this one."); err != nil {
+		t.Fatal(err)
+	}
+	sent := g.Messages(customer)
+	if len(sent) != 3 {
+		t.Fatalf("fake got %d messages, want 3", len(sent))
+	}
+	for i, want := range []string{"s1.3f9a0c", "s1.3f9a0c", ""} {
+		var body map[string]any
+		if err := json.Unmarshal(sent[i].Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		got, present := body["biz_opaque_callback_data"]
+		if want == "" {
+			if present {
+				t.Errorf("message %d carries biz_opaque_callback_data %v, want none", i, got)
+			}
+			continue
+		}
+		if got != want || sent[i].CallbackData != want {
+			t.Errorf("message %d: biz_opaque_callback_data = %v (fake read %q), want %q", i, got, sent[i].CallbackData, want)
+		}
+	}
+}
+
+func TestOverlongCallbackDataIsRefusedBeforeSending(t *testing.T) {
+	g := testkit.NewGraph(t)
+	ctx := whatsapp.WithCallbackData(t.Context(), strings.Repeat("x", whatsapp.MaxCallbackDataLength+1))
+	_, err := newClient(g).SendText(ctx, customer, "hi")
+	if !errors.Is(err, whatsapp.ErrInvalidMessage) || !whatsapp.IsRefused(err) {
+		t.Errorf("error = %v, want ErrInvalidMessage", err)
+	}
+	if g.Requests() != 0 {
+		t.Errorf("the fake got %d requests, want none", g.Requests())
+	}
+}
+
+func TestIsRefused(t *testing.T) {
+	g := testkit.NewGraph(t)
+	g.FailNext(1, http.StatusBadRequest, whatsapp.CodeThroughput)
+	_, throttled := newClient(g).SendText(t.Context(), customer, "hi")
+	g.Fail(testkit.GraphFailure{Times: 1, Status: http.StatusBadGateway, HTML: true})
+	_, proxy := newClient(g).SendText(t.Context(), customer, "hi")
+	g.SetLatency(time.Second)
+	_, timeout := whatsapp.NewClient(g.URL(), g.PhoneNumberID(), g.AccessToken(), &http.Client{Timeout: 50 * time.Millisecond}).
+		SendText(t.Context(), customer, "hi")
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"graph error 130429", throttled, true},
+		{"invalid message", fmt.Errorf("send: %w", whatsapp.ErrInvalidMessage), true},
+		{"html 502 from a proxy", proxy, false},
+		{"timeout", timeout, false},
+	} {
+		if got := whatsapp.IsRefused(c.err); got != c.want {
+			t.Errorf("%s: IsRefused(%v) = %v, want %v", c.name, c.err, got, c.want)
+		}
+	}
+}

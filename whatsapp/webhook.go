@@ -92,6 +92,8 @@ type Status struct {
 	PhoneNumberID string
 	Timestamp     time.Time
 	Errors        []Error
+	// CallbackData is the biz_opaque_callback_data the message was sent with, or "".
+	CallbackData string
 }
 
 // Error is an error WhatsApp reports inside a webhook: on a failed status, on an unsupported message or
@@ -262,6 +264,7 @@ func (n *Notification) Statuses() []Status {
 				PhoneNumberID: value.Metadata.PhoneNumberID,
 				Timestamp:     s.Timestamp.time(),
 				Errors:        convertErrors(s.Errors),
+				CallbackData:  s.BizOpaqueCallbackData,
 			})
 		}
 	}
@@ -377,6 +380,8 @@ type wireStatus struct {
 	Timestamp   unixTime    `json:"timestamp"`
 	RecipientID string      `json:"recipient_id"`
 	Errors      []wireError `json:"errors"`
+
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
 }
 
 type wireError struct {

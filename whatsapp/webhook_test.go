@@ -321,7 +321,7 @@ func TestParseStatuses(t *testing.T) {
 		t.Errorf("Messages() = %+v, want none", m)
 	}
 	want := []whatsapp.Status{
-		{ID: "wamid.SENT", Status: "sent", RecipientID: "16505551234", PhoneNumberID: "106540352242922", Timestamp: unix(1750857384)},
+		{ID: "wamid.SENT", Status: "sent", RecipientID: "16505551234", PhoneNumberID: "106540352242922", Timestamp: unix(1750857384), CallbackData: "ref-1"},
 		{ID: "wamid.READ", Status: "read", RecipientID: "16505551234", PhoneNumberID: "106540352242922", Timestamp: unix(1750857390)},
 		{ID: "wamid.FAIL", Status: "failed", RecipientID: "16505551234", PhoneNumberID: "106540352242922", Timestamp: unix(1750857400),
 			Errors: []whatsapp.Error{{Code: 131047, Title: "Re-engagement message", Message: "Re-engagement message",

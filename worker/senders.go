@@ -43,6 +43,9 @@ func (s whatsappSender) Classify(err error) activities.SendErrorKind {
 	return activities.SendRejected
 }
 
+// Refused reports whether WhatsApp certainly did not take the message of a failed send.
+func (s whatsappSender) Refused(err error) bool { return whatsapp.IsRefused(err) }
+
 func (s whatsappSender) count(err error) error {
 	if err == nil {
 		return nil

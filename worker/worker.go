@@ -35,6 +35,9 @@ type Options struct {
 	Notifier activities.Notifier
 }
 
+// sendTimeout bounds one Graph API call.
+const sendTimeout = 15 * time.Second
+
 // NewActivities builds the activities from the configuration: the OpenAI-compatible engine when an API key is
 // set, else the local engine; the WhatsApp client unless a sender is given.
 func NewActivities(o Options) (*activities.Activities, error) {
@@ -57,8 +60,12 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		if !cfg.WhatsAppEnabled() {
 			return nil, fmt.Errorf("WHATSAPP_ACCESS_TOKEN is required: the worker has no other way to reach customers")
 		}
-		c := whatsapp.NewClient(cfg.WhatsAppAPIURL, cfg.WhatsAppPhoneNumberID, cfg.WhatsAppAccessToken, &http.Client{Timeout: 15 * time.Second})
+		c := whatsapp.NewClient(cfg.WhatsAppAPIURL, cfg.WhatsAppPhoneNumberID, cfg.WhatsAppAccessToken, &http.Client{Timeout: sendTimeout})
 		sender = whatsappSender{client: c, metrics: o.Metrics}
+	}
+	once := &activities.SendOnce{Wait: cfg.WhatsAppStatusWait, SendTimeout: sendTimeout, Logger: o.Logger, Metrics: o.Metrics}
+	if ledger, ok := o.Store.(activities.SendLedger); ok {
+		once.Ledger = ledger
 	}
 	return &activities.Activities{
 		Engine:   measuredEngine{Engine: engine, name: name, metrics: o.Metrics},
@@ -68,6 +75,7 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Sender:   sender,
 		Notifier: o.Notifier,
 		Store:    o.Store,
+		Once:     once,
 		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout},
 		Logger:   o.Logger,
 		Metrics:  o.Metrics,

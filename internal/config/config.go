@@ -51,6 +51,7 @@ type Config struct {
 	WhatsAppPhoneNumberID string
 	WhatsAppAppSecret     string
 	WhatsAppVerifyToken   string
+	WhatsAppStatusWait    time.Duration
 
 	SlackAPIURL        string
 	SlackBotToken      string
@@ -109,6 +110,7 @@ func Vars() []Var {
 		{Env: "WHATSAPP_PHONE_NUMBER_ID", Usage: "WhatsApp business phone number id", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppPhoneNumberID })},
 		{Env: "WHATSAPP_APP_SECRET", Usage: "Meta app secret that signs webhooks (X-Hub-Signature-256); dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppAppSecret })},
 		{Env: "WHATSAPP_VERIFY_TOKEN", Usage: "token for Meta's webhook subscription check", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppVerifyToken })},
+		{Env: "WHATSAPP_STATUS_WAIT", Default: "5s", Usage: "how long a send retried after a crash waits for WhatsApp's status of the earlier attempt before sending again", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.WhatsAppStatusWait })},
 		{Env: "SLACK_API_URL", Default: "https://slack.com/api/", Usage: "Slack Web API base URL (with trailing /)", Modes: all, set: str(func(c *Config) *string { return &c.SlackAPIURL })},
 		{Env: "SLACK_BOT_TOKEN", Usage: "Slack bot token (empty: handoffs go to the agent console only)", Modes: all, set: str(func(c *Config) *string { return &c.SlackBotToken })},
 		{Env: "SLACK_SIGNING_SECRET", Usage: "Slack signing secret (required with SLACK_BOT_TOKEN)", Modes: serving, set: str(func(c *Config) *string { return &c.SlackSigningSecret })},

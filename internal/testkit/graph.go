@@ -36,6 +36,14 @@ type Graph struct {
 	reads    []GraphRead
 	failures []GraphFailure
 	latency  time.Duration
+
+	// Status webhooks and hanging sends (graph_status.go).
+	statusOpts *GraphStatuses
+	statusURL  string
+	statuses   []GraphStatusDelivery
+	hangNext   int
+	hung       int
+	closed     chan struct{}
 }
 
 // GraphMessage is a message the Graph fake accepted.
@@ -53,6 +61,8 @@ type GraphMessage struct {
 	ReplyTo string
 	// Template is the template name of a template message.
 	Template string
+	// CallbackData is the message's biz_opaque_callback_data, echoed in its status webhooks.
+	CallbackData string
 	// Body is the request body as received.
 	Body json.RawMessage
 	At   time.Time
@@ -93,6 +103,7 @@ func NewGraph(t testing.TB) *Graph {
 	g := &Graph{
 		phoneNumberID: graphPhoneNumberID,
 		accessToken:   graphAccessToken,
+		closed:        make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phoneNumberID}/messages", g.handleMessages)
@@ -101,6 +112,8 @@ func NewGraph(t testing.TB) *Graph {
 	})
 	g.server = httptest.NewServer(mux)
 	t.Cleanup(g.server.Close)
+	// Runs before the server closes: hung requests and status deliveries end first.
+	t.Cleanup(func() { close(g.closed) })
 	return g
 }
 
@@ -242,6 +255,7 @@ type graphRequest struct {
 	Template *struct {
 		Name string `json:"name"`
 	} `json:"template"`
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
 }
 
 func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
@@ -291,7 +305,7 @@ func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
 		g.acceptRead(w, req, at)
 		return
 	}
-	g.acceptMessage(w, req, body, at)
+	g.acceptMessage(w, r, req, body, at)
 }
 
 // takeFailure returns the first failure rule matching a request, using up one of its times.
@@ -327,8 +341,8 @@ func (g *Graph) acceptRead(w http.ResponseWriter, req graphRequest, at time.Time
 	writeGraphJSON(w, http.StatusOK, map[string]any{"success": true})
 }
 
-func (g *Graph) acceptMessage(w http.ResponseWriter, req graphRequest, body []byte, at time.Time) {
-	msg := GraphMessage{PhoneNumberID: g.phoneNumberID, To: req.To, Type: req.Type, Body: body, At: at}
+func (g *Graph) acceptMessage(w http.ResponseWriter, r *http.Request, req graphRequest, body []byte, at time.Time) {
+	msg := GraphMessage{PhoneNumberID: g.phoneNumberID, To: req.To, Type: req.Type, CallbackData: req.BizOpaqueCallbackData, Body: body, At: at}
 	if msg.Type == "" {
 		msg.Type = "text"
 	}
@@ -340,7 +354,23 @@ func (g *Graph) acceptMessage(w http.ResponseWriter, req graphRequest, body []by
 		return
 	}
 	msg.ID = newOutboundWAMID()
-	g.record(func() { g.messages = append(g.messages, msg) })
+	var hang bool
+	g.record(func() {
+		g.messages = append(g.messages, msg)
+		if hang = g.hangNext > 0; hang {
+			g.hangNext--
+			g.hung++
+		}
+	})
+	g.reportStatuses(msg)
+	if hang {
+		// WhatsApp has the message; the sender never hears so.
+		select {
+		case <-r.Context().Done():
+		case <-g.closed:
+		}
+		return
+	}
 
 	sent := map[string]any{"id": msg.ID}
 	if msg.Type == "template" {
@@ -360,6 +390,9 @@ func validateGraphMessage(req graphRequest, msg *GraphMessage) string {
 	}
 	if req.RecipientType != "" && req.RecipientType != "individual" {
 		return "Param recipient_type must be individual."
+	}
+	if utf8.RuneCountInString(req.BizOpaqueCallbackData) > 512 {
+		return "Param biz_opaque_callback_data must be at most 512 characters long."
 	}
 	switch msg.Type {
 	case "text":

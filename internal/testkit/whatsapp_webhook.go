@@ -81,6 +81,8 @@ type WhatsAppStatus struct {
 	Timestamp   time.Time
 	// ErrorCode, when set, adds an errors[] entry with that code (131047 for a closed window).
 	ErrorCode int
+	// CallbackData is the biz_opaque_callback_data the message was sent with; empty leaves it out.
+	CallbackData string
 }
 
 func (WhatsAppMessage) whatsAppEvent() {}
@@ -356,6 +358,9 @@ func (s WhatsAppStatus) object() whatsAppObject {
 			"error_data", whatsAppObj("details", details),
 			"href", "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
 		)}})
+	}
+	if s.CallbackData != "" {
+		o = append(o, WhatsAppField{"biz_opaque_callback_data", s.CallbackData})
 	}
 	return o
 }
