@@ -336,6 +336,21 @@ func TestImpossibleSendersAcknowledged(t *testing.T) {
 	}
 }
 
+// TestOversizedMessageAcknowledged: a text too large for a Temporal payload is refused by Temporal for good,
+// and acknowledged.
+func TestOversizedMessageAcknowledged(t *testing.T) {
+	f := newFixture(t)
+	f.temporal.refuse = temporalRefusals
+	big := f.hook.Text("27820000010", strings.Repeat("x", 3<<20))
+	next := f.hook.Text("27820000010", "and a normal one")
+	if code := f.post(f.gateway(nil), f.hook.Body(big, next)); code != http.StatusOK {
+		t.Fatalf("webhook answered %d", code)
+	}
+	if f.temporal.answered(big.ID) != 0 || f.temporal.answered(next.ID) != 1 || f.received("rejected") != 1 {
+		t.Fatalf("big delivered %d, next %d, rejected %v", f.temporal.answered(big.ID), f.temporal.answered(next.ID), f.received("rejected"))
+	}
+}
+
 // TestTemporalErrorsClassified: Temporal's refusal of a message for good is acknowledged (and the rest of the
 // webhook processed); only what a retry can fix answers 5xx.
 func TestTemporalErrorsClassified(t *testing.T) {
