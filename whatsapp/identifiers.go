@@ -70,9 +70,10 @@ func ValidMessageID(s string) bool {
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // Validate reports whether m can be handed to a conversation: its sender (From) is a wa_id or a
-// business-scoped user ID, the user ID it carries (if any) is one, and its id is a WAMID. The error wraps
-// ErrInvalidSender or ErrInvalidMessageID and says what is wrong without quoting the value, which may be
-// anything up to a few megabytes.
+// business-scoped user ID, and its id is a WAMID. The error wraps ErrInvalidSender or ErrInvalidMessageID
+// and says what is wrong without quoting the value, which may be anything up to a few megabytes. A UserID
+// beside a valid wa_id is not checked (the message can be answered by phone): check it with ValidUserID
+// before relying on it.
 func (m Message) Validate() error {
 	switch {
 	case m.From == "":
@@ -80,8 +81,6 @@ func (m Message) Validate() error {
 	case !ValidWaID(m.From) && !ValidUserID(m.From):
 		return fmt.Errorf("%w: %s is neither a wa_id (%d-%d digits) nor a business-scoped user ID (CC.alphanumerics)",
 			ErrInvalidSender, shape(m.From), MinWaIDDigits, MaxWaIDDigits)
-	case m.UserID != "" && !ValidUserID(m.UserID):
-		return fmt.Errorf("%w: user ID %s is not a business-scoped user ID (CC.alphanumerics)", ErrInvalidSender, shape(m.UserID))
 	case m.ID == "":
 		return fmt.Errorf("%w: no message id", ErrInvalidMessageID)
 	case !ValidMessageID(m.ID):
