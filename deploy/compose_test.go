@@ -593,7 +593,8 @@ func contractVars(doc string) []string {
 }
 
 // The values of .env.example, with the compose environment on top, pass the binary's own validation; the
-// only thing missing is the secret the gateway cannot start without.
+// only things missing are the secret the gateway cannot start without and the WhatsApp credentials the
+// worker cannot send without.
 func TestEnvExampleValidates(t *testing.T) {
 	env := activeEnv(parseEnvFile(t, readFile(t, ".env.example")))
 	c := loadCompose(t, readFile(t, "docker-compose.yml"))
@@ -617,6 +618,14 @@ func TestEnvExampleValidates(t *testing.T) {
 					t.Fatalf("gateway with .env.example as it is: %v, want the WHATSAPP_APP_SECRET error", err)
 				}
 				merged["WHATSAPP_APP_SECRET"] = "s3cret"
+				_, err = config.Load(mode, nil, getenv, io.Discard)
+			}
+			if mode == config.ModeWorker {
+				if err == nil || !strings.Contains(err.Error(), "WHATSAPP_ACCESS_TOKEN") || !strings.Contains(err.Error(), "WHATSAPP_PHONE_NUMBER_ID") {
+					t.Fatalf("worker with .env.example as it is: %v, want the WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID errors", err)
+				}
+				merged["WHATSAPP_ACCESS_TOKEN"] = "EAAG-token"
+				merged["WHATSAPP_PHONE_NUMBER_ID"] = "106540352242922"
 				_, err = config.Load(mode, nil, getenv, io.Discard)
 			}
 			if err != nil {
@@ -788,6 +797,10 @@ func TestNodevBinary(t *testing.T) {
 	out, code = run("gateway")
 	if code == 0 || !strings.Contains(out, "WHATSAPP_APP_SECRET") {
 		t.Errorf("supportd gateway without configuration: exit %d, output %q; want the missing variables named", code, out)
+	}
+	out, code = run("worker")
+	if code == 0 || !strings.Contains(out, "WHATSAPP_ACCESS_TOKEN") || strings.Count(strings.TrimSpace(out), "\n") > 0 {
+		t.Errorf("supportd worker without configuration: exit %d, output %q; want one line naming the missing variables", code, out)
 	}
 }
 

@@ -42,6 +42,10 @@ type Options struct {
 	Simulator http.Handler
 
 	Metrics *Metrics
+
+	// beforeSignal, when set, runs between the fast-path claim of an inbound message and its signal; tests
+	// inject faults there.
+	beforeSignal func(messageID string) error
 }
 
 // Server is the HTTP gateway.

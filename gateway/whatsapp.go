@@ -5,13 +5,18 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows"
 )
@@ -19,8 +24,24 @@ import (
 // MaxWebhookBody is the largest webhook body accepted (docs/CONTRACT.md: over 4 MiB is 413).
 const MaxWebhookBody = 4 << 20
 
-// dedupeTTL covers Meta's redeliveries, which go on for up to 7 days.
-const dedupeTTL = 7 * 24 * time.Hour
+// The fast-path deduplication of inbound messages has two phases (store.ClaimDelivery): a message id is
+// claimed as pending for claimTTL while this gateway signals it, and marked done for doneTTL once Temporal
+// accepted the signal. Only "done" makes a redelivery be skipped, so a gateway that dies between the claim
+// and the signal costs nothing: its claim expires, and a redelivery finds no proof and signals. The workflow
+// deduplicates by message id anyway; the fast path only saves work.
+const (
+	// doneTTL covers Meta's redeliveries, which go on for up to 7 days.
+	doneTTL = 7 * 24 * time.Hour
+	// claimTTL outlives the signal's timeout, so a concurrent duplicate sees the claim for as long as the
+	// signal may take.
+	claimTTL = 30 * time.Second
+	// signalTimeout bounds one SignalWithStart.
+	signalTimeout = 10 * time.Second
+	// pendingWait is how long a duplicate delivered while another gateway signals the same id waits for that
+	// one to report done before signalling too (which is safe: the workflow ignores an id it has seen).
+	pendingWait = 2 * time.Second
+	pendingPoll = 20 * time.Millisecond
+)
 
 func (s *Server) whatsappSubscribe(c *gin.Context) {
 	challenge, ok := whatsapp.VerifySubscription(c.Request.URL.Query(), s.opts.WhatsAppVerifyToken)
@@ -64,38 +85,60 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	}
 	s.statuses(c.Request.Context(), log, n.Statuses())
 	for _, msg := range n.Messages() {
-		if msg.From == "" || msg.ID == "" {
-			log.Warn("whatsapp message without sender or id ignored", "type", msg.Type)
+		if err := msg.Validate(); err != nil {
+			// No redelivery can make this message processable: acknowledge it, so Meta stops retrying.
+			result := "invalid_sender"
+			if errors.Is(err, whatsapp.ErrInvalidMessageID) {
+				result = "invalid_message_id"
+			}
+			m.Webhook("whatsapp", result)
+			log.Warn("whatsapp message that can never be processed acknowledged", "reason", err.Error(), "type", safeType(msg.Type))
 			continue
 		}
-		if err := s.deliver(c.Request.Context(), msg, received); err != nil {
-			m.Webhook("whatsapp", "temporal_error")
-			log.Error("message not handed to its conversation; asking Meta to deliver again", logx.Phone(msg.From), "message_id", msg.ID, "error", err)
-			c.JSON(http.StatusServiceUnavailable, gin.H{"error": "temporarily unavailable, retry"})
-			return
+		err := s.deliver(c.Request.Context(), msg, received)
+		if err == nil {
+			continue
 		}
+		if permanent(err) {
+			m.Webhook("whatsapp", "rejected")
+			log.Error("temporal refused a message for good; acknowledged so that Meta stops retrying", logx.Phone(msg.From), "message_id", msg.ID, "error", err)
+			continue
+		}
+		m.Webhook("whatsapp", "temporal_error")
+		log.Error("message not handed to its conversation; asking Meta to deliver again", logx.Phone(msg.From), "message_id", msg.ID, "error", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "temporarily unavailable, retry"})
+		return
 	}
 	m.Webhook("whatsapp", "ok")
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// deliver signals one message to its conversation, starting the conversation if needed. A message already
-// claimed by an earlier delivery is skipped; the workflow deduplicates too, so a Redis outage only costs speed.
+// deliver signals one message to its conversation, starting the conversation if needed. It skips the message
+// only when an earlier delivery reported it done (Temporal holds it); see claimTTL. Without Redis it signals:
+// the workflow deduplicates, so a Redis outage only costs speed.
 func (s *Server) deliver(ctx context.Context, msg whatsapp.Message, received time.Time) error {
 	log := s.log.With(logx.Phone(msg.From))
-	claimed, err := s.opts.Store.Claim(ctx, "wa", msg.ID, dedupeTTL)
+	state, err := s.opts.Store.ClaimDelivery(ctx, "wa", msg.ID, claimTTL)
 	if err != nil {
 		log.Warn("redis dedupe unavailable; relying on the workflow's", "error", err)
-		claimed = true
+		state = store.DeliveryClaimed
 	}
-	if !claimed {
+	if state == store.DeliveryPending {
+		state = s.awaitDelivery(ctx, msg.ID)
+	}
+	if state == store.DeliveryDone {
 		s.opts.Metrics.DedupeHit("whatsapp")
 		log.Info("duplicate whatsapp message skipped", "message_id", msg.ID)
 		return nil
 	}
+	if s.opts.beforeSignal != nil {
+		if err := s.opts.beforeSignal(msg.ID); err != nil {
+			return err
+		}
+	}
 	cm := customerMessage(msg)
 	cm.ReceivedAt = received
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, signalTimeout)
 	defer cancel()
 	_, err = s.opts.Temporal.SignalWithStartWorkflow(sctx, workflows.WorkflowID(msg.From), workflows.SignalCustomerMessage, cm,
 		client.StartWorkflowOptions{
@@ -105,12 +148,95 @@ func (s *Server) deliver(ctx context.Context, msg whatsapp.Message, received tim
 		},
 		workflows.WorkflowName, workflows.Input{Phone: msg.From, Name: msg.Name})
 	if err != nil {
-		if rerr := s.opts.Store.Release(context.WithoutCancel(ctx), "wa", msg.ID); rerr != nil {
+		if rerr := s.opts.Store.ReleaseDelivery(context.WithoutCancel(ctx), "wa", msg.ID); rerr != nil {
 			log.Warn("dedupe claim not released", "error", rerr)
 		}
 		return err
 	}
+	if err := s.opts.Store.MarkDelivered(context.WithoutCancel(ctx), "wa", msg.ID, doneTTL); err != nil {
+		// Temporal holds the message: a redelivery will signal it again and the workflow will ignore it.
+		log.Warn("delivered message not marked done in redis", "message_id", msg.ID, "error", err)
+	}
 	return nil
+}
+
+// awaitDelivery waits up to pendingWait for the delivery that claimed id to report it done. It returns
+// DeliveryDone if it did, and DeliveryClaimed otherwise: the caller then signals too.
+func (s *Server) awaitDelivery(ctx context.Context, id string) store.Delivery {
+	deadline := time.NewTimer(pendingWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(pendingPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return store.DeliveryClaimed
+		case <-deadline.C:
+			return store.DeliveryClaimed
+		case <-tick.C:
+		}
+		state, err := s.opts.Store.DeliveryState(ctx, "wa", id)
+		if err != nil || state != store.DeliveryPending {
+			if state == store.DeliveryDone {
+				return store.DeliveryDone
+			}
+			return store.DeliveryClaimed
+		}
+	}
+}
+
+// permanent reports whether Temporal refused a message in a way no retry of the same webhook can change: an
+// invalid argument (an identifier or payload Temporal will never take) or a request over gRPC's size limit.
+// A search attribute that is not registered is an invalid argument too, but one an operator fixes: it stays
+// temporary, so that Meta delivers the messages again once it is fixed. Everything else (unavailable,
+// deadline exceeded, rate limited, namespace missing...) is temporary.
+func permanent(err error) bool {
+	var invalid *serviceerror.InvalidArgument
+	if errors.As(err, &invalid) {
+		return !strings.Contains(invalid.Error(), "search attribute")
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return false
+	}
+	switch st.Code() {
+	case codes.InvalidArgument:
+		return !strings.Contains(st.Message(), "search attribute")
+	case codes.ResourceExhausted:
+		return messageTooLarge(st.Message())
+	}
+	return false
+}
+
+// messageTooLarge recognises gRPC's refusal of a request over its size limit, which a retry cannot change
+// (the messages of the Temporal SDK's own check).
+func messageTooLarge(msg string) bool {
+	for _, prefix := range []string{
+		"grpc: received message larger than max",
+		"grpc: message after decompression larger than max",
+		"grpc: received message after decompression larger than max",
+		"grpc: trying to send message larger than max",
+		"grpc: message too large",
+		"trying to send message larger than max",
+	} {
+		if strings.HasPrefix(msg, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// safeType is a message type fit for a log line: WhatsApp's types are short lowercase words.
+func safeType(t string) string {
+	if len(t) > 32 {
+		return "(long)"
+	}
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; !(c >= 'a' && c <= 'z') && c != '_' {
+			return "(invalid)"
+		}
+	}
+	return t
 }
 
 // customerMessage turns a WhatsApp message into the workflow's message.

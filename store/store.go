@@ -116,6 +116,105 @@ func (s *Store) Release(ctx context.Context, kind, id string) error {
 	return s.rdb.Del(ctx, dedupePrefix+kind+":"+id).Err()
 }
 
+// Delivery is what the fast-path deduplication knows of an inbound message id.
+type Delivery int
+
+const (
+	// DeliveryClaimed: nobody is handling the id; this delivery has claimed it for a short while.
+	DeliveryClaimed Delivery = iota
+	// DeliveryPending: another delivery claimed the id and has not yet reported it done (it may be handing
+	// it over right now, or it may have crashed).
+	DeliveryPending
+	// DeliveryDone: a delivery reported the id durably handed over; a redelivery can be skipped.
+	DeliveryDone
+)
+
+func (d Delivery) String() string {
+	switch d {
+	case DeliveryClaimed:
+		return "claimed"
+	case DeliveryPending:
+		return "pending"
+	case DeliveryDone:
+		return "done"
+	}
+	return fmt.Sprintf("Delivery(%d)", int(d))
+}
+
+// Values of a two-phase delivery key. Any other value (such as "1", written by Claim) proves nothing.
+const (
+	deliveryPending = "pending"
+	deliveryDone    = "done"
+)
+
+// claimScript claims KEYS[1] as pending for ARGV[1] milliseconds unless it is pending or done already, and
+// returns what it found.
+var claimScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v == 'done' or v == 'pending' then return v end
+redis.call('SET', KEYS[1], 'pending', 'PX', ARGV[1])
+return 'claimed'
+`)
+
+// releaseScript deletes KEYS[1] if it is still pending: a delivery that reported done stays done.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == 'pending' then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// ClaimDelivery is the first phase of the two-phase deduplication of inbound messages: it claims id as
+// pending for ttl, unless another delivery has claimed it or reported it done. A pending claim only says
+// that someone may be at work: it expires on its own, so a delivery that crashed before MarkDelivered
+// leaves nothing that would make a redelivery be skipped.
+func (s *Store) ClaimDelivery(ctx context.Context, kind, id string, ttl time.Duration) (Delivery, error) {
+	v, err := claimScript.Run(ctx, s.rdb, []string{dedupePrefix + kind + ":" + id}, ttl.Milliseconds()).Text()
+	if err != nil {
+		return DeliveryClaimed, fmt.Errorf("redis claim: %w", err)
+	}
+	return parseDelivery(v), nil
+}
+
+// DeliveryState reports what is known of id without claiming it; DeliveryClaimed then means that nobody
+// holds it.
+func (s *Store) DeliveryState(ctx context.Context, kind, id string) (Delivery, error) {
+	v, err := s.rdb.Get(ctx, dedupePrefix+kind+":"+id).Result()
+	if errors.Is(err, redis.Nil) {
+		return DeliveryClaimed, nil
+	}
+	if err != nil {
+		return DeliveryClaimed, fmt.Errorf("redis claim state: %w", err)
+	}
+	return parseDelivery(v), nil
+}
+
+// MarkDelivered is the second phase: id is durably handed over (for a WhatsApp message: Temporal accepted
+// the signal), and redeliveries within ttl are skipped. Call it only once that is true.
+func (s *Store) MarkDelivered(ctx context.Context, kind, id string, ttl time.Duration) error {
+	if err := s.rdb.Set(ctx, dedupePrefix+kind+":"+id, deliveryDone, ttl).Err(); err != nil {
+		return fmt.Errorf("redis mark delivered: %w", err)
+	}
+	return nil
+}
+
+// ReleaseDelivery forgets a pending claim after a failed hand-over, so that a redelivery does not wait for
+// it. A key already reported done is left alone.
+func (s *Store) ReleaseDelivery(ctx context.Context, kind, id string) error {
+	if err := releaseScript.Run(ctx, s.rdb, []string{dedupePrefix + kind + ":" + id}).Err(); err != nil {
+		return fmt.Errorf("redis release claim: %w", err)
+	}
+	return nil
+}
+
+func parseDelivery(v string) Delivery {
+	switch v {
+	case deliveryDone:
+		return DeliveryDone
+	case deliveryPending:
+		return DeliveryPending
+	}
+	return DeliveryClaimed
+}
+
 // Snapshot turns a list entry into the console's view of a conversation.
 func Snapshot(m activities.Mirror) conversation.Snapshot {
 	s := conversation.Snapshot{

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -77,12 +78,19 @@ func Start(ctx context.Context, o Options) (*App, error) {
 			return nil, fmt.Errorf("SLACK_BOT_TOKEN / SLACK_API_URL: %w", err)
 		}
 	}
+	// The customer simulator exists only in supportd dev: anywhere else a worker without WhatsApp credentials
+	// would report ready while every reply went to an outbox nobody reads.
+	if o.Simulator && cfg.Mode != config.ModeDev {
+		tc.Close()
+		return nil, fmt.Errorf("the customer simulator runs only in supportd dev, not in supportd %s", cfg.Mode)
+	}
 	var outbox *simulator.Outbox
-	if !cfg.WhatsAppEnabled() {
+	if o.Simulator && !cfg.WhatsAppEnabled() {
 		outbox = simulator.NewOutbox(o.Redis)
-		if o.Worker && !o.Simulator {
-			logger.Warn("WHATSAPP_ACCESS_TOKEN is not set: customer messages go to the simulator's outbox in Redis, not to WhatsApp")
-		}
+	}
+	if o.Worker && outbox == nil && !cfg.WhatsAppEnabled() {
+		tc.Close()
+		return nil, errors.New("WHATSAPP_ACCESS_TOKEN is required: without it no reply reaches WhatsApp (the simulator is only in supportd dev)")
 	}
 
 	if o.Worker {
@@ -121,7 +129,7 @@ func Start(ctx context.Context, o Options) (*App, error) {
 			gopts.Slack = slackClient
 		}
 		var sim *simulator.Handler
-		if o.Simulator && outbox != nil {
+		if outbox != nil {
 			sim = &simulator.Handler{Page: web.Simulator(), Outbox: outbox, AppSecret: cfg.WhatsAppAppSecret}
 			gopts.Simulator = sim
 		}

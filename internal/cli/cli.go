@@ -25,7 +25,8 @@ const usage = `supportd: AI customer support on WhatsApp, with a seamless handof
 
 Usage:
   supportd dev        everything in one process (embedded Temporal, Web UI, Redis, worker, gateway)
-  supportd worker     the Temporal worker (needs TEMPORAL_ADDRESS, REDIS_URL)
+  supportd worker     the Temporal worker (needs TEMPORAL_ADDRESS, REDIS_URL, WHATSAPP_ACCESS_TOKEN,
+                      WHATSAPP_PHONE_NUMBER_ID)
   supportd gateway    the HTTP gateway (needs TEMPORAL_ADDRESS, REDIS_URL, WHATSAPP_APP_SECRET)
   supportd classify   classify JSON lines {"text": ...} from stdin (--score FILE scores a labelled file)
 

@@ -106,8 +106,8 @@ func Vars() []Var {
 		{Env: "TEMPORAL_UI_URL", Usage: "Temporal Web UI base URL for links in the console and Slack (dev: the embedded UI)", Modes: all, set: str(func(c *Config) *string { return &c.TemporalUIURL })},
 		{Env: "REDIS_URL", Usage: "Redis URL, e.g. redis://localhost:6379/0 (empty: dev embeds one)", Modes: all, set: str(func(c *Config) *string { return &c.RedisURL })},
 		{Env: "WHATSAPP_API_URL", Default: "https://graph.facebook.com/v23.0", Usage: "WhatsApp Graph API base URL", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppAPIURL })},
-		{Env: "WHATSAPP_ACCESS_TOKEN", Usage: "WhatsApp Cloud API access token (empty: messages go to the built-in simulator)", Modes: all, set: str(func(c *Config) *string { return &c.WhatsAppAccessToken })},
-		{Env: "WHATSAPP_PHONE_NUMBER_ID", Usage: "WhatsApp business phone number id", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppPhoneNumberID })},
+		{Env: "WHATSAPP_ACCESS_TOKEN", Usage: "WhatsApp Cloud API access token; required by the worker (empty in dev: messages go to the built-in simulator)", Modes: all, set: str(func(c *Config) *string { return &c.WhatsAppAccessToken })},
+		{Env: "WHATSAPP_PHONE_NUMBER_ID", Usage: "WhatsApp business phone number id; required with the access token", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppPhoneNumberID })},
 		{Env: "WHATSAPP_APP_SECRET", Usage: "Meta app secret that signs webhooks (X-Hub-Signature-256); dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppAppSecret })},
 		{Env: "WHATSAPP_VERIFY_TOKEN", Usage: "token for Meta's webhook subscription check", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppVerifyToken })},
 		{Env: "WHATSAPP_STATUS_WAIT", Default: "5s", Usage: "how long a send retried after a crash waits for WhatsApp's status of the earlier attempt before sending again", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.WhatsAppStatusWait })},
@@ -233,7 +233,7 @@ func Describe(mode Mode) string {
 	case ModeDev:
 		return "Runs everything in one process: an embedded Temporal server with its Web UI, an embedded Redis when REDIS_URL is unset, the worker and the gateway, the agent console and the customer simulator."
 	case ModeWorker:
-		return "Runs the Temporal worker: the conversation workflows and their activities (needs TEMPORAL_ADDRESS and REDIS_URL)."
+		return "Runs the Temporal worker: the conversation workflows and their activities (needs TEMPORAL_ADDRESS, REDIS_URL, WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID)."
 	case ModeGateway:
 		return "Runs the HTTP gateway: WhatsApp and Slack webhooks, the agent API and console (needs TEMPORAL_ADDRESS, REDIS_URL and WHATSAPP_APP_SECRET)."
 	case ModeClassify:
@@ -262,6 +262,9 @@ func (c *Config) validate() error {
 	case ModeWorker:
 		need("TEMPORAL_ADDRESS", c.TemporalAddress, "for supportd worker")
 		need("REDIS_URL", c.RedisURL, "for supportd worker")
+		// Only supportd dev has the customer simulator: a worker without these could reach no customer.
+		need("WHATSAPP_ACCESS_TOKEN", c.WhatsAppAccessToken, "for supportd worker: it sends every reply through the WhatsApp Cloud API (the simulator is only in supportd dev)")
+		need("WHATSAPP_PHONE_NUMBER_ID", c.WhatsAppPhoneNumberID, "for supportd worker: replies are sent from that business number")
 	case ModeGateway:
 		need("TEMPORAL_ADDRESS", c.TemporalAddress, "for supportd gateway")
 		need("REDIS_URL", c.RedisURL, "for supportd gateway")
@@ -281,7 +284,7 @@ func (c *Config) validate() error {
 		if c.TemporalAddress != "" && !strings.Contains(c.TemporalAddress, ":") {
 			errs = append(errs, fmt.Errorf("TEMPORAL_ADDRESS: %q is not host:port", c.TemporalAddress))
 		}
-		if c.WhatsAppAccessToken != "" && c.WhatsAppPhoneNumberID == "" && c.Mode != ModeGateway {
+		if c.WhatsAppAccessToken != "" && c.WhatsAppPhoneNumberID == "" && c.Mode == ModeDev {
 			errs = append(errs, errors.New("WHATSAPP_PHONE_NUMBER_ID is required when WHATSAPP_ACCESS_TOKEN is set"))
 		}
 		if c.SlackBotToken != "" {

@@ -49,6 +49,8 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{ModeGateway, map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379"}, "WHATSAPP_APP_SECRET"},
 		{ModeWorker, map[string]string{"REDIS_URL": "redis://r:6379"}, "TEMPORAL_ADDRESS"},
 		{ModeWorker, map[string]string{"TEMPORAL_ADDRESS": "t:7233"}, "REDIS_URL"},
+		{ModeWorker, map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_PHONE_NUMBER_ID": "1065"}, "WHATSAPP_ACCESS_TOKEN"},
+		{ModeWorker, map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_ACCESS_TOKEN": "EAAG"}, "WHATSAPP_PHONE_NUMBER_ID"},
 	}
 	for _, tc := range cases {
 		_, err := Load(tc.mode, nil, env(tc.env), &bytes.Buffer{})
@@ -88,5 +90,39 @@ func TestSlackURLGetsTrailingSlash(t *testing.T) {
 	}
 	if c.SlackAPIURL != "http://127.0.0.1:1/api/" {
 		t.Fatalf("got %q", c.SlackAPIURL)
+	}
+}
+
+// A production worker needs WhatsApp credentials: only dev has the simulator to deliver to instead. The
+// gateway sends nothing and needs none; dev works without them.
+func TestWhatsAppCredentialsByMode(t *testing.T) {
+	base := map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_APP_SECRET": "s"}
+	with := func(extra map[string]string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	var out bytes.Buffer
+	_, err := Load(ModeWorker, nil, env(base), &out)
+	if err == nil || !strings.Contains(err.Error(), "WHATSAPP_ACCESS_TOKEN is required for supportd worker") ||
+		!strings.Contains(err.Error(), "WHATSAPP_PHONE_NUMBER_ID is required for supportd worker") {
+		t.Fatalf("worker without WhatsApp credentials: %v", err)
+	}
+	if strings.Count(err.Error(), "WHATSAPP_PHONE_NUMBER_ID") != 1 {
+		t.Fatalf("the missing phone number id is reported more than once: %v", err)
+	}
+	if _, err := Load(ModeWorker, nil, env(with(map[string]string{"WHATSAPP_ACCESS_TOKEN": "EAAG", "WHATSAPP_PHONE_NUMBER_ID": "1065"})), &out); err != nil {
+		t.Fatalf("worker with WhatsApp credentials: %v", err)
+	}
+	if _, err := Load(ModeGateway, nil, env(base), &out); err != nil {
+		t.Fatalf("gateway without WhatsApp send credentials: %v", err)
+	}
+	if _, err := Load(ModeDev, nil, env(nil), &out); err != nil {
+		t.Fatalf("dev without WhatsApp credentials: %v", err)
 	}
 }

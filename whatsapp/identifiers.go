@@ -1,0 +1,101 @@
+package whatsapp
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Bounds of the identifiers WhatsApp sends. A wa_id is a phone number in international format without "+"
+// (E.164 allows 15 digits; a little slack costs nothing). A business-scoped user ID is a two-letter country
+// code, a dot and up to 128 letters and digits (wire-formats.md A8). A WAMID is up to 128 characters; twice
+// that leaves room for a longer format without accepting anything absurd.
+const (
+	MinWaIDDigits    = 5
+	MaxWaIDDigits    = 20
+	MaxUserIDTail    = 128
+	MaxMessageIDSize = 256
+)
+
+// ErrInvalidSender and ErrInvalidMessageID mark a message that can never be processed: no retry of the same
+// notification can change its sender or its id. Validate wraps one of them with the reason.
+var (
+	ErrInvalidSender    = errors.New("invalid sender")
+	ErrInvalidMessageID = errors.New("invalid message id")
+)
+
+// ValidWaID reports whether s can be a WhatsApp ID (wa_id): 5 to 20 ASCII digits.
+func ValidWaID(s string) bool {
+	if len(s) < MinWaIDDigits || len(s) > MaxWaIDDigits {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidUserID reports whether s can be a business-scoped user ID (BSUID): two uppercase ASCII letters, a dot,
+// then 1 to 128 ASCII letters and digits, as in "ZA.13491208655302741918".
+func ValidUserID(s string) bool {
+	if len(s) < 4 || len(s) > 3+MaxUserIDTail {
+		return false
+	}
+	if !isUpper(s[0]) || !isUpper(s[1]) || s[2] != '.' {
+		return false
+	}
+	for i := 3; i < len(s); i++ {
+		if c := s[i]; !isUpper(c) && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidMessageID reports whether s can be a WhatsApp message id (WAMID): 1 to 256 printable ASCII characters
+// without spaces.
+func ValidMessageID(s string) bool {
+	if len(s) == 0 || len(s) > MaxMessageIDSize {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// Validate reports whether m can be handed to a conversation: its sender (From) is a wa_id or a
+// business-scoped user ID, and its id is a WAMID. The error wraps ErrInvalidSender or ErrInvalidMessageID
+// and says what is wrong without quoting the value, which may be anything up to a few megabytes. A UserID
+// beside a valid wa_id is not checked (the message can be answered by phone): check it with ValidUserID
+// before relying on it.
+func (m Message) Validate() error {
+	switch {
+	case m.From == "":
+		return fmt.Errorf("%w: no wa_id or business-scoped user ID", ErrInvalidSender)
+	case !ValidWaID(m.From) && !ValidUserID(m.From):
+		return fmt.Errorf("%w: %s is neither a wa_id (%d-%d digits) nor a business-scoped user ID (CC.alphanumerics)",
+			ErrInvalidSender, shape(m.From), MinWaIDDigits, MaxWaIDDigits)
+	case m.ID == "":
+		return fmt.Errorf("%w: no message id", ErrInvalidMessageID)
+	case !ValidMessageID(m.ID):
+		return fmt.Errorf("%w: %s is not up to %d printable ASCII characters", ErrInvalidMessageID, shape(m.ID), MaxMessageIDSize)
+	}
+	return nil
+}
+
+// shape describes a rejected identifier for a log line without repeating it: its length and the first
+// character that disqualifies it.
+func shape(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' {
+			return fmt.Sprintf("a value of %d bytes with byte 0x%02x at offset %d", len(s), c, i)
+		}
+	}
+	return fmt.Sprintf("a value of %d bytes", len(s))
+}
