@@ -11,14 +11,6 @@ import (
 	"github.com/supportd/supportd/store"
 )
 
-func newStore(t *testing.T) (*store.Store, *miniredis.Miniredis) {
-	t.Helper()
-	mr := miniredis.RunT(t)
-	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr()})
-	t.Cleanup(func() { _ = rdb.Close() })
-	return store.New(rdb), mr
-}
-
 const tag = "sd1.AAAAAAAAAAAAAAAAAAAAAA"
 
 func TestSendRecordKeepsTheMostAdvancedStatus(t *testing.T) {
