@@ -15,6 +15,7 @@ import (
 
 	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/slackapp"
+	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/workflows"
 )
 
@@ -28,6 +29,9 @@ type SlackClient interface {
 
 // slackAck is how long an Events API request may take before Slack gives up and retries.
 const slackAck = 2500 * time.Millisecond
+
+// slackDoneTTL outlasts Slack's retries of an event (the last comes about 5 minutes after the first).
+const slackDoneTTL = 24 * time.Hour
 
 // slackBody reads and verifies a Slack request. It answers the request itself when it is refused.
 func (s *Server) slackBody(c *gin.Context) ([]byte, bool) {
@@ -158,19 +162,24 @@ func (s *Server) slackEvents(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), slackAck)
 	defer cancel()
 	log := s.logger(c).With("event_id", ev.EventID, "slack_user", ev.User)
-	claimed, err := s.opts.Store.Claim(ctx, "slack", ev.EventID, 24*time.Hour)
+	// The fast path skips Slack's retries of an event already with Temporal; the update id is the guarantee.
+	state, err := s.opts.Store.ClaimDelivery(ctx, "slack", ev.EventID, claimTTL)
 	if err != nil {
 		log.Warn("redis dedupe unavailable; relying on the update id", "error", err)
-		claimed = true
 	}
-	if !claimed {
+	if state == store.DeliveryDone {
 		s.opts.Metrics.DedupeHit("slack")
 		c.Status(http.StatusOK)
 		return
 	}
+	release := func() {
+		if err := s.opts.Store.ReleaseDelivery(context.WithoutCancel(ctx), "slack", ev.EventID); err != nil {
+			log.Warn("dedupe claim not released", "error", err)
+		}
+	}
 	phone, err := s.opts.Store.ThreadPhone(ctx, ev.Channel, ev.ThreadTS)
 	if err != nil {
-		_ = s.opts.Store.Release(context.WithoutCancel(ctx), "slack", ev.EventID)
+		release()
 		log.Error("slack thread lookup failed", "error", err)
 		c.Status(http.StatusServiceUnavailable)
 		return
@@ -195,10 +204,13 @@ func (s *Server) slackEvents(c *gin.Context) {
 	}
 	h, err := s.startUpdate(ctx, phone, name, "slack-"+ev.EventID, arg)
 	if err != nil && transient(err) {
-		_ = s.opts.Store.Release(context.WithoutCancel(ctx), "slack", ev.EventID)
+		release()
 		log.Error("agent message not handed to the workflow; Slack will retry", logx.Phone(phone), "error", err)
 		c.Status(http.StatusServiceUnavailable)
 		return
+	}
+	if err := s.opts.Store.MarkDelivered(context.WithoutCancel(ctx), "slack", ev.EventID, slackDoneTTL); err != nil {
+		log.Warn("slack event not marked done; a retry will reach the workflow, which ignores it", "error", err)
 	}
 	s.background(func(ctx context.Context) {
 		if err == nil {

@@ -102,20 +102,6 @@ func (s *Store) Entries(ctx context.Context, phones []string) ([]activities.Mirr
 	return out, nil
 }
 
-// Claim marks id as being processed, once: it reports false when another delivery claimed it first.
-func (s *Store) Claim(ctx context.Context, kind, id string, ttl time.Duration) (bool, error) {
-	ok, err := s.rdb.SetNX(ctx, dedupePrefix+kind+":"+id, "1", ttl).Result()
-	if err != nil {
-		return false, fmt.Errorf("redis claim: %w", err)
-	}
-	return ok, nil
-}
-
-// Release forgets a claim, so that a redelivery is processed (used when processing failed).
-func (s *Store) Release(ctx context.Context, kind, id string) error {
-	return s.rdb.Del(ctx, dedupePrefix+kind+":"+id).Err()
-}
-
 // Delivery is what the fast-path deduplication knows of an inbound message id.
 type Delivery int
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -50,7 +51,6 @@ type SlackAPI struct {
 	token  string
 
 	recorder
-	seq      int
 	calls    []SlackCall
 	messages []*SlackMessage
 	users    map[string]string
@@ -336,8 +336,7 @@ func (s *SlackAPI) postMessage(w http.ResponseWriter, call *SlackCall) {
 		s.answerError(w, call, code)
 		return
 	}
-	s.seq++
-	call.TS = slackTS(s.seq)
+	call.TS = slackTS(int(slackMessages.Add(1)))
 	s.messages = append(s.messages, &SlackMessage{
 		Channel: call.Channel, TS: call.TS, ThreadTS: call.ThreadTS, Text: call.Text, Blocks: call.Blocks,
 	})
@@ -381,8 +380,7 @@ func (s *SlackAPI) postEphemeral(w http.ResponseWriter, call *SlackCall) {
 		s.answerError(w, call, code)
 		return
 	}
-	s.seq++
-	s.answer(w, call, map[string]any{"ok": true, "message_ts": slackTS(s.seq)})
+	s.answer(w, call, map[string]any{"ok": true, "message_ts": slackTS(int(slackMessages.Add(1)))})
 }
 
 func (s *SlackAPI) userInfo(w http.ResponseWriter, call *SlackCall) {
@@ -453,6 +451,10 @@ func (s *SlackAPI) answer(w http.ResponseWriter, call *SlackCall, body map[strin
 	s.calls = append(s.calls, *call)
 	slackWriteJSON(w, http.StatusOK, body)
 }
+
+// slackMessages numbers the messages of every fake Slack in the process, so that fakes of tests running in
+// parallel never give two messages the same ts (the thread index in the shared Redis is keyed by it).
+var slackMessages atomic.Int64
 
 // slackTS returns the n-th message ts: "1700000001.000100", "1700000002.000100", … increasing as Slack's do.
 func slackTS(n int) string { return fmt.Sprintf("%d.%06d", 1700000000+n, 100) }
