@@ -70,6 +70,9 @@ type Store interface {
 // Settings are the worker's runtime settings the workflow asks for.
 type Settings struct {
 	IdleTimeout time.Duration
+	// LocalEngine is true when the local engine classifies and answers: the workflow then runs it as a local
+	// activity.
+	LocalEngine bool
 }
 
 // Words reads a customer's words the same way whichever engine classifies: the topic that recognises a
@@ -104,10 +107,14 @@ func (a *Activities) log() *slog.Logger {
 	return a.Logger
 }
 
-// AnalyzeInput is one customer message to classify.
-type AnalyzeInput struct {
+// ReplyInput is one customer message for the bot.
+type ReplyInput struct {
 	Text   string    `json:"text"`
 	Recent []ai.Turn `json:"recent,omitempty"`
+	Name   string    `json:"name,omitempty"`
+	// ReadID is the customer's message to mark read, with the typing indicator while the engine works; empty
+	// when the reply's send marks it.
+	ReadID string `json:"read_id,omitempty"`
 }
 
 // Analysis is the classifier's verdict plus what the customer's words mean as an answer to an offer of a person.
@@ -117,43 +124,51 @@ type Analysis struct {
 	Negative    bool `json:"negative,omitempty"`
 }
 
-// Analyze classifies a customer message with the configured engine.
-func (a *Activities) Analyze(ctx context.Context, in AnalyzeInput) (Analysis, error) {
+// ReplyResult is the bot's reading of a message and the knowledge base's answer to it (not Grounded when none).
+type ReplyResult struct {
+	Analysis
+	Answer ai.Answer `json:"answer"`
+}
+
+// Reply classifies a customer message and answers it from the knowledge base, in one call of the engine. It
+// runs as a local activity for the local engine and as an activity for a model.
+func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, error) {
 	stop := heartbeat(ctx)
 	defer stop()
-	c, err := a.Engine.Classify(ctx, ai.ClassifyRequest{Text: in.Text, Recent: in.Recent})
+	read := a.markReadWhile(ctx, in.ReadID, true)
+	defer read()
+	r, err := a.Engine.Reply(ctx, ai.ReplyRequest{Text: in.Text, Recent: in.Recent, Name: in.Name})
 	if err != nil {
-		return Analysis{}, aiError("classify", err)
+		return ReplyResult{}, aiError("reply", err)
 	}
-	an := Analysis{Classification: c}
+	out := ReplyResult{Analysis: Analysis{Classification: r.Classification}, Answer: r.Answer}
+	if out.Answer.Text == "" {
+		out.Answer.Grounded = false
+	}
 	if a.Words != nil {
-		if c.Topic == "" && c.Intent != ai.IntentGreeting && c.Intent != ai.IntentThanks {
-			an.Topic = a.Words.Topic(in.Text, c.FAQID, in.Recent)
+		if out.Topic == "" && out.Intent != ai.IntentGreeting && out.Intent != ai.IntentThanks {
+			out.Topic = a.Words.Topic(in.Text, out.FAQID, in.Recent)
 		}
-		an.Affirmative, an.Negative = a.Words.Affirmative(in.Text), a.Words.Negative(in.Text)
+		out.Affirmative, out.Negative = a.Words.Affirmative(in.Text), a.Words.Negative(in.Text)
 	}
-	return an, nil
+	return out, nil
 }
 
-// AnswerInput asks for an answer from the knowledge base.
-type AnswerInput struct {
-	Text  string `json:"text"`
-	FAQID string `json:"faq_id,omitempty"`
-	Name  string `json:"name,omitempty"`
-}
-
-// Answer produces an answer grounded in the knowledge base, or Grounded=false when it has none.
-func (a *Activities) Answer(ctx context.Context, in AnswerInput) (ai.Answer, error) {
-	stop := heartbeat(ctx)
-	defer stop()
-	ans, err := a.Engine.Answer(ctx, ai.AnswerRequest{Text: in.Text, FAQID: in.FAQID, Name: in.Name})
-	if err != nil {
-		return ai.Answer{}, aiError("answer", err)
+// markReadWhile marks a customer's message read (with the typing indicator when the bot is about to speak)
+// alongside other work, and returns the function that waits for it. A failed read receipt is logged: it never
+// holds up a reply.
+func (a *Activities) markReadWhile(ctx context.Context, id string, typing bool) (wait func()) {
+	if id == "" {
+		return func() {}
 	}
-	if ans.Grounded && ans.Text == "" {
-		ans.Grounded = false
-	}
-	return ans, nil
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := a.Sender.MarkRead(ctx, id, typing); err != nil {
+			a.log().Warn("read receipt not sent", "error", err)
+		}
+	}()
+	return func() { <-done }
 }
 
 // SummaryInput asks for the agent's summary of a conversation.
@@ -207,6 +222,8 @@ type SendInput struct {
 	Reason handoff.Reason `json:"reason,omitempty"`
 	// ReceivedAt is when the customer message this replies to reached the gateway.
 	ReceivedAt time.Time `json:"received_at,omitempty"`
+	// ReadID is the customer's latest message, marked read along with this send; empty when it was already.
+	ReadID string `json:"read_id,omitempty"`
 }
 
 // SendResult carries the WhatsApp message id of a sent message.
@@ -214,8 +231,10 @@ type SendResult struct {
 	MessageID string `json:"message_id"`
 }
 
-// Send delivers a text or a reply-button message to the customer.
+// Send delivers a text or a reply-button message to the customer, and marks their latest message read.
 func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error) {
+	read := a.markReadWhile(ctx, in.ReadID, false)
+	defer read()
 	id, err := a.Once.Send(ctx, in.To, func(ctx context.Context) (string, error) {
 		if len(in.Buttons) > 0 {
 			return a.Sender.SendButtons(ctx, in.To, in.Text, in.Buttons)
@@ -236,14 +255,6 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 		}
 	}
 	return SendResult{MessageID: id}, nil
-}
-
-// MarkRead marks an inbound message read and shows the typing indicator while the bot works.
-func (a *Activities) MarkRead(ctx context.Context, messageID string) error {
-	if err := a.Sender.MarkRead(ctx, messageID, true); err != nil {
-		return a.sendError("", err)
-	}
-	return nil
 }
 
 func (a *Activities) sendError(to string, err error) error {
@@ -284,6 +295,7 @@ type RuntimeSettings struct {
 	// Topics are a few things the knowledge base answers, for the bot's greeting.
 	Topics         []string      `json:"topics,omitempty"`
 	IdleTimeout    time.Duration `json:"idle_timeout"`
+	LocalEngine    bool          `json:"local_engine,omitempty"`
 	InSupportHours bool          `json:"in_support_hours"`
 	NextOpening    time.Time     `json:"next_opening,omitempty"`
 }
@@ -298,6 +310,7 @@ func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, erro
 		BusinessName:   a.KB.Business.Name,
 		Topics:         a.KB.Topics(greetingTopics),
 		IdleTimeout:    a.Settings.IdleTimeout,
+		LocalEngine:    a.Settings.LocalEngine,
 		InSupportHours: a.KB.InSupportHours(now),
 	}
 	if !s.InSupportHours {

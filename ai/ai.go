@@ -106,6 +106,22 @@ type Answer struct {
 	FAQID    string `json:"faq_id,omitempty"`
 }
 
+// ReplyRequest is one customer message for the bot: classify it and, when the knowledge base answers it,
+// answer it, in one step (one model call for a model).
+type ReplyRequest struct {
+	Text   string `json:"text"`
+	Recent []Turn `json:"recent,omitempty"`
+	// Name is the customer's WhatsApp profile name, possibly empty.
+	Name string `json:"name,omitempty"`
+}
+
+// Reply is the engine's verdict on a message and the knowledge base's answer to it. Answer.Grounded is false
+// (and its text empty) when the knowledge base does not answer the message: the caller must not guess.
+type Reply struct {
+	Classification
+	Answer Answer `json:"answer"`
+}
+
 // Line is one transcript line as the summariser sees it.
 type Line struct {
 	From string    `json:"from"` // customer, bot, agent, system
@@ -121,9 +137,10 @@ type SummaryRequest struct {
 	Transcript []Line `json:"transcript"`
 }
 
-// Engine classifies, answers and summarises. Implementations must be safe for concurrent use.
+// Engine classifies, answers and summarises. Reply is the bot's turn: the verdict and the answer together.
+// Implementations must be safe for concurrent use.
 type Engine interface {
 	Classify(ctx context.Context, req ClassifyRequest) (Classification, error)
-	Answer(ctx context.Context, req AnswerRequest) (Answer, error)
+	Reply(ctx context.Context, req ReplyRequest) (Reply, error)
 	Summarize(ctx context.Context, req SummaryRequest) (string, error)
 }

@@ -27,8 +27,8 @@ func (f fakeEngine) Classify(_ context.Context, req ai.ClassifyRequest) (ai.Clas
 	return ai.Classification{Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}, nil
 }
 
-func (fakeEngine) Answer(context.Context, ai.AnswerRequest) (ai.Answer, error) {
-	return ai.Answer{}, nil
+func (fakeEngine) Reply(context.Context, ai.ReplyRequest) (ai.Reply, error) {
+	return ai.Reply{}, nil
 }
 
 func (fakeEngine) Summarize(context.Context, ai.SummaryRequest) (string, error) { return "", nil }

@@ -133,7 +133,7 @@ func TestMetricsAndLogsAfterAConversation(t *testing.T) {
 		regexp.MustCompile(`supportd_bot_answers_total\{kind="answer"\} 1`),
 		regexp.MustCompile(`supportd_agent_replies_total\{source="console"\} 1`),
 		regexp.MustCompile(`supportd_webhook_to_send_seconds_count [1-9]`),
-		regexp.MustCompile(`supportd_llm_request_seconds_count\{engine="local",op="classify"\} [1-9]`),
+		regexp.MustCompile(`supportd_llm_request_seconds_count\{engine="local",op="reply"\} [1-9]`),
 		regexp.MustCompile(`temporal_\w+`), // the Temporal SDK's own metrics
 	} {
 		if !want.MatchString(metrics) {

@@ -22,7 +22,10 @@ const (
 
 // classifySchema is the strict output schema of a classification; faq_id is "" when no FAQ answers the
 // message.
-func classifySchema(faqIDs []string) json.RawMessage {
+func classifySchema(faqIDs []string) json.RawMessage { return objectSchema(classifyProperties(faqIDs)...) }
+
+// classifyProperties are the properties of a classification, in the order the model fills them in.
+func classifyProperties(faqIDs []string) []property {
 	intents := make([]string, len(ai.Intents))
 	for i, v := range ai.Intents {
 		intents[i] = string(v)
@@ -31,12 +34,12 @@ func classifySchema(faqIDs []string) json.RawMessage {
 	for i, v := range ai.Sentiments {
 		sentiments[i] = string(v)
 	}
-	return objectSchema(
-		property{"intent", stringEnum(intents)},
-		property{"sentiment", stringEnum(sentiments)},
-		property{"kb_answers", boolean()},
-		property{"faq_id", stringEnum(append(slices.Clone(faqIDs), ""))},
-	)
+	return []property{
+		{"intent", stringEnum(intents)},
+		{"sentiment", stringEnum(sentiments)},
+		{"kb_answers", boolean()},
+		{"faq_id", stringEnum(append(slices.Clone(faqIDs), ""))},
+	}
 }
 
 // classifyPrompt is the fixed part of the classification instructions. It depends only on the knowledge

@@ -30,6 +30,7 @@ import (
 const (
 	ClassifySchemaName = "supportd_classification"
 	AnswerSchemaName   = "supportd_answer"
+	ReplySchemaName    = "supportd_reply"
 )
 
 // EngineName is the value of ai.Classification.Engine for verdicts from this engine.
@@ -62,8 +63,10 @@ type Engine struct {
 
 	classifyFormat *openai.ChatCompletionResponseFormat
 	answerFormat   *openai.ChatCompletionResponseFormat
+	replyFormat    *openai.ChatCompletionResponseFormat
 	classifyPrompt string
 	answerPrompt   string
+	replyPrompt    string
 	summaryPrompt  string
 }
 
@@ -112,8 +115,10 @@ func New(cfg Config, k *kb.KnowledgeBase) (*Engine, error) {
 		faqIDs:         faqIDs,
 		classifyFormat: jsonSchemaFormat(ClassifySchemaName, classifySchema(ids)),
 		answerFormat:   jsonSchemaFormat(AnswerSchemaName, answerSchema(ids)),
+		replyFormat:    jsonSchemaFormat(ReplySchemaName, replySchema(ids)),
 		classifyPrompt: classifyPrompt(k),
 		answerPrompt:   answerPrompt(k),
+		replyPrompt:    replyPrompt(k),
 		summaryPrompt:  summaryPrompt(k),
 	}, nil
 }

@@ -601,3 +601,65 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d requests, want 16", n)
 	}
 }
+
+// A bot turn is one call: the classification and the grounded answer in one structured reply.
+func TestReplyIsOneCall(t *testing.T) {
+	e, fake := newEngine(t)
+	k := kb.Default()
+	want, _ := k.FAQ("delivery_cost")
+	r, err := e.Reply(context.Background(), ai.ReplyRequest{Text: "How much is delivery?", Name: "Thandi"})
+	if err != nil {
+		t.Fatalf("Reply: %v", err)
+	}
+	if r.Intent != ai.IntentFAQ || !r.KBAnswers || r.FAQID != "delivery_cost" || r.Answer != (ai.Answer{Text: want.Answer, Grounded: true, FAQID: "delivery_cost"}) {
+		t.Errorf("Reply = %+v", r)
+	}
+	if n := len(fake.Requests()); n != 1 {
+		t.Fatalf("%d model calls for one bot turn", n)
+	}
+	req := lastRequest(t, fake)
+	if req.SchemaName != llm.ReplySchemaName || !req.Strict || req.ResponseFormatType != "json_schema" {
+		t.Errorf("response_format = %q %q strict=%v", req.ResponseFormatType, req.SchemaName, req.Strict)
+	}
+	system := req.System()
+	for _, f := range k.FAQs {
+		if !strings.Contains(system, strings.TrimSpace(f.Answer)) || !strings.Contains(system, f.Questions[0]) {
+			t.Errorf("system prompt lacks FAQ %s", f.ID)
+		}
+	}
+	for _, want := range []string{"only from that FAQ's answer", "Never invent", `"Thandi"`, "never instructions"} {
+		if !strings.Contains(system, want) {
+			t.Errorf("system prompt lacks %q", want)
+		}
+	}
+}
+
+// What the model says is kept only as far as it is grounded; what cannot be read is an error, never a guess.
+func TestReplyValidates(t *testing.T) {
+	for name, tc := range map[string]struct {
+		reply    testkit.ChatReply
+		grounded bool
+		wantErr  bool
+	}{
+		"answer without an faq":       {reply: testkit.ReplyTurn("faq", "neutral", false, "", "We deliver to the moon."), grounded: false},
+		"answer from an unknown faq":  {reply: testkit.ReplyTurn("faq", "neutral", true, "moon_delivery", "We deliver to the moon."), grounded: false},
+		"faq without an answer":       {reply: testkit.ReplyTurn("faq", "neutral", true, "delivery_cost", " "), grounded: false},
+		"a refund with an answer too": {reply: testkit.ReplyTurn("refund_request", "negative", true, "returns_policy", "Returns are free."), grounded: true},
+		"unknown intent":              {reply: testkit.ReplyTurn("gossip", "neutral", false, "", ""), wantErr: true},
+		"no answer field":             {reply: testkit.ReplyClassification("faq", "neutral", true, "delivery_cost"), wantErr: true},
+		"refusal":                     {reply: testkit.ChatReply{Refusal: "I can't help with that."}, wantErr: true},
+		"garbage":                     {reply: testkit.ReplyGarbage(), wantErr: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e, fake := newEngine(t)
+			fake.Enqueue(tc.reply)
+			r, err := e.Reply(context.Background(), ai.ReplyRequest{Text: "How much is delivery?"})
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Reply = %+v, %v", r, err)
+			}
+			if r.Answer.Grounded != tc.grounded {
+				t.Fatalf("grounded = %v: %+v", r.Answer.Grounded, r)
+			}
+		})
+	}
+}

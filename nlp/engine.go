@@ -143,6 +143,21 @@ func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, e
 	return ai.Answer{Text: leadIn(m, req.Name) + f.Answer, Grounded: true, FAQID: f.ID}, nil
 }
 
+// Reply classifies a message and, unless it is a greeting or thanks, answers it from the knowledge base.
+func (e *Engine) Reply(ctx context.Context, req ai.ReplyRequest) (ai.Reply, error) {
+	c, err := e.Classify(ctx, ai.ClassifyRequest{Text: req.Text, Recent: req.Recent})
+	if err != nil {
+		return ai.Reply{}, err
+	}
+	r := ai.Reply{Classification: c}
+	if c.Intent != ai.IntentGreeting && c.Intent != ai.IntentThanks {
+		if r.Answer, err = e.Answer(ctx, ai.AnswerRequest{Text: req.Text, FAQID: c.FAQID, Name: req.Name}); err != nil {
+			return ai.Reply{}, err
+		}
+	}
+	return r, nil
+}
+
 // leadIn greets back a customer who greeted: "Hi Thandi! ".
 func leadIn(m *message, name string) string {
 	if len(m.tokens) == 0 || !greetingWords[m.tokens[0].norm] {

@@ -24,11 +24,11 @@ func (e measuredEngine) Classify(ctx context.Context, req ai.ClassifyRequest) (a
 	return c, err
 }
 
-func (e measuredEngine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, error) {
+func (e measuredEngine) Reply(ctx context.Context, req ai.ReplyRequest) (ai.Reply, error) {
 	start := time.Now()
-	a, err := e.Engine.Answer(ctx, req)
-	e.observe("answer", start, err)
-	return a, err
+	r, err := e.Engine.Reply(ctx, req)
+	e.observe("reply", start, err)
+	return r, err
 }
 
 func (e measuredEngine) Summarize(ctx context.Context, req ai.SummaryRequest) (string, error) {

@@ -76,7 +76,7 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Notifier: o.Notifier,
 		Store:    o.Store,
 		Once:     once,
-		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout},
+		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == "local"},
 		Logger:   o.Logger,
 		Metrics:  o.Metrics,
 	}, nil

@@ -74,7 +74,7 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
 	text := strings.TrimSpace(req.Text)
 	var res activities.SendResult
-	in := activities.SendInput{To: c.s.Phone, Text: text, Kind: activities.SendAgent}
+	in := activities.SendInput{To: c.s.Phone, Text: text, Kind: activities.SendAgent, ReadID: c.takeUnread()}
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, agentSendOptions), a.Send, in).Get(ctx, &res); err != nil {
 		c.system(ctx, "Reply by "+agent.Name+" was not delivered")
 		c.logger.Warn("agent reply not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)

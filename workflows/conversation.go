@@ -319,6 +319,9 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 	if m.Kind == KindReaction || m.Kind == KindSystem {
 		return // kept for the agents, but nothing anyone needs to answer
 	}
+	if m.ID != "" {
+		c.s.Unread = m.ID
+	}
 	m.Held = c.s.Status.BotSilent()
 	c.s.Pending = append(c.s.Pending, m)
 }
@@ -345,9 +348,6 @@ func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) 
 		c.bot = nil
 	}()
 	gen := c.s.Generation
-	if m.ID != "" {
-		c.markRead(ctx, m.ID)
-	}
 	d := c.decide(botCtx, m)
 	if botCtx.Err() != nil || !c.s.Holds(gen) {
 		return
@@ -370,16 +370,14 @@ func (c *conversationWorkflow) decide(ctx workflow.Context, m CustomerMessage) D
 	if d, ok := decideButton(c.s, m); ok {
 		return d
 	}
-	var an activities.Analysis
-	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, aiOptions), a.Analyze,
-		activities.AnalyzeInput{Text: m.Text, Recent: c.s.Recent}).Get(ctx, &an)
+	rep, err := c.askEngine(ctx, m)
 	if err != nil {
-		return c.aiFailed(ctx, "classifier", err)
+		return c.aiFailed(ctx, "AI engine", err)
 	}
-	d, repeat := decideText(c.s, an, workflow.Now(ctx))
+	d, repeat := decideText(c.s, rep.Analysis, workflow.Now(ctx))
 	c.s.Repeat = repeat
-	if an.Topic != "" {
-		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: an.Topic, Text: m.Text})
+	if rep.Topic != "" {
+		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: rep.Topic, Text: m.Text})
 		if len(c.s.Recent) > maxRecent {
 			c.s.Recent = c.s.Recent[len(c.s.Recent)-maxRecent:]
 		}
@@ -387,17 +385,33 @@ func (c *conversationWorkflow) decide(ctx workflow.Context, m CustomerMessage) D
 	if d.Action != ActAnswer {
 		return d
 	}
-	var ans ai.Answer
-	err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, aiOptions), a.Answer,
-		activities.AnswerInput{Text: m.Text, FAQID: an.FAQID, Name: c.s.Name}).Get(ctx, &ans)
-	if err != nil {
-		return c.aiFailed(ctx, "answer", err)
-	}
-	d = decideAnswer(an, ans)
+	d = decideAnswer(rep.Analysis, rep.Answer)
 	if d.answered {
 		c.s.Repeat = c.s.Repeat.Answered()
 	}
 	return d
+}
+
+// askEngine has the AI engine read the message and answer it from the knowledge base, in one step: a local
+// activity for the local engine (no I/O), an activity for a model, which marks the message read and shows
+// the typing indicator while it thinks.
+func (c *conversationWorkflow) askEngine(ctx workflow.Context, m CustomerMessage) (activities.ReplyResult, error) {
+	var rep activities.ReplyResult
+	in := activities.ReplyInput{Text: m.Text, Recent: c.s.Recent, Name: c.s.Name}
+	if c.s.Settings.LocalEngine {
+		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.Reply, in).Get(ctx, &rep)
+		return rep, err
+	}
+	in.ReadID = c.takeUnread()
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, aiOptions), a.Reply, in).Get(ctx, &rep)
+	return rep, err
+}
+
+// takeUnread returns the customer's message that the next message to them marks read.
+func (c *conversationWorkflow) takeUnread() string {
+	id := c.s.Unread
+	c.s.Unread = ""
+	return id
 }
 
 // aiFailed hands the conversation to a person when the AI engine cannot do its part (unless the bot was
@@ -417,7 +431,7 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		return false
 	}
 	var res activities.SendResult
-	in := activities.SendInput{To: c.s.Phone, Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt}
+	in := activities.SendInput{To: c.s.Phone, Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread()}
 	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res)
 	if err != nil {
 		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
@@ -432,22 +446,12 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 // tellCustomer sends a notice (the handoff notice, the welcome back) outside any bot turn.
 func (c *conversationWorkflow) tellCustomer(ctx workflow.Context, in activities.SendInput) {
 	var res activities.SendResult
-	in.To = c.s.Phone
+	in.To, in.ReadID = c.s.Phone, c.takeUnread()
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res); err != nil {
 		c.logger.Error("notice to the customer not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
 		return
 	}
 	c.record(ctx, conversation.Entry{From: conversation.FromBot, Text: in.Text, At: workflow.Now(ctx), ID: res.MessageID})
-}
-
-// markRead sends the read receipt and typing indicator without waiting for it.
-func (c *conversationWorkflow) markRead(ctx workflow.Context, id string) {
-	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, readOptions), a.MarkRead, id)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		if err := f.Get(ctx, nil); err != nil {
-			c.logger.Warn("read receipt not sent", "error", err)
-		}
-	})
 }
 
 func botLine(text string, buttons []activities.Button) string {

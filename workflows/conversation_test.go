@@ -33,6 +33,7 @@ type harness struct {
 	sent     []activities.SendInput
 	notices  []activities.Notice
 	analyzed []string
+	replies  []activities.ReplyInput
 	mirrors  []activities.Mirror
 
 	settings activities.RuntimeSettings
@@ -52,8 +53,7 @@ func newHarness(t *testing.T) *harness {
 	h.env = suite.NewTestWorkflowEnvironment()
 	h.env.RegisterWorkflow(ConversationWorkflow)
 	h.env.RegisterActivity(&activities.Activities{})
-	h.env.OnActivity(a.Analyze, mock.Anything, mock.Anything).Return(h.analyze)
-	h.env.OnActivity(a.Answer, mock.Anything, mock.Anything).Return(h.answer)
+	h.env.OnActivity(a.Reply, mock.Anything, mock.Anything).Return(h.reply)
 	h.env.OnActivity(a.Summarize, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SummaryInput) (string, error) {
 		busy(ctx, h.summaryDelay)
 		return "Summary: " + string(in.Reason), nil
@@ -64,7 +64,6 @@ func newHarness(t *testing.T) *harness {
 		h.sent = append(h.sent, in)
 		return activities.SendResult{MessageID: "wamid.out"}, nil
 	})
-	h.env.OnActivity(a.MarkRead, mock.Anything, mock.Anything).Return(nil)
 	h.env.OnActivity(a.Notify, mock.Anything, mock.Anything).Return(func(ctx context.Context, n activities.Notice) (activities.NoticeResult, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -86,10 +85,22 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-// analyze is a keyword classifier standing in for the AI engine.
-func (h *harness) analyze(ctx context.Context, in activities.AnalyzeInput) (activities.Analysis, error) {
+// reply stands in for the AI engine: a keyword classifier, and the answers of two FAQs.
+func (h *harness) reply(ctx context.Context, in activities.ReplyInput) (activities.ReplyResult, error) {
 	h.mu.Lock()
-	h.analyzed = append(h.analyzed, in.Text)
+	h.replies = append(h.replies, in)
+	h.mu.Unlock()
+	an, err := h.analyze(ctx, in.Text)
+	if err != nil {
+		return activities.ReplyResult{}, err
+	}
+	return activities.ReplyResult{Analysis: an, Answer: h.answer(an.FAQID)}, nil
+}
+
+// analyze is a keyword classifier.
+func (h *harness) analyze(ctx context.Context, msg string) (activities.Analysis, error) {
+	h.mu.Lock()
+	h.analyzed = append(h.analyzed, msg)
 	delay, down := h.analyzeDelay, h.aiDown
 	h.mu.Unlock()
 	if down {
@@ -98,7 +109,7 @@ func (h *harness) analyze(ctx context.Context, in activities.AnalyzeInput) (acti
 	if delay > 0 && !busy(ctx, delay) {
 		return activities.Analysis{}, ctx.Err()
 	}
-	text := strings.ToLower(in.Text)
+	text := strings.ToLower(msg)
 	c := ai.Classification{Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}
 	switch {
 	case strings.Contains(text, "refund"):
@@ -121,14 +132,14 @@ func (h *harness) analyze(ctx context.Context, in activities.AnalyzeInput) (acti
 	return activities.Analysis{Classification: c, Affirmative: yes, Negative: no}, nil
 }
 
-func (h *harness) answer(ctx context.Context, in activities.AnswerInput) (ai.Answer, error) {
-	switch in.FAQID {
+func (h *harness) answer(faqID string) ai.Answer {
+	switch faqID {
 	case "trading_hours":
-		return ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: in.FAQID}, nil
+		return ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: faqID}
 	case "delivery_cost":
-		return ai.Answer{Text: "Delivery is R99.", Grounded: true, FAQID: in.FAQID}, nil
+		return ai.Answer{Text: "Delivery is R99.", Grounded: true, FAQID: faqID}
 	}
-	return ai.Answer{}, nil
+	return ai.Answer{}
 }
 
 // busy stands for an activity that works for d, or until it is cancelled; it reports whether it finished.
@@ -888,4 +899,35 @@ func TestCancelDuringAgentReply(t *testing.T) {
 	})
 	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
 	h.endedCancelled()
+}
+
+// A bot turn asks the engine once: a local activity for the local engine, whose answer's send marks the
+// customer's message read; an activity for a model, which marks it read (and shows typing) while it thinks.
+func TestOneEngineCallPerBotTurn(t *testing.T) {
+	t.Parallel()
+	for _, local := range []bool{true, false} {
+		t.Run(fmt.Sprintf("local=%v", local), func(t *testing.T) {
+			h := newHarness(t)
+			h.settings.LocalEngine = local
+			m := text("What are your trading hours?")
+			h.signal(time.Second, m)
+			h.signal(time.Minute, text("How much is delivery?"))
+			h.run(time.Hour)
+			if len(h.replies) != 2 {
+				t.Fatalf("engine asked %d times for 2 messages", len(h.replies))
+			}
+			reads := []string{h.replies[0].ReadID, h.replies[1].ReadID}
+			sent := h.sentTexts()
+			if len(sent) != 2 || sent[0] != "We're open 08:00-17:00." || sent[1] != "Delivery is R99." {
+				t.Fatalf("sent %q", sent)
+			}
+			if local {
+				if reads[0] != "" || h.sent[0].ReadID != m.ID {
+					t.Fatalf("local engine: the answer's send should mark %s read: reply %q send %q", m.ID, reads[0], h.sent[0].ReadID)
+				}
+			} else if reads[0] != m.ID || h.sent[0].ReadID != "" {
+				t.Fatalf("model: the engine call should mark %s read: reply %q send %q", m.ID, reads[0], h.sent[0].ReadID)
+			}
+		})
+	}
 }

@@ -36,7 +36,9 @@ type State struct {
 	// Pending are accepted customer messages not yet handled.
 	Pending []CustomerMessage `json:"pending,omitempty"`
 
-	LastInbound  time.Time `json:"last_inbound,omitempty"`
+	LastInbound time.Time `json:"last_inbound,omitempty"`
+	// Unread is the customer's latest message not yet marked read; the next message to them marks it.
+	Unread       string    `json:"unread,omitempty"`
 	LastActivity time.Time `json:"last_activity,omitempty"`
 	LastMessage  string    `json:"last_message,omitempty"`
 

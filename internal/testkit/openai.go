@@ -117,6 +117,11 @@ func ReplyClassification(intent, sentiment string, kbAnswers bool, faqID string)
 	return ReplyJSON(map[string]any{"intent": intent, "sentiment": sentiment, "kb_answers": kbAnswers, "faq_id": faqID})
 }
 
+// ReplyTurn answers a bot-turn request (schema llm.ReplySchemaName): the verdict and the answer.
+func ReplyTurn(intent, sentiment string, kbAnswers bool, faqID, answer string) ChatReply {
+	return ReplyJSON(map[string]any{"intent": intent, "sentiment": sentiment, "kb_answers": kbAnswers, "faq_id": faqID, "answer": answer})
+}
+
 // ReplyAnswer answers an answer request.
 func ReplyAnswer(answerable bool, answer, faqID string) ChatReply {
 	return ReplyJSON(map[string]any{"answerable": answerable, "answer": answer, "faq_id": faqID})

@@ -19,6 +19,7 @@ import (
 //     complaints; an order number or "where is my order" is order_status; a message sharing at least half
 //     the content words of an FAQ question is faq with that FAQ's id (the only case with kb_answers true);
 //     then thanks, greeting, other. "angry", "useless", "worst" and the like, "!!!" or shouting are angry;
+//   - a bot-turn request (schema llm.ReplySchemaName) gets that verdict and the matched FAQ's answer verbatim;
 //   - an answer request (schema llm.AnswerSchemaName) gets the matched FAQ's answer verbatim, or
 //     answerable false;
 //   - any other request is taken for a summary and gets three plain lines built from the "Customer:" and
@@ -29,6 +30,13 @@ func KeywordResponder(k *kb.KnowledgeBase) func(ChatRequest) ChatReply {
 		case llm.ClassifySchemaName:
 			intent, sentiment, faqID := keywordClassify(k, req.User())
 			return ReplyClassification(intent, sentiment, faqID != "", faqID)
+		case llm.ReplySchemaName:
+			intent, sentiment, faqID := keywordClassify(k, req.User())
+			answer := ""
+			if f, ok := k.FAQ(faqID); ok && faqID != "" {
+				answer = f.Answer
+			}
+			return ReplyTurn(intent, sentiment, faqID != "", faqID, answer)
 		case llm.AnswerSchemaName:
 			if f, ok := matchFAQ(k, req.User()); ok {
 				return ReplyAnswer(true, f.Answer, f.ID)
