@@ -22,7 +22,9 @@ const (
 
 // classifySchema is the strict output schema of a classification; faq_id is "" when no FAQ answers the
 // message.
-func classifySchema(faqIDs []string) json.RawMessage { return objectSchema(classifyProperties(faqIDs)...) }
+func classifySchema(faqIDs []string) json.RawMessage {
+	return objectSchema(classifyProperties(faqIDs)...)
+}
 
 // classifyProperties are the properties of a classification, in the order the model fills them in.
 func classifyProperties(faqIDs []string) []property {
