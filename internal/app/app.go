@@ -64,7 +64,11 @@ func Start(ctx context.Context, o Options) (*App, error) {
 	}
 	st := store.New(o.Redis)
 	m := metrics.New()
-	tc, err := DialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger, m.TemporalHandler())
+	sdkMetrics, err := m.TemporalHandler()
+	if err != nil {
+		return nil, err
+	}
+	tc, err := DialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, logger, sdkMetrics)
 	if err != nil {
 		return nil, err
 	}
