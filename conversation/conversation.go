@@ -8,6 +8,9 @@ import (
 	"github.com/supportd/supportd/handoff"
 )
 
+// WorkflowIDPrefix starts the id of every conversation workflow: "conversation-{key}" (docs/CONTRACT.md).
+const WorkflowIDPrefix = "conversation-"
+
 // Status is who holds the conversation (docs/CONTRACT.md).
 type Status string
 

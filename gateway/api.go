@@ -132,7 +132,7 @@ func (s *Server) runningConversations(ctx context.Context, status conversation.S
 			return nil, err
 		}
 		for _, e := range resp.GetExecutions() {
-			if p, ok := strings.CutPrefix(e.GetExecution().GetWorkflowId(), "conversation-"); ok {
+			if p, ok := workflows.KeyOf(e.GetExecution().GetWorkflowId()); ok {
 				phones = append(phones, p)
 			}
 		}

@@ -42,18 +42,13 @@ const sendTimeout = 15 * time.Second
 // set, else the local engine; the WhatsApp client unless a sender is given.
 func NewActivities(o Options) (*activities.Activities, error) {
 	cfg := o.Config
-	local := nlp.New(o.KB)
-	var (
-		engine   ai.Engine = local
-		name               = "local"
-		fallback ai.Engine
-	)
-	if cfg.LLMEnabled() {
-		e, err := llm.New(llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, Model: cfg.OpenAIModel}, o.KB)
-		if err != nil {
-			return nil, fmt.Errorf("OPENAI_BASE_URL / OPENAI_MODEL: %w", err)
-		}
-		engine, name, fallback = e, "llm", local
+	engine, name, err := NewEngine(cfg, o.KB)
+	if err != nil {
+		return nil, err
+	}
+	var fallback ai.Engine
+	if name != nlp.EngineName {
+		fallback = nlp.New(o.KB) // writes the agents' summary when the model cannot
 	}
 	sender := o.Sender
 	if sender == nil {
@@ -76,10 +71,23 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Notifier: o.Notifier,
 		Store:    o.Store,
 		Once:     once,
-		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == "local"},
+		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName},
 		Logger:   o.Logger,
 		Metrics:  o.Metrics,
 	}, nil
+}
+
+// NewEngine is the AI engine a configuration asks for: the OpenAI-compatible one when an API key is set, else
+// the local engine; name is its ai.Classification.Engine ("llm" or "local").
+func NewEngine(cfg *config.Config, k *kb.KnowledgeBase) (engine ai.Engine, name string, err error) {
+	if !cfg.LLMEnabled() {
+		return nlp.New(k), nlp.EngineName, nil
+	}
+	e, err := llm.New(llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, Model: cfg.OpenAIModel}, k)
+	if err != nil {
+		return nil, "", fmt.Errorf("OPENAI_BASE_URL / OPENAI_MODEL: %w", err)
+	}
+	return e, llm.EngineName, nil
 }
 
 // EngineName says which engine NewActivities picks for a configuration.

@@ -4,6 +4,7 @@
 package workflows
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -76,7 +77,12 @@ const (
 )
 
 // WorkflowID is the id of a customer's conversation workflow.
-func WorkflowID(phone string) string { return "conversation-" + phone }
+func WorkflowID(phone string) string { return conversation.WorkflowIDPrefix + phone }
+
+// KeyOf is the customer's key in a conversation workflow id, and whether the id is one.
+func KeyOf(workflowID string) (string, bool) {
+	return strings.CutPrefix(workflowID, conversation.WorkflowIDPrefix)
+}
 
 // MessageKind is what sort of WhatsApp message a customer sent.
 type MessageKind string

@@ -8,12 +8,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/classify"
 	"github.com/supportd/supportd/internal/app"
 	"github.com/supportd/supportd/internal/config"
-	"github.com/supportd/supportd/llm"
-	"github.com/supportd/supportd/nlp"
+	"github.com/supportd/supportd/worker"
 )
 
 // runClassify classifies JSON lines from stdin, or with --score FILE scores the classifier against a labelled
@@ -38,12 +36,10 @@ func runClassify(args []string, getenv func(string) string, stdin io.Reader, std
 		fmt.Fprintf(stderr, "supportd classify: %v\n", err)
 		return 2
 	}
-	var engine ai.Engine = nlp.New(k)
-	if cfg.LLMEnabled() {
-		if engine, err = llm.New(llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, Model: cfg.OpenAIModel}, k); err != nil {
-			fmt.Fprintf(stderr, "supportd classify: OPENAI_BASE_URL / OPENAI_MODEL: %v\n", err)
-			return 2
-		}
+	engine, _, err := worker.NewEngine(cfg, k)
+	if err != nil {
+		fmt.Fprintf(stderr, "supportd classify: %v\n", err)
+		return 2
 	}
 	ctx := context.Background()
 	if score == "" {

@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+
+	"github.com/supportd/supportd/conversation"
 )
 
 // conversationID finds conversation workflow ids, which carry the customer's number: every log line of the
 // Temporal SDK and server names its workflow.
-var conversationID = regexp.MustCompile(`conversation-([A-Za-z0-9.]+)`)
+var conversationID = regexp.MustCompile(regexp.QuoteMeta(conversation.WorkflowIDPrefix) + `([A-Za-z0-9.]+)`)
 
 // MaskText masks the customer numbers inside conversation workflow ids in s.
 func MaskText(s string) string {
 	return conversationID.ReplaceAllStringFunc(s, func(id string) string {
-		return "conversation-" + MaskPhone(id[len("conversation-"):])
+		return conversation.WorkflowIDPrefix + MaskPhone(id[len(conversation.WorkflowIDPrefix):])
 	})
 }
 
