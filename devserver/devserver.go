@@ -162,7 +162,10 @@ func buildConfig(opts Options) (*config.Config, error) {
 		sqlCfg.ConnectAttributes = map[string]string{"mode": "memory", "cache": "shared"}
 		sqlCfg.DatabaseName = fmt.Sprintf("supportd-%d", time.Now().UnixNano())
 	} else {
-		sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "normal"}
+		// The sqlite plugin passes the URI parameters it knows (mode, cache, ...) as they are and turns every
+		// other key into _pragma=<key>=<value>: the keys are the pragma names themselves. WAL lets readers run
+		// beside the writer and, with synchronous=normal, syncs on checkpoints instead of on every commit.
+		sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal"}
 		sqlCfg.DatabaseName = opts.DatabaseFile
 		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
