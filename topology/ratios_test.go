@@ -1,0 +1,70 @@
+package topology
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/supportd/supportd/internal/bench"
+	"github.com/supportd/supportd/internal/testkit"
+	"github.com/supportd/supportd/kb"
+)
+
+// BenchmarkRatios is integration.BenchmarkRatios on the production topology: the Temporal server on
+// PostgreSQL, two `supportd worker` and two `supportd gateway` processes of the production build (messages
+// spread over both gateways), and the bare baseline in this process on the same server. With a model, one
+// worker and one gateway of their own on another task queue talk to a fake OpenAI-compatible server whose
+// every answer takes 200 ms. It runs once whatever b.N.
+//
+//	go test -run '^$' -bench Ratios -benchtime 1x ./topology/
+func BenchmarkRatios(b *testing.B) {
+	const modelLatency = 200 * time.Millisecond
+	c := startCluster(b)
+	openai := testkit.NewOpenAI(b, kb.Default())
+	respond := testkit.KeywordResponder(kb.Default())
+	openai.Handle(func(r testkit.ChatRequest) testkit.ChatReply {
+		reply := respond(r)
+		reply.Delay = modelLatency
+		return reply
+	})
+	llmGraph := testkit.NewGraph(b)
+	llmEnv := []string{"TEMPORAL_TASK_QUEUE=support-conversations-llm", "OPENAI_API_KEY=" + openai.APIKey, "OPENAI_BASE_URL=" + openai.URL,
+		"OPENAI_MODEL=test-model", "WHATSAPP_API_URL=" + llmGraph.URL()}
+	procs := []*process{c.startWorker("worker-1"), c.startWorker("worker-2"), c.startGateway("gateway-1"), c.startGateway("gateway-2"),
+		c.startWorker("worker-llm", llmEnv...), c.startGateway("gateway-llm", llmEnv...)}
+	for _, p := range procs {
+		p.waitReady()
+	}
+	bareGraph := testkit.NewGraph(b)
+	bare, err := bench.StartBare(bench.BareOptions{
+		Client: c.client, TaskQueue: "bare", AppSecret: appSecret,
+		GraphURL: bareGraph.URL(), PhoneNumberID: bareGraph.PhoneNumberID(), AccessToken: bareGraph.AccessToken(),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(bare.Stop)
+	target := func(name string, g *testkit.Graph, id func(string) string, bases ...string) bench.Target {
+		hook := testkit.NewWhatsAppWebhook(appSecret)
+		hook.PhoneNumberID = g.PhoneNumberID()
+		return bench.Target{Name: name, Bases: bases, Graph: g, Hook: hook, WorkflowID: id}
+	}
+	conversationID := func(p string) string { return "conversation-" + p }
+	llm := target("supportd with a model", llmGraph, conversationID, procs[5].url)
+	llm.ModelCalls = func() int { return len(openai.Requests()) }
+	b.ResetTimer()
+	r := bench.Compare(b, bench.Config{
+		Title:     "Temporal server on PostgreSQL (4 history shards), 2 workers and 2 gateways of the production build",
+		Client:    c.client,
+		Product:   target("supportd", c.graph, conversationID, procs[2].url, procs[3].url),
+		Bare:      target("bare", bareGraph, func(p string) string { return bench.BarePrefix + p }, bare.Base()),
+		LLM:       &llm,
+		Customers: 20, Questions: 10, LLMQuestions: 5, OpenN: 200, LLMLatency: modelLatency,
+		Notes: []string{"bare: signed webhook → minimal handler in the benchmark process (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; one worker",
+			"not measured: RSS of a worker holding 10,000 idle conversations (minutes of opening conversations; not in this run)"},
+	})
+	b.StopTimer()
+	r.Print(os.Stdout)
+	b.ReportMetric(float64(r.Product.P50)/float64(r.Bare.P50), "p50-ratio")
+	b.ReportMetric(r.Product.Throughput/r.Bare.Throughput, "throughput-ratio")
+}
