@@ -195,8 +195,11 @@ func TestProductionTopologySurvivesKills(t *testing.T) {
 		case n == 0:
 			lost++
 			why := ""
-			if logs, _ := os.ReadFile(gateways[1].logs); bytes.Contains(logs, []byte(m.id)) && bytes.Contains(logs, []byte("duplicate whatsapp message skipped")) {
-				why = ": gateway-2 skipped the redelivery as a duplicate, so the killed gateway's dedupe claim outlived a message it never handed to Temporal"
+			logs, _ := os.ReadFile(gateways[1].logs)
+			for _, line := range bytes.Split(logs, []byte("\n")) {
+				if bytes.Contains(line, []byte(m.id)) && bytes.Contains(line, []byte("duplicate whatsapp message skipped")) {
+					why = ": gateway-2 skipped the redelivery as a duplicate, so the killed gateway's dedupe claim outlived a message it never handed to Temporal"
+				}
 			}
 			t.Errorf("%s: %s question %s (first posted to gateway-%d) acknowledged but never answered%s", m.phone, m.faq, m.id, m.gateway+1, why)
 		case n > 1:
