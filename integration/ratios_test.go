@@ -3,9 +3,12 @@ package integration
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/supportd/supportd/devserver"
+	"github.com/supportd/supportd/internal/app"
 	"github.com/supportd/supportd/internal/bench"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/workflows"
@@ -13,14 +16,21 @@ import (
 
 // BenchmarkRatios runs supportd (gateway and worker in this process) and the bare Temporal baseline of
 // internal/bench on the same embedded Temporal server, one after the other, and prints the table of ratios
-// and targets. It runs once whatever b.N. The same comparison on PostgreSQL with the production build is
-// topology.BenchmarkRatios.
+// and targets. The server is the one `supportd dev` runs: SQLite in a file, in WAL mode. It runs once
+// whatever b.N. The same comparison on PostgreSQL with the production build is topology.BenchmarkRatios.
 //
 //	go test -run '^$' -bench Ratios -benchtime 1x ./integration/
 func BenchmarkRatios(b *testing.B) {
 	const modelLatency = 200 * time.Millisecond
-	product := newStack(b)
-	llm := newStack(b, withOpenAI())
+	srv, err := devserver.Start(devserver.Options{SearchAttributes: app.SearchAttributes,
+		DatabaseFile: filepath.Join(b.TempDir(), "data", "temporal.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(srv.Stop)
+	onServer := withEnv("TEMPORAL_ADDRESS", srv.Address())
+	product := newStack(b, onServer)
+	llm := newStack(b, withOpenAI(), onServer)
 	respond := testkit.KeywordResponder(llm.kb)
 	llm.openai.Handle(func(r testkit.ChatRequest) testkit.ChatReply {
 		reply := respond(r)
@@ -45,7 +55,7 @@ func BenchmarkRatios(b *testing.B) {
 	llmTarget.ModelCalls = func() int { return len(llm.openai.Requests()) }
 	b.ResetTimer()
 	r := bench.Compare(b, bench.Config{
-		Title:     "embedded Temporal server (SQLite in memory), supportd's gateway and worker in the benchmark process",
+		Title:     "embedded Temporal server (SQLite file in WAL mode, as supportd dev), supportd's gateway and worker in the benchmark process",
 		Client:    product.temporal(),
 		Product:   target("supportd", product.base, product.graph, workflows.WorkflowID),
 		Bare:      target("bare", bare.Base(), bareGraph, func(p string) string { return bench.BarePrefix + p }),

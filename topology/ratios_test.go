@@ -1,7 +1,10 @@
 package topology
 
 import (
+	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,9 +17,11 @@ import (
 // PostgreSQL, two `supportd worker` and two `supportd gateway` processes of the production build (messages
 // spread over both gateways), and the bare baseline in this process on the same server. With a model, one
 // worker and one gateway of their own on another task queue talk to a fake OpenAI-compatible server whose
-// every answer takes 200 ms. It runs once whatever b.N.
+// every answer takes 200 ms. It runs once whatever b.N. With SUPPORTD_BENCH_IDLE=N it then opens N more
+// conversations (one greeting each) and reports how much the two workers' RSS grew per conversation.
 //
 //	go test -run '^$' -bench Ratios -benchtime 1x ./topology/
+//	SUPPORTD_BENCH_IDLE=10000 go test -run '^$' -bench Ratios -benchtime 1x -timeout 60m ./topology/
 func BenchmarkRatios(b *testing.B) {
 	const modelLatency = 200 * time.Millisecond
 	c := startCluster(b)
@@ -60,11 +65,42 @@ func BenchmarkRatios(b *testing.B) {
 		Bare:      target("bare", bareGraph, func(p string) string { return bench.BarePrefix + p }, bare.Base()),
 		LLM:       &llm,
 		Customers: 20, Questions: 10, LLMQuestions: 5, OpenN: 200, LLMLatency: modelLatency,
-		Notes: []string{"bare: signed webhook → minimal handler in the benchmark process (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; one worker",
-			"not measured: RSS of a worker holding 10,000 idle conversations (minutes of opening conversations; not in this run)"},
+		Notes: []string{"bare: signed webhook → minimal handler in the benchmark process (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; one worker"},
 	})
+	if n, _ := strconv.Atoi(os.Getenv("SUPPORTD_BENCH_IDLE")); n > 0 {
+		r.Notes = append(r.Notes, idleRSS(b, n, procs[0], procs[1], target("supportd", c.graph, nil, procs[2].url, procs[3].url)))
+	} else {
+		r.Notes = append(r.Notes, "not measured: RSS of workers holding many idle conversations (SUPPORTD_BENCH_IDLE=10000 measures it; opening 10,000 takes about 15 minutes here)")
+	}
 	b.StopTimer()
 	r.Print(os.Stdout)
 	b.ReportMetric(float64(r.Product.P50)/float64(r.Bare.P50), "p50-ratio")
 	b.ReportMetric(r.Product.Throughput/r.Bare.Throughput, "throughput-ratio")
+}
+
+// idleRSS opens n conversations with one greeting each and reports the workers' RSS before and after.
+func idleRSS(b *testing.B, n int, w1, w2 *process, tgt bench.Target) string {
+	b.Helper()
+	before := rss(b, w1) + rss(b, w2)
+	rate := bench.OpenRate(b, tgt, bench.Phones(fmt.Sprintf("2789%03d", time.Now().UnixNano()/1e6%1000), n), "Hi")
+	after := rss(b, w1) + rss(b, w2)
+	return fmt.Sprintf("idle conversations: %d opened at %.1f /s; the two workers' RSS went from %d MiB to %d MiB, %.0f KiB per open conversation",
+		n, rate, before>>20, after>>20, float64(after-before)/1024/float64(n))
+}
+
+// rss reads a process's resident set size from /proc.
+func rss(b *testing.B, p *process) int64 {
+	b.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	b.Fatalf("no VmRSS for %s", p.name)
+	return 0
 }
