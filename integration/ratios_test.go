@@ -62,7 +62,7 @@ func BenchmarkRatios(b *testing.B) {
 		LLM:       &llmTarget,
 		Customers: 20, Questions: 10, LLMQuestions: 5, OpenN: 200, LLMLatency: modelLatency,
 		Notes: []string{"bare: signed webhook → minimal handler (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API",
-			"not measured: RSS of a worker holding 10,000 idle conversations (minutes of opening conversations; not in this run)"},
+			"not measured here: RSS per idle conversation (topology.BenchmarkRatios with SUPPORTD_BENCH_IDLE=N measures it on a worker process)"},
 	})
 	b.StopTimer()
 	r.Print(os.Stdout)

@@ -64,7 +64,18 @@ func TestMain(m *testing.M) {
 		fmt.Println("topology tests skipped in -short mode")
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "supportd-topology-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	buildOnce.dir = dir
+	return m.Run()
 }
 
 const (
@@ -193,6 +204,7 @@ func randomSuffix() string {
 
 var buildOnce struct {
 	sync.Mutex
+	dir  string // removed when the test binary ends
 	path string
 }
 
@@ -201,11 +213,7 @@ func buildSupportd(path string) error {
 	buildOnce.Lock()
 	defer buildOnce.Unlock()
 	if buildOnce.path == "" {
-		dir, err := os.MkdirTemp("", "supportd-topology-bin-")
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dir, "supportd")
+		out := filepath.Join(buildOnce.dir, "supportd")
 		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
 		if _, err := os.Stat(goTool); err != nil {
 			goTool = "go"

@@ -17,8 +17,8 @@ import (
 // PostgreSQL, two `supportd worker` and two `supportd gateway` processes of the production build (messages
 // spread over both gateways), and the bare baseline in this process on the same server. With a model, one
 // worker and one gateway of their own on another task queue talk to a fake OpenAI-compatible server whose
-// every answer takes 200 ms. It runs once whatever b.N. With SUPPORTD_BENCH_IDLE=N it then opens N more
-// conversations (one greeting each) and reports how much the two workers' RSS grew per conversation.
+// every answer takes 200 ms. It runs once whatever b.N. With SUPPORTD_BENCH_IDLE=N it then stops worker-2, opens N
+// more conversations (one greeting each) and reports how much worker-1's RSS grew per conversation.
 //
 //	go test -run '^$' -bench Ratios -benchtime 1x ./topology/
 //	SUPPORTD_BENCH_IDLE=10000 go test -run '^$' -bench Ratios -benchtime 1x -timeout 60m ./topology/
@@ -78,13 +78,15 @@ func BenchmarkRatios(b *testing.B) {
 	b.ReportMetric(r.Product.Throughput/r.Bare.Throughput, "throughput-ratio")
 }
 
-// idleRSS opens n conversations with one greeting each and reports the workers' RSS before and after.
+// idleRSS stops worker-2 so that worker-1 runs every new conversation, opens n conversations with one
+// greeting each and reports worker-1's RSS before and after.
 func idleRSS(b *testing.B, n int, w1, w2 *process, tgt bench.Target) string {
 	b.Helper()
-	before := rss(b, w1) + rss(b, w2)
+	w2.stop()
+	before := rss(b, w1)
 	rate := bench.OpenRate(b, tgt, bench.Phones(fmt.Sprintf("2789%03d", time.Now().UnixNano()/1e6%1000), n), "Hi")
-	after := rss(b, w1) + rss(b, w2)
-	return fmt.Sprintf("idle conversations: %d opened at %.1f /s; the two workers' RSS went from %d MiB to %d MiB, %.0f KiB per open conversation",
+	after := rss(b, w1)
+	return fmt.Sprintf("idle conversations: %d opened at %.1f /s on one worker; its RSS went from %d MiB to %d MiB, %.0f KiB per open conversation",
 		n, rate, before>>20, after>>20, float64(after-before)/1024/float64(n))
 }
 
