@@ -68,7 +68,7 @@ func BenchmarkRatios(b *testing.B) {
 		Notes: []string{"bare: signed webhook → minimal handler in the benchmark process (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; one worker"},
 	})
 	if n, _ := strconv.Atoi(os.Getenv("SUPPORTD_BENCH_IDLE")); n > 0 {
-		r.Notes = append(r.Notes, idleRSS(b, n, procs[0], procs[1], target("supportd", c.graph, nil, procs[2].url, procs[3].url)))
+		r.Notes = append(r.Notes, idleRSS(b, c, n, procs[0], procs[1], target("supportd", c.graph, conversationID, procs[2].url, procs[3].url)))
 	} else {
 		r.Notes = append(r.Notes, "not measured: RSS of workers holding many idle conversations (SUPPORTD_BENCH_IDLE=10000 measures it; opening 10,000 takes about 15 minutes here)")
 	}
@@ -80,11 +80,11 @@ func BenchmarkRatios(b *testing.B) {
 
 // idleRSS stops worker-2 so that worker-1 runs every new conversation, opens n conversations with one
 // greeting each and reports worker-1's RSS before and after.
-func idleRSS(b *testing.B, n int, w1, w2 *process, tgt bench.Target) string {
+func idleRSS(b *testing.B, c *cluster, n int, w1, w2 *process, tgt bench.Target) string {
 	b.Helper()
 	w2.stop()
 	before := rss(b, w1)
-	rate := bench.OpenRate(b, tgt, bench.Phones(fmt.Sprintf("2789%03d", time.Now().UnixNano()/1e6%1000), n), "Hi")
+	rate := bench.OpenRate(b, c.client, tgt, bench.Phones(fmt.Sprintf("2789%03d", time.Now().UnixNano()/1e6%1000), n), "Hi")
 	after := rss(b, w1)
 	return fmt.Sprintf("idle conversations: %d opened at %.1f /s on one worker; its RSS went from %d MiB to %d MiB, %.0f KiB per open conversation",
 		n, rate, before>>20, after>>20, float64(after-before)/1024/float64(n))

@@ -189,8 +189,9 @@ func historyEvents(tb testing.TB, tc client.Client, id func(string) string, phon
 }
 
 // OpenRate sends one first message from each new customer, 20 at a time, and returns new conversations
-// answered per second, from the first post to the last first reply.
-func OpenRate(tb testing.TB, tgt Target, phones []string, text string) float64 {
+// answered per second, from the first post to the last first reply. It fails when no new reply has come
+// for a minute, describing the first customer's workflow still unanswered.
+func OpenRate(tb testing.TB, tc client.Client, tgt Target, phones []string, text string) float64 {
 	tb.Helper()
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -220,22 +221,53 @@ func OpenRate(tb testing.TB, tgt Target, phones []string, text string) float64 {
 		tb.Fatalf("%s: %d first messages failed, first: %v", tgt.Name, len(errs), errs[0])
 	}
 	var last time.Time
-	deadline := time.Now().Add(3 * time.Minute)
+	answered := 0
+	progress := time.Now()
 	for _, p := range phones {
 		for {
 			if msgs := tgt.Graph.Messages(p); len(msgs) > 0 {
 				if msgs[0].At.After(last) {
 					last = msgs[0].At
 				}
+				answered++
+				progress = time.Now()
 				break
 			}
-			if time.Now().After(deadline) {
-				tb.Fatalf("%s: no reply to %s's first message", tgt.Name, p)
+			if time.Since(progress) > time.Minute {
+				// Count the replies to the others before giving up.
+				total := 0
+				for _, q := range phones {
+					if len(tgt.Graph.Messages(q)) > 0 {
+						total++
+					}
+				}
+				tb.Fatalf("%s: %d of %d first messages answered, none in the last minute; %s's is not: %s",
+					tgt.Name, total, len(phones), p, describe(tc, tgt, p))
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	return float64(len(phones)) / last.Sub(start).Seconds()
+}
+
+// describe says where a customer's workflow is, for a failure message.
+func describe(tc client.Client, tgt Target, phone string) string {
+	if tc == nil || tgt.WorkflowID == nil {
+		return "(no workflow to describe)"
+	}
+	d, err := tc.DescribeWorkflowExecution(context.Background(), tgt.WorkflowID(phone), "")
+	if err != nil {
+		return fmt.Sprintf("describe %s: %v", tgt.WorkflowID(phone), err)
+	}
+	info := d.GetWorkflowExecutionInfo()
+	out := fmt.Sprintf("workflow %s %s, %d history events", tgt.WorkflowID(phone), info.GetStatus(), info.GetHistoryLength())
+	if t := d.GetPendingWorkflowTask(); t != nil {
+		out += fmt.Sprintf(", workflow task %s attempt %d", t.GetState(), t.GetAttempt())
+	}
+	for _, a := range d.GetPendingActivities() {
+		out += fmt.Sprintf(", activity %s %s attempt %d (%s)", a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(), a.GetLastFailure().GetMessage())
+	}
+	return out
 }
 
 func percentile(d []time.Duration, q float64) time.Duration {
@@ -297,8 +329,8 @@ func Compare(tb testing.TB, c Config) Report {
 	r.Bare.P50, r.Bare.P99 = pacedBare.P50, pacedBare.P99
 	if c.OpenN > 0 {
 		r.OpenN = c.OpenN
-		r.OpenProduct = OpenRate(tb, c.Product, Phones("2783"+nonce, c.OpenN), "Hi")
-		r.OpenBare = OpenRate(tb, c.Bare, Phones("2784"+nonce, c.OpenN), "Hi")
+		r.OpenProduct = OpenRate(tb, c.Client, c.Product, Phones("2783"+nonce, c.OpenN), "Hi")
+		r.OpenBare = OpenRate(tb, c.Client, c.Bare, Phones("2784"+nonce, c.OpenN), "Hi")
 	}
 	if c.LLM != nil {
 		lq := Questions(c.KB, c.LLMQuestions)
