@@ -493,6 +493,36 @@ func TestSetupScripts(t *testing.T) {
 	}
 }
 
+// TestComposePostgresConnections: PostgreSQL allows the connections the Temporal server's pools may open,
+// four services × (workflow-state pool + visibility pool), with 10 to spare for the admin steps and psql.
+func TestComposePostgresConnections(t *testing.T) {
+	c := loadCompose(t, readFile(t, "docker-compose.yml"))
+	env := envMap(t, c.Services["temporal"].Environment)
+	pool := func(name string) int {
+		n, err := strconv.Atoi(env[name])
+		if err != nil || n <= 0 {
+			t.Fatalf("temporal: %s=%q, want a number of connections (stated, so that max_connections can be checked)", name, env[name])
+		}
+		return n
+	}
+	need := 4 * (pool("SQL_MAX_CONNS") + pool("SQL_VIS_MAX_CONNS"))
+	if pool("SQL_MAX_IDLE_CONNS") > pool("SQL_MAX_CONNS") || pool("SQL_VIS_MAX_IDLE_CONNS") > pool("SQL_VIS_MAX_CONNS") {
+		t.Error("temporal: more idle connections than connections")
+	}
+	max := 0
+	for _, arg := range stringList(c.Services["postgresql"].Command) {
+		if v, ok := strings.CutPrefix(arg, "max_connections="); ok {
+			max, _ = strconv.Atoi(v)
+		}
+	}
+	if max == 0 {
+		max = 100 // PostgreSQL's default
+	}
+	if need+10 > max {
+		t.Errorf("postgresql: max_connections=%d, but the Temporal server may open %d connections (4 services × (SQL_MAX_CONNS + SQL_VIS_MAX_CONNS)) and 10 more are kept for the admin steps", max, need)
+	}
+}
+
 func TestDynamicConfig(t *testing.T) {
 	var dc map[string][]map[string]any
 	if err := yaml.Unmarshal(readFile(t, "deploy/temporal/dynamicconfig.yaml"), &dc); err != nil {

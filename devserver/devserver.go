@@ -1,6 +1,7 @@
 // Package devserver runs a Temporal server and its Web UI inside the supportd process, for `supportd dev`
-// and for integration tests. It is the only package that imports go.temporal.io/server: production builds
-// leave it out with the `nodev` build tag.
+// and for integration tests: on SQLite (a file or memory), or on PostgreSQL for the tests of the production
+// topology. It is the only package that imports go.temporal.io/server: production builds leave it out with
+// the `nodev` build tag.
 package devserver
 
 import (
@@ -23,6 +24,7 @@ import (
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
 	"go.temporal.io/server/common/membership/static"
+	postgresplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/common/primitives"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
@@ -47,6 +49,26 @@ type Options struct {
 	SearchAttributes map[string]enumspb.IndexedValueType
 	// Logger receives the server's warnings and errors.
 	Logger *slog.Logger
+	// Postgres, when set, persists to PostgreSQL instead of SQLite (DatabaseFile is then ignored). Its two
+	// databases must already hold Temporal's schema (deploy/temporal/setup-schema.sh), and the namespace is
+	// not created here: register it through the frontend, as deploy/temporal/setup-namespace.sh does.
+	Postgres *Postgres
+	// HistoryShards is fixed when the cluster's database is first used; 0 means 1.
+	HistoryShards int32
+}
+
+// Postgres is where a server on PostgreSQL keeps its state.
+type Postgres struct {
+	// Addr is host:port.
+	Addr     string
+	User     string
+	Password string
+	// Database holds the workflow state, VisibilityDatabase the list and search index.
+	Database, VisibilityDatabase string
+	// MaxConns caps each connection pool. Every service of the server (frontend, history, matching,
+	// worker) has a pool for each of the two databases, so the server may open up to 4 × (MaxConns +
+	// VisibilityMaxConns) connections; 0 means 20 and 10, the defaults of Temporal's own configuration.
+	MaxConns, VisibilityMaxConns int
 }
 
 // Server is a running embedded Temporal server.
@@ -156,13 +178,74 @@ func (s *Server) Stop() {
 	s.server.Stop()
 }
 
+// MaxConnections is the most connections a server with these settings opens to PostgreSQL.
+func (p *Postgres) MaxConnections() int {
+	main, vis := p.pools()
+	return 4 * (main + vis)
+}
+
+func (p *Postgres) pools() (main, visibility int) {
+	main, visibility = p.MaxConns, p.VisibilityMaxConns
+	if main <= 0 {
+		main = 20
+	}
+	if visibility <= 0 {
+		visibility = 10
+	}
+	return main, visibility
+}
+
+func (p *Postgres) sql(database string, maxConns int) *config.SQL {
+	return &config.SQL{
+		PluginName:      postgresplugin.PluginName,
+		DatabaseName:    database,
+		ConnectAddr:     p.Addr,
+		ConnectProtocol: "tcp",
+		User:            p.User,
+		Password:        p.Password,
+		MaxConns:        maxConns,
+		MaxIdleConns:    maxConns,
+		MaxConnLifetime: time.Hour,
+	}
+}
+
 func buildConfig(opts Options) (*config.Config, error) {
+	var cfg config.Config
+	cfg.Persistence.NumHistoryShards = 1
+	if opts.HistoryShards > 0 {
+		cfg.Persistence.NumHistoryShards = opts.HistoryShards
+	}
+	if p := opts.Postgres; p != nil {
+		main, vis := p.pools()
+		cfg.Persistence.DefaultStore = "postgres"
+		cfg.Persistence.VisibilityStore = "postgres-visibility"
+		cfg.Persistence.DataStores = map[string]config.DataStore{
+			"postgres":            {SQL: p.sql(p.Database, main)},
+			"postgres-visibility": {SQL: p.sql(p.VisibilityDatabase, vis)},
+		}
+	} else {
+		sqlCfg, err := sqliteStore(opts)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Persistence.DefaultStore = "sqlite"
+		cfg.Persistence.VisibilityStore = "sqlite"
+		cfg.Persistence.DataStores = map[string]config.DataStore{"sqlite": {SQL: sqlCfg}}
+	}
+	return finishConfig(opts, &cfg)
+}
+
+// sqliteStore prepares the SQLite database, its schema and the namespace.
+func sqliteStore(opts Options) (*config.SQL, error) {
 	sqlCfg := &config.SQL{PluginName: sqliteplugin.PluginName}
 	if opts.DatabaseFile == "" {
 		sqlCfg.ConnectAttributes = map[string]string{"mode": "memory", "cache": "shared"}
 		sqlCfg.DatabaseName = fmt.Sprintf("supportd-%d", time.Now().UnixNano())
 	} else {
-		sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "normal"}
+		// The sqlite plugin passes the URI parameters it knows (mode, cache, ...) as they are and turns every
+		// other key into _pragma=<key>=<value>: the keys are the pragma names themselves. WAL lets readers run
+		// beside the writer and, with synchronous=normal, syncs on checkpoints instead of on every commit.
+		sqlCfg.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal"}
 		sqlCfg.DatabaseName = opts.DatabaseFile
 		if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
@@ -180,18 +263,17 @@ func buildConfig(opts Options) (*config.Config, error) {
 	if err := sqliteschema.CreateNamespaces(sqlCfg, ns); err != nil {
 		return nil, fmt.Errorf("create namespace %s: %w", opts.Namespace, err)
 	}
+	return sqlCfg, nil
+}
 
+// finishConfig fills in the cluster and the services, the same for every store.
+func finishConfig(opts Options, cfg *config.Config) (*config.Config, error) {
 	httpPort, err := freePort(opts.IP)
 	if err != nil {
 		return nil, err
 	}
-	var cfg config.Config
 	cfg.Global.Membership.MaxJoinDuration = 30 * time.Second
 	cfg.Global.Membership.BroadcastAddress = opts.IP
-	cfg.Persistence.DefaultStore = "sqlite"
-	cfg.Persistence.VisibilityStore = "sqlite"
-	cfg.Persistence.NumHistoryShards = 1
-	cfg.Persistence.DataStores = map[string]config.DataStore{"sqlite": {SQL: sqlCfg}}
 	cfg.ClusterMetadata = &cluster.Config{
 		FailoverVersionIncrement: 10,
 		MasterClusterName:        clusterName,
@@ -228,7 +310,7 @@ func buildConfig(opts Options) (*config.Config, error) {
 	cfg.NamespaceDefaults.Archival.History.State = "disabled"
 	cfg.NamespaceDefaults.Archival.Visibility.State = "disabled"
 	cfg.PublicClient.HostPort = net.JoinHostPort(opts.IP, strconv.Itoa(opts.Port))
-	return &cfg, nil
+	return cfg, nil
 }
 
 func dynamicConfig() dynamicconfig.StaticClient {

@@ -1,0 +1,108 @@
+package topology
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supportd/supportd/internal/bench"
+	"github.com/supportd/supportd/internal/testkit"
+	"github.com/supportd/supportd/kb"
+)
+
+// BenchmarkRatios is integration.BenchmarkRatios on the production topology: the Temporal server on
+// PostgreSQL, two `supportd worker` and two `supportd gateway` processes of the production build (messages
+// spread over both gateways), and the bare baseline in this process on the same server. With a model, one
+// worker and one gateway of their own on another task queue talk to a fake OpenAI-compatible server whose
+// every answer takes 200 ms. It runs once whatever b.N. With SUPPORTD_BENCH_IDLE=N it then stops worker-2, opens N
+// more conversations (one greeting each) and reports how much worker-1's RSS grew per conversation.
+//
+//	go test -run '^$' -bench Ratios -benchtime 1x ./topology/
+//	SUPPORTD_BENCH_IDLE=10000 go test -run '^$' -bench Ratios -benchtime 1x -timeout 60m ./topology/
+func BenchmarkRatios(b *testing.B) {
+	const modelLatency = 200 * time.Millisecond
+	c := startCluster(b)
+	openai := testkit.NewOpenAI(b, kb.Default())
+	respond := testkit.KeywordResponder(kb.Default())
+	openai.Handle(func(r testkit.ChatRequest) testkit.ChatReply {
+		reply := respond(r)
+		reply.Delay = modelLatency
+		return reply
+	})
+	llmGraph := testkit.NewGraph(b)
+	llmEnv := []string{"TEMPORAL_TASK_QUEUE=support-conversations-llm", "OPENAI_API_KEY=" + openai.APIKey, "OPENAI_BASE_URL=" + openai.URL,
+		"OPENAI_MODEL=test-model", "WHATSAPP_API_URL=" + llmGraph.URL()}
+	procs := []*process{c.startWorker("worker-1"), c.startWorker("worker-2"), c.startGateway("gateway-1"), c.startGateway("gateway-2"),
+		c.startWorker("worker-llm", llmEnv...), c.startGateway("gateway-llm", llmEnv...)}
+	for _, p := range procs {
+		p.waitReady()
+	}
+	bareGraph := testkit.NewGraph(b)
+	bare, err := bench.StartBare(bench.BareOptions{
+		Client: c.client, TaskQueue: "bare", AppSecret: appSecret,
+		GraphURL: bareGraph.URL(), PhoneNumberID: bareGraph.PhoneNumberID(), AccessToken: bareGraph.AccessToken(),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(bare.Stop)
+	target := func(name string, g *testkit.Graph, id func(string) string, bases ...string) bench.Target {
+		hook := testkit.NewWhatsAppWebhook(appSecret)
+		hook.PhoneNumberID = g.PhoneNumberID()
+		return bench.Target{Name: name, Bases: bases, Graph: g, Hook: hook, WorkflowID: id}
+	}
+	conversationID := func(p string) string { return "conversation-" + p }
+	llm := target("supportd with a model", llmGraph, conversationID, procs[5].url)
+	llm.ModelCalls = func() int { return len(openai.Requests()) }
+	b.ResetTimer()
+	r := bench.Compare(b, bench.Config{
+		Title:     "Temporal server on PostgreSQL (4 history shards), 2 workers and 2 gateways of the production build",
+		Client:    c.client,
+		Product:   target("supportd", c.graph, conversationID, procs[2].url, procs[3].url),
+		Bare:      target("bare", bareGraph, func(p string) string { return bench.BarePrefix + p }, bare.Base()),
+		LLM:       &llm,
+		Customers: 20, Questions: 10, LLMQuestions: 5, OpenN: 200, LLMLatency: modelLatency,
+		Notes: []string{"bare: signed webhook → minimal handler in the benchmark process (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; one worker"},
+	})
+	if n, _ := strconv.Atoi(os.Getenv("SUPPORTD_BENCH_IDLE")); n > 0 {
+		r.Notes = append(r.Notes, idleRSS(b, c, n, procs[0], procs[1], target("supportd", c.graph, conversationID, procs[2].url, procs[3].url)))
+	} else {
+		r.Notes = append(r.Notes, "not measured: RSS of workers holding many idle conversations (SUPPORTD_BENCH_IDLE=10000 measures it; opening 10,000 takes about 15 minutes here)")
+	}
+	b.StopTimer()
+	r.Print(os.Stdout)
+	b.ReportMetric(float64(r.Product.P50)/float64(r.Bare.P50), "p50-ratio")
+	b.ReportMetric(r.Product.Throughput/r.Bare.Throughput, "throughput-ratio")
+}
+
+// idleRSS stops worker-2 so that worker-1 runs every new conversation, opens n conversations with one
+// greeting each and reports worker-1's RSS before and after.
+func idleRSS(b *testing.B, c *cluster, n int, w1, w2 *process, tgt bench.Target) string {
+	b.Helper()
+	w2.stop()
+	before := rss(b, w1)
+	rate := bench.OpenRate(b, c.client, tgt, bench.Phones(fmt.Sprintf("2789%03d", time.Now().UnixNano()/1e6%1000), n), "Hi")
+	after := rss(b, w1)
+	return fmt.Sprintf("idle conversations: %d opened at %.1f /s on one worker; its RSS went from %d MiB to %d MiB, %.0f KiB per open conversation",
+		n, rate, before>>20, after>>20, float64(after-before)/1024/float64(n))
+}
+
+// rss reads a process's resident set size from /proc.
+func rss(b *testing.B, p *process) int64 {
+	b.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	b.Fatalf("no VmRSS for %s", p.name)
+	return 0
+}
