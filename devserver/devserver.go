@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -325,13 +326,20 @@ func dynamicConfig() dynamicconfig.StaticClient {
 	return dc
 }
 
+// freePort finds a port no one listens on for a service that binds it a moment later. It picks below the
+// kernel's ephemeral range (32768 and up on Linux), which outgoing connections draw from: a port the kernel
+// hands out for ":0" can be taken by a client's connection before the service binds it.
 func freePort(ip string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port, nil
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, errors.New("find a free port: none free between 20000 and 32000")
 }
 
 func portFree(ip string, port int) error {

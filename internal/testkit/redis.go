@@ -2,7 +2,9 @@ package testkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -106,11 +108,18 @@ func (r *Redis) Client(t testing.TB) *redis.Client {
 }
 
 // FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
+//
+// It picks below the kernel's ephemeral range (32768 and up on Linux), which outgoing connections draw from:
+// a port the kernel hands out for ":0" can be taken by a client's connection before the process binds it.
 func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port, nil
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, errors.New("no free port between 20000 and 32000")
 }
