@@ -22,16 +22,9 @@ func replySchema(faqIDs []string) json.RawMessage {
 func replyPrompt(k *kb.KnowledgeBase) string {
 	var b strings.Builder
 	b.WriteString(classifyPrompt(k))
-	fmt.Fprintf(&b, `
-answer: when kb_answers is true, your reply to the customer, written only from that FAQ's answer below; otherwise "".
-- Answer only from the FAQ answers. Never invent or assume anything they do not say: no prices, dates, addresses, stock, order details or policies of your own.
-- Do not promise actions (refunds, call-backs, exceptions); a person handles those.
-- Be brief: at most %d characters, usually one to three sentences.
-- Reply in the customer's language when you can, otherwise in English.
-- Plain text for WhatsApp: no Markdown headings, tables or links in brackets; *single asterisks* for bold at most.
-
-FAQ answers:
-`, answerTargetRunes)
+	b.WriteString("\nanswer: when kb_answers is true, your reply to the customer, written only from that FAQ's answer below; otherwise \"\".\n")
+	b.WriteString(answerRules())
+	b.WriteString("\nFAQ answers:\n")
 	for _, f := range k.FAQs {
 		fmt.Fprintf(&b, "[%s] %s\n", f.ID, strings.TrimSpace(f.Answer))
 	}
