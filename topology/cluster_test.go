@@ -25,7 +25,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -214,11 +213,7 @@ func buildSupportd(path string) error {
 	defer buildOnce.Unlock()
 	if buildOnce.path == "" {
 		out := filepath.Join(buildOnce.dir, "supportd")
-		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(goTool); err != nil {
-			goTool = "go"
-		}
-		cmd := exec.Command(goTool, "build", "-tags", "nodev", "-o", out, "./cmd/supportd")
+		cmd := exec.Command("go", "build", "-tags", "nodev", "-o", out, "./cmd/supportd")
 		cmd.Dir = ".."
 		if b, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build -tags nodev ./cmd/supportd: %v\n%s", err, b)

@@ -43,10 +43,6 @@ var (
 			NonRetryableErrorTypes: []string{activities.ErrTypeWindowClosed, activities.ErrTypeRejected},
 		},
 	}
-	readOptions = workflow.ActivityOptions{
-		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 3},
-	}
 	notifyOptions = workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
