@@ -32,7 +32,7 @@ func (c *conversationWorkflow) takeover(ctx workflow.Context, req TakeoverReques
 	if out.HeldBy != "" {
 		return TakeoverResult{Assignee: out.HeldBy, AlreadyAssigned: true, Status: c.s.Status}, nil
 	}
-	if err := workflow.Await(ctx, func() bool { return c.bot == nil }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return c.stopBot == nil }); err != nil {
 		return TakeoverResult{}, err
 	}
 	return TakeoverResult{Assignee: c.s.Assignee, Status: c.s.Status}, nil

@@ -44,8 +44,8 @@ type conversationWorkflow struct {
 	seen   map[string]bool
 	logger log.Logger
 
-	// bot is set while the bot works on a message; stopping it cancels that work.
-	bot *botTurn
+	// stopBot is set while the bot works on a message; it cancels that work.
+	stopBot workflow.CancelFunc
 	// replies lets one agent reply at a time, in the order they arrived.
 	replies workflow.Mutex
 	// sendingNotice is true while a notice to agents is on its way.
@@ -54,10 +54,6 @@ type conversationWorkflow struct {
 	mirrored  activities.Mirror
 	mirroring bool
 	searched  conversation.Status
-}
-
-type botTurn struct {
-	cancel workflow.CancelFunc
 }
 
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
@@ -206,8 +202,8 @@ func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 // change in the transcript, the search attributes and the agents' outbox.
 func (c *conversationWorkflow) apply(ctx workflow.Context, ev Event) Outcome {
 	out := c.s.Transition(ev)
-	if out.StopBot && c.bot != nil {
-		c.bot.cancel()
+	if out.StopBot && c.stopBot != nil {
+		c.stopBot()
 	}
 	if out.Line != "" {
 		c.system(ctx, out.Line)
@@ -266,7 +262,7 @@ func (c *conversationWorkflow) readyToContinueAsNew(ctx workflow.Context) bool {
 
 // idle is true when the conversation has nothing to do but wait.
 func (c *conversationWorkflow) idle() bool {
-	return c.bot == nil && !c.sendingNotice && len(c.s.Pending) == 0 && len(c.s.Todo) == 0 && len(c.s.Notices) == 0
+	return c.stopBot == nil && !c.sendingNotice && len(c.s.Pending) == 0 && len(c.s.Todo) == 0 && len(c.s.Notices) == 0
 }
 
 // settled is idle with every update handled and the mirror up to date.
@@ -342,10 +338,10 @@ func (c *conversationWorkflow) handle(ctx workflow.Context, m CustomerMessage) {
 // sent once the conversation has changed hands.
 func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) {
 	botCtx, cancel := workflow.WithCancel(ctx)
-	c.bot = &botTurn{cancel: cancel}
+	c.stopBot = cancel
 	defer func() {
 		cancel()
-		c.bot = nil
+		c.stopBot = nil
 	}()
 	gen := c.s.Generation
 	d := c.decide(botCtx, m)

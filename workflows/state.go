@@ -126,8 +126,6 @@ type Followup struct {
 
 // Outcome is what a transition did.
 type Outcome struct {
-	// Changed is true when the status or the assignee changed (search attributes and mirrors follow).
-	Changed bool
 	// StopBot is true when the bot lost the conversation: its work in flight must be cancelled.
 	StopBot bool
 	// Line is the system line for the transcript, if any.
@@ -161,7 +159,7 @@ func (s *State) Transition(ev Event) Outcome {
 		s.Summary, s.OutOfHoursNote, s.Offer = "", "", Offer{}
 		s.Handoffs++
 		s.startIdleTimer(ev.At)
-		out = Outcome{Changed: true, StopBot: true, Line: "Handed to a person: " + reason.Label()}
+		out = Outcome{StopBot: true, Line: "Handed to a person: " + reason.Label()}
 		if ev.Agent.Name != "" {
 			out.Line = "Taken over by " + ev.Agent.Name
 		}
@@ -174,12 +172,12 @@ func (s *State) Transition(ev Event) Outcome {
 		out = Outcome{Notices: []activities.NoticeKind{activities.NoticeCardUpdate}}
 		if s.Assignee == "" && ev.Agent.Name != "" {
 			s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
-			out.Changed, out.Line = true, "Taken over by "+ev.Agent.Name
+			out.Line = "Taken over by " + ev.Agent.Name
 		} else if ev.Kind == EvKeep && from == conversation.StatusAwaitingConfirmation {
 			out.Line = "Kept with a person by " + ev.Agent.Name
 		}
 		if from == conversation.StatusAwaitingConfirmation {
-			s.Status, out.Changed = conversation.StatusHandoff, true
+			s.Status = conversation.StatusHandoff
 		}
 		s.startIdleTimer(ev.At)
 	case ev.Kind == EvNote:
@@ -192,12 +190,12 @@ func (s *State) Transition(ev Event) Outcome {
 			return Outcome{}
 		}
 		s.Status, s.IdleDeadline = conversation.StatusAwaitingConfirmation, time.Time{}
-		out = Outcome{Changed: true, Notices: []activities.NoticeKind{activities.NoticeConfirmPrompt, activities.NoticeCardUpdate},
+		out = Outcome{Notices: []activities.NoticeKind{activities.NoticeConfirmPrompt, activities.NoticeCardUpdate},
 			Line: "No agent activity: waiting for an agent to return the conversation to the bot or keep it"}
 	case ev.Kind == EvReturn:
 		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = conversation.StatusActive, "", "", time.Time{}
 		s.Repeat, s.Offer = Repeat{}, Offer{}
-		out = Outcome{Changed: true, Notices: []activities.NoticeKind{activities.NoticeCardUpdate},
+		out = Outcome{Notices: []activities.NoticeKind{activities.NoticeCardUpdate},
 			Line: "Returned to the bot by " + ev.Agent.Name}
 		followup = DoWelcomeBack
 	default:
