@@ -14,11 +14,11 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/internal/metrics"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Error types the workflow branches on.
@@ -30,42 +30,6 @@ const (
 	// ErrTypeAIUnavailable means the AI engine refused the request for good (bad key, unknown model...).
 	ErrTypeAIUnavailable = "AIUnavailable"
 )
-
-// Button is a WhatsApp reply button.
-type Button struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-}
-
-// Sender delivers messages to a customer: the WhatsApp Graph API, or the built-in simulator in dev mode.
-type Sender interface {
-	SendText(ctx context.Context, to, text string) (string, error)
-	SendButtons(ctx context.Context, to, body string, buttons []Button) (string, error)
-	MarkRead(ctx context.Context, messageID string, typing bool) error
-	// Classify sorts a send error: retryable, window closed (131047), or rejected for good.
-	Classify(err error) SendErrorKind
-}
-
-// SendErrorKind is how a send failure must be handled.
-type SendErrorKind int
-
-// The kinds of send failure.
-const (
-	SendRetryable SendErrorKind = iota
-	SendWindowClosed
-	SendRejected
-)
-
-// Notifier tells agents about a conversation: the Slack card and thread, or nothing when only the
-// built-in console is used (the console reads the workflow directly).
-type Notifier interface {
-	Notify(ctx context.Context, n Notice) (NoticeResult, error)
-}
-
-// Store mirrors conversation state into fast shared storage (Redis).
-type Store interface {
-	Mirror(ctx context.Context, m Mirror) error
-}
 
 // Settings are the worker's runtime settings the workflow asks for.
 type Settings struct {
@@ -90,9 +54,9 @@ type Activities struct {
 	Fallback ai.Engine
 	Words    Words
 	KB       *kb.KnowledgeBase
-	Sender   Sender
-	Notifier Notifier
-	Store    Store
+	Sender   conversation.Sender
+	Notifier conversation.Notifier
+	Store    conversation.StatusMirror
 	// Once keeps a retried send from sending again what WhatsApp already took (once.go).
 	Once     *SendOnce
 	Settings Settings
@@ -171,23 +135,11 @@ func (a *Activities) markReadWhile(ctx context.Context, id string, typing bool) 
 	return func() { <-done }
 }
 
-// SummaryInput asks for the agent's summary of a conversation.
-type SummaryInput struct {
-	Phone      string               `json:"phone"`
-	Name       string               `json:"name,omitempty"`
-	Reason     handoff.Reason       `json:"reason"`
-	Transcript []conversation.Entry `json:"transcript"`
-}
-
 // Summarize writes the agent's summary. When the configured engine fails, the local engine writes it: a
 // handoff is never held up by a summary.
-func (a *Activities) Summarize(ctx context.Context, in SummaryInput) (string, error) {
+func (a *Activities) Summarize(ctx context.Context, req ai.SummaryRequest) (string, error) {
 	stop := heartbeat(ctx)
 	defer stop()
-	req := ai.SummaryRequest{Name: in.Name, Phone: in.Phone, Reason: string(in.Reason)}
-	for _, e := range in.Transcript {
-		req.Transcript = append(req.Transcript, ai.Line{From: e.From, Text: e.Text, At: e.At})
-	}
 	s, err := a.Engine.Summarize(ctx, req)
 	if err == nil && s != "" {
 		return s, nil
@@ -198,7 +150,7 @@ func (a *Activities) Summarize(ctx context.Context, in SummaryInput) (string, er
 	if a.Fallback == nil {
 		return "", aiError("summarize", err)
 	}
-	a.log().Warn("summary by the AI engine failed; using the local summary", logx.Phone(in.Phone), "error", err)
+	a.log().Warn("summary by the AI engine failed; using the local summary", logx.Phone(req.Phone), "error", err)
 	return a.Fallback.Summarize(ctx, req)
 }
 
@@ -214,9 +166,9 @@ const (
 
 // SendInput is one outbound WhatsApp message.
 type SendInput struct {
-	To      string   `json:"to"`
-	Text    string   `json:"text"`
-	Buttons []Button `json:"buttons,omitempty"`
+	To      string                `json:"to"`
+	Text    string                `json:"text"`
+	Buttons []conversation.Button `json:"buttons,omitempty"`
 	// Kind says what the message is (SendAnswer, SendAgent...); Reason goes with a handoff notice.
 	Kind   string         `json:"kind,omitempty"`
 	Reason handoff.Reason `json:"reason,omitempty"`
@@ -259,9 +211,9 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 
 func (a *Activities) sendError(to string, err error) error {
 	switch a.Sender.Classify(err) {
-	case SendWindowClosed:
+	case conversation.SendWindowClosed:
 		return temporal.NewNonRetryableApplicationError("the 24-hour WhatsApp window is closed: the customer must write first", ErrTypeWindowClosed, err)
-	case SendRejected:
+	case conversation.SendRejected:
 		a.log().Error("whatsapp refused a message", logx.Phone(to), "error", err)
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("whatsapp refused the message: %v", err), ErrTypeRejected, err)
 	}
@@ -269,16 +221,16 @@ func (a *Activities) sendError(to string, err error) error {
 }
 
 // Notify passes a notice to the agents' tool.
-func (a *Activities) Notify(ctx context.Context, n Notice) (NoticeResult, error) {
+func (a *Activities) Notify(ctx context.Context, n conversation.Notice) (conversation.NoticeResult, error) {
 	if a.Notifier == nil {
-		return NoticeResult{Ref: n.Ref}, nil
+		return conversation.NoticeResult{Ref: n.Ref}, nil
 	}
 	return a.Notifier.Notify(ctx, n)
 }
 
 // MirrorState writes the conversation's status and list entry into the shared store. A store outage is
 // logged and tolerated: Temporal stays the source of truth.
-func (a *Activities) MirrorState(ctx context.Context, m Mirror) error {
+func (a *Activities) MirrorState(ctx context.Context, m conversation.Mirror) error {
 	if a.Store == nil {
 		return nil
 	}

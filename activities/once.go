@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"github.com/supportd/supportd/workflows/conversation"
 	"log/slog"
 	"time"
 
@@ -14,24 +15,14 @@ import (
 	"github.com/supportd/supportd/whatsapp"
 )
 
-// SendAccepted is the status of a send record written from the Graph API's answer, before any status webhook.
-const SendAccepted = "accepted"
-
-// SendRecord is what is known of a tagged send: the WAMID WhatsApp gave it and its most advanced status
-// (accepted, sent, failed, delivered, read).
-type SendRecord struct {
-	MessageID string
-	Status    string
-}
-
 // SendLedger keeps, in storage shared by every worker and gateway (Redis), the marks of sends under way and
 // what WhatsApp reported about each tagged send. The gateway records status webhooks in it.
 type SendLedger interface {
 	MarkSending(ctx context.Context, tag string, ttl time.Duration) error
 	Sending(ctx context.Context, tag string) (bool, error)
 	ClearSending(ctx context.Context, tag string) error
-	RecordSend(ctx context.Context, tag, wamid, status string) (bool, error)
-	SendRecord(ctx context.Context, tag string) (SendRecord, bool, error)
+	RecordSend(ctx context.Context, tag, wamid string, status conversation.Delivery) (bool, error)
+	SendRecord(ctx context.Context, tag string) (conversation.SendRecord, bool, error)
 }
 
 // Defaults of SendOnce.
@@ -137,7 +128,7 @@ func (o *SendOnce) attempt(ctx context.Context, at sendAttempt, to string, send 
 		}
 		return "", err
 	}
-	if _, err := o.Ledger.RecordSend(context.WithoutCancel(ctx), tag, id, SendAccepted); err != nil {
+	if _, err := o.Ledger.RecordSend(context.WithoutCancel(ctx), tag, id, conversation.DeliveryAccepted); err != nil {
 		log.Warn("send not recorded; a retry relies on the status webhook", "message_id", id, "error", err)
 	}
 	return id, nil
@@ -217,5 +208,5 @@ func (a *Activities) refused(err error) bool {
 	if r, ok := a.Sender.(refusal); ok {
 		return r.Refused(err)
 	}
-	return a.Sender.Classify(err) != SendRetryable
+	return a.Sender.Classify(err) != conversation.SendRetryable
 }

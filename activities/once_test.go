@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"github.com/supportd/supportd/workflows/conversation"
 	"strings"
 	"sync"
 	"testing"
@@ -16,14 +17,14 @@ import (
 type memLedger struct {
 	mu         sync.Mutex
 	marks      map[string]bool
-	records    map[string]SendRecord
+	records    map[string]conversation.SendRecord
 	reads      int
 	fail       error
 	beforeRead func(reads int, l *memLedger)
 }
 
 func newMemLedger() *memLedger {
-	return &memLedger{marks: map[string]bool{}, records: map[string]SendRecord{}}
+	return &memLedger{marks: map[string]bool{}, records: map[string]conversation.SendRecord{}}
 }
 
 func (l *memLedger) MarkSending(_ context.Context, tag string, _ time.Duration) error {
@@ -49,17 +50,17 @@ func (l *memLedger) ClearSending(_ context.Context, tag string) error {
 	return l.fail
 }
 
-func (l *memLedger) RecordSend(_ context.Context, tag, wamid, status string) (bool, error) {
+func (l *memLedger) RecordSend(_ context.Context, tag, wamid string, status conversation.Delivery) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.fail != nil {
 		return false, l.fail
 	}
-	l.records[tag] = SendRecord{MessageID: wamid, Status: status}
+	l.records[tag] = conversation.SendRecord{MessageID: wamid, Status: status}
 	return true, nil
 }
 
-func (l *memLedger) SendRecord(_ context.Context, tag string) (SendRecord, bool, error) {
+func (l *memLedger) SendRecord(_ context.Context, tag string) (conversation.SendRecord, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.reads++
@@ -67,7 +68,7 @@ func (l *memLedger) SendRecord(_ context.Context, tag string) (SendRecord, bool,
 		l.beforeRead(l.reads, l)
 	}
 	if l.fail != nil {
-		return SendRecord{}, false, l.fail
+		return conversation.SendRecord{}, false, l.fail
 	}
 	r, ok := l.records[tag]
 	return r, ok, nil
@@ -113,7 +114,7 @@ func TestFirstAttemptSendsTaggedMarksAndRecords(t *testing.T) {
 	if g.calls != 1 || g.tags[0] != tag {
 		t.Fatalf("sent %d times with callback data %q, want once with %q", g.calls, g.tags, tag)
 	}
-	if !l.marks[tag] || l.records[tag] != (SendRecord{MessageID: "wamid.NEW", Status: SendAccepted}) {
+	if !l.marks[tag] || l.records[tag] != (conversation.SendRecord{MessageID: "wamid.NEW", Status: conversation.DeliveryAccepted}) {
 		t.Fatalf("ledger marks %v records %v", l.marks, l.records)
 	}
 }
@@ -131,10 +132,10 @@ func TestRetryWithoutMarkSendsAtOnce(t *testing.T) {
 }
 
 func TestRetryWithRecordReturnsItsMessageWithoutSending(t *testing.T) {
-	for _, status := range []string{SendAccepted, "sent", "delivered", "read", "failed"} {
+	for _, status := range []conversation.Delivery{conversation.DeliveryAccepted, "sent", "delivered", "read", "failed"} {
 		l := newMemLedger()
 		l.marks[tag] = true
-		l.records[tag] = SendRecord{MessageID: "wamid.FIRST", Status: status}
+		l.records[tag] = conversation.SendRecord{MessageID: "wamid.FIRST", Status: status}
 		g := &graphSend{}
 		o := &SendOnce{Ledger: l, Wait: time.Hour}
 		id, err := o.attempt(t.Context(), attemptOf(3), "", g.send, refusedOnly)
@@ -150,7 +151,7 @@ func TestRetryWithMarkWaitsForTheStatus(t *testing.T) {
 	// The status webhook is recorded while the retry waits, after a few reads.
 	l.beforeRead = func(reads int, l *memLedger) {
 		if reads == 4 {
-			l.records[tag] = SendRecord{MessageID: "wamid.FIRST", Status: "sent"}
+			l.records[tag] = conversation.SendRecord{MessageID: "wamid.FIRST", Status: "sent"}
 		}
 	}
 	g := &graphSend{}

@@ -8,10 +8,10 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/internal/metrics"
 	"github.com/supportd/supportd/slackapp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // ErrTypeSlackRateLimited marks a Slack 429: retried after Slack's Retry-After.
@@ -35,14 +35,14 @@ type SlackNotifier struct {
 
 // Notify carries out one notice. Slack failures are classified: 429 waits for Retry-After, 5xx and network
 // errors retry, anything else (a missing channel, a revoked token) is final.
-func (n *SlackNotifier) Notify(ctx context.Context, no Notice) (NoticeResult, error) {
+func (n *SlackNotifier) Notify(ctx context.Context, no conversation.Notice) (conversation.NoticeResult, error) {
 	ref := no.Ref
 	if ref.Channel == "" {
 		ref.Channel = n.Channel
 	}
 	var err error
 	switch no.Kind {
-	case NoticeHandoff:
+	case conversation.NoticeHandoff:
 		var ts string
 		ts, err = n.Client.PostCard(ctx, ref.Channel, n.card(no))
 		if err == nil {
@@ -53,7 +53,7 @@ func (n *SlackNotifier) Notify(ctx context.Context, no Notice) (NoticeResult, er
 				}
 			}
 		}
-	case NoticeCardUpdate:
+	case conversation.NoticeCardUpdate:
 		if err = n.Client.UpdateCard(ctx, ref.Channel, ref.TS, n.card(no)); err == nil && ref.PromptTS != "" {
 			if p, ok := n.answeredPrompt(no); ok {
 				err = n.Client.UpdatePrompt(ctx, ref.Channel, ref.PromptTS, p)
@@ -62,46 +62,46 @@ func (n *SlackNotifier) Notify(ctx context.Context, no Notice) (NoticeResult, er
 				}
 			}
 		}
-	case NoticeCustomerMessage:
+	case conversation.NoticeCustomerMessage:
 		_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.CustomerText(no.Text))
-	case NoticeAgentMessage:
-		if no.Source != SourceSlack { // a reply written in the thread is there already
+	case conversation.NoticeAgentMessage:
+		if no.Source != conversation.SourceSlack { // a reply written in the thread is there already
 			_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.AgentText(no.Agent, no.Text))
 		}
-	case NoticeConfirmPrompt:
+	case conversation.NoticeConfirmPrompt:
 		p := slackapp.Prompt{Phone: no.Phone}
 		if no.Card != nil {
-			p.Assignee, p.Idle = agentRef(no.Card), no.Card.IdleTimeout
+			p.Assignee, p.Idle = no.Card.Holder(), no.Card.IdleTimeout
 		}
 		var ts string
 		if ts, err = n.Client.PostPrompt(ctx, ref.Channel, ref.TS, p); err == nil {
 			ref.PromptTS = ts
 		}
-	case NoticeEphemeral:
+	case conversation.NoticeEphemeral:
 		err = n.Client.PostEphemeral(ctx, ref.Channel, no.Agent, no.Text, ref.TS)
 	default:
-		return NoticeResult{Ref: ref}, temporal.NewNonRetryableApplicationError("unknown notice "+string(no.Kind), ErrTypeRejected, nil)
+		return conversation.NoticeResult{Ref: ref}, temporal.NewNonRetryableApplicationError("unknown notice "+string(no.Kind), ErrTypeRejected, nil)
 	}
 	if err != nil {
-		return NoticeResult{}, n.slackError(no, err)
+		return conversation.NoticeResult{}, n.slackError(no, err)
 	}
-	return NoticeResult{Ref: ref}, nil
+	return conversation.NoticeResult{Ref: ref}, nil
 }
 
 // answeredPrompt is the confirmation prompt's final look once an agent kept or returned the conversation.
-func (n *SlackNotifier) answeredPrompt(no Notice) (slackapp.Prompt, bool) {
+func (n *SlackNotifier) answeredPrompt(no conversation.Notice) (slackapp.Prompt, bool) {
 	c := no.Card
 	if c == nil {
 		return slackapp.Prompt{}, false
 	}
-	p := slackapp.Prompt{Phone: no.Phone, Assignee: agentRef(c), Idle: c.IdleTimeout, By: c.ChangedBy, At: c.ChangedAt}
-	switch c.State {
-	case CardReturned:
+	p := slackapp.Prompt{Phone: no.Phone, Assignee: c.Holder(), Idle: c.IdleTimeout, By: c.ChangedBy, At: c.ChangedAt}
+	switch c.Status {
+	case conversation.StatusActive:
 		p.Outcome = slackapp.PromptReturned
-	case CardTaken, CardWaiting:
+	case conversation.StatusHandoff:
 		p.Outcome = slackapp.PromptKept
 		if p.By == "" {
-			p.By = agentRef(c)
+			p.By = c.Holder()
 		}
 	default:
 		return p, false
@@ -109,44 +109,17 @@ func (n *SlackNotifier) answeredPrompt(no Notice) (slackapp.Prompt, bool) {
 	return p, true
 }
 
-func (n *SlackNotifier) card(no Notice) slackapp.Card {
-	c := no.Card
-	if c == nil {
-		c = &Card{Phone: no.Phone}
+// card is the notice's card with its link under PUBLIC_URL.
+func (n *SlackNotifier) card(no conversation.Notice) conversation.Card {
+	c := conversation.Card{Phone: no.Phone, Status: conversation.StatusHandoff}
+	if no.Card != nil {
+		c = *no.Card
 	}
-	card := slackapp.Card{
-		Phone: c.Phone, Name: c.Name, Reason: c.Reason, Summary: c.Summary,
-		Link: ConversationLink(n.PublicURL, c.Phone), Assignee: agentRef(c), Since: c.ChangedAt,
-		OutOfHoursNote: c.OutOfHoursNote,
-	}
-	for _, e := range c.Transcript {
-		text := e.Text
-		if e.From == conversation.FromAgent && e.Agent != "" {
-			text = e.Agent + ": " + text
-		}
-		card.Transcript = append(card.Transcript, slackapp.Line{From: e.From, Text: text, At: e.At})
-	}
-	switch c.State {
-	case CardTaken:
-		card.State = slackapp.StateTaken
-	case CardIdle:
-		card.State = slackapp.StateAwaitingConfirmation
-	case CardReturned:
-		card.State, card.ReturnedBy = slackapp.StateReturned, c.ChangedBy
-	default:
-		card.State = slackapp.StateWaiting
-	}
-	return card
+	c.Link = ConversationLink(n.PublicURL, c.Phone)
+	return c
 }
 
-func agentRef(c *Card) string {
-	if c.AssigneeID != "" {
-		return c.AssigneeID
-	}
-	return c.Assignee
-}
-
-func (n *SlackNotifier) slackError(no Notice, err error) error {
+func (n *SlackNotifier) slackError(no conversation.Notice, err error) error {
 	n.Metrics.DownstreamError("slack", 0)
 	msg := fmt.Sprintf("slack %s: %v", no.Kind, err)
 	if !slackapp.IsRetryable(err) {

@@ -5,7 +5,8 @@ package ai
 
 import (
 	"context"
-	"time"
+	"github.com/supportd/supportd/handoff"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Intent is what the customer wants (docs/CONTRACT.md vocabulary).
@@ -122,19 +123,12 @@ type Reply struct {
 	Answer Answer `json:"answer"`
 }
 
-// Line is one transcript line as the summariser sees it.
-type Line struct {
-	From string    `json:"from"` // customer, bot, agent, system
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
-}
-
 // SummaryRequest asks for a short summary for the person taking over.
 type SummaryRequest struct {
-	Name       string `json:"name,omitempty"`
-	Phone      string `json:"phone"`
-	Reason     string `json:"reason"`
-	Transcript []Line `json:"transcript"`
+	Name       string              `json:"name,omitempty"`
+	Phone      string              `json:"phone"`
+	Reason     handoff.Reason      `json:"reason"`
+	Transcript []conversation.Line `json:"transcript"`
 }
 
 // Engine classifies, answers and summarises. Reply is the bot's turn: the verdict and the answer together.

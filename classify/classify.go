@@ -3,7 +3,7 @@
 //
 // Input lines are objects with a "text" field ({"text": "..."}); other fields are ignored and blank lines
 // skipped. Each input line gives one output line with exactly "text", "intent", "sentiment", "handoff"
-// and "reason", the handoff decided by handoff.Policy, the one place that rule lives.
+// and "reason", the handoff decided by ai.HandoffPolicy, the one place that rule lives.
 package classify
 
 import (
@@ -44,7 +44,7 @@ func Classify(ctx context.Context, engine ai.Engine, text string) (Result, error
 	if err != nil {
 		return Result{}, err
 	}
-	ok, reason := handoff.Policy(c)
+	ok, reason := ai.HandoffPolicy(c)
 	return Result{Text: text, Intent: c.Intent, Sentiment: c.Sentiment, Handoff: ok, Reason: reason}, nil
 }
 

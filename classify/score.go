@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/handoff"
 )
 
 // Labelled is one message of an evaluation set with the verdict a person gave it.
@@ -18,7 +17,7 @@ type Labelled struct {
 	Text      string       `json:"text"`
 	Intent    ai.Intent    `json:"intent"`
 	Sentiment ai.Sentiment `json:"sentiment"`
-	// Handoff is the label's handoff; when a file leaves it out, ReadLabelled applies handoff.Policy to the
+	// Handoff is the label's handoff; when a file leaves it out, ReadLabelled applies ai.HandoffPolicy to the
 	// labelled intent and sentiment.
 	Handoff bool `json:"handoff"`
 	// Group optionally names the phenomenon the message stands for ("sarcasm_delay", "emoji"); the report
@@ -54,7 +53,7 @@ func ReadLabelled(r io.Reader) ([]Labelled, error) {
 		if l.Handoff != nil {
 			l.Labelled.Handoff = *l.Handoff
 		} else {
-			l.Labelled.Handoff, _ = handoff.Policy(ai.Classification{Intent: l.Intent, Sentiment: l.Sentiment})
+			l.Labelled.Handoff, _ = ai.HandoffPolicy(ai.Classification{Intent: l.Intent, Sentiment: l.Sentiment})
 		}
 		out = append(out, l.Labelled)
 	}

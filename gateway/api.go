@@ -22,10 +22,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // phonePattern accepts wa_id digits and WhatsApp's business-scoped user ids (such as "IN.1410018717833190").
@@ -217,7 +217,7 @@ func (s *Server) respondConversation(c *gin.Context, phone string, code int) {
 		return
 	}
 	if snap.Transcript == nil {
-		snap.Transcript = []conversation.Entry{}
+		snap.Transcript = []conversation.Line{}
 	}
 	c.JSON(code, snap)
 }
@@ -293,7 +293,7 @@ func (s *Server) reply(c *gin.Context) {
 		return
 	}
 	var res workflows.ReplyResult
-	req := workflows.ReplyRequest{Agent: b.Agent, Text: b.Text, Source: workflows.SourceConsole}
+	req := workflows.ReplyRequest{Agent: b.Agent, Text: b.Text, Source: conversation.SourceConsole}
 	if err := s.update(c.Request.Context(), phone, workflows.UpdateReply, req, &res); err != nil {
 		s.fail(c, err)
 		return

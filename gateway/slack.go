@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"github.com/supportd/supportd/workflows/conversation"
 	"io"
 	"net/http"
 	"time"
@@ -200,7 +201,7 @@ func (s *Server) slackEvents(c *gin.Context) {
 		if s.opts.Slack != nil {
 			text = s.opts.Slack.PlainText(ctx, ev.Text)
 		}
-		arg = workflows.ReplyRequest{Agent: agent, AgentID: ev.User, Text: text, Source: workflows.SourceSlack, ThreadTS: ev.ThreadTS}
+		arg = workflows.ReplyRequest{Agent: agent, AgentID: ev.User, Text: text, Source: conversation.SourceSlack, ThreadTS: ev.ThreadTS}
 	}
 	h, err := s.startUpdate(ctx, phone, name, "slack-"+ev.EventID, arg)
 	if err != nil && transient(err) {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"github.com/supportd/supportd/workflows/conversation"
 	"log/slog"
 	"time"
 
@@ -32,10 +33,10 @@ func (s *Server) statuses(ctx context.Context, log *slog.Logger, statuses []what
 			}
 		}
 		if failure != nil || st.ID == "" || !activities.IsSendTag(st.CallbackData) || !store.SendStatusKnown(st.Status) ||
-			st.Status == activities.SendAccepted {
+			conversation.Delivery(st.Status) == conversation.DeliveryAccepted {
 			continue
 		}
-		changed, err := s.opts.Store.RecordSend(rctx, st.CallbackData, st.ID, st.Status)
+		changed, err := s.opts.Store.RecordSend(rctx, st.CallbackData, st.ID, conversation.Delivery(st.Status))
 		if err != nil {
 			failure = err
 			log.Warn("whatsapp status not recorded (best effort): a send retried after a crash may not see it",

@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"github.com/supportd/supportd/workflows/conversation"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -57,7 +58,7 @@ func TestStatusesOfTaggedSendsAreRecorded(t *testing.T) {
 		t.Fatalf("status webhook answered %d", code)
 	}
 	rec, found, err := st.SendRecord(t.Context(), tag)
-	if err != nil || !found || rec != (activities.SendRecord{MessageID: "wamid.A", Status: "read"}) {
+	if err != nil || !found || rec != (conversation.SendRecord{MessageID: "wamid.A", Status: "read"}) {
 		t.Fatalf("record %+v found %v, %v; want wamid.A read", rec, found, err)
 	}
 

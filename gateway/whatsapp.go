@@ -14,11 +14,11 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // MaxWebhookBody is the largest webhook body accepted (docs/CONTRACT.md: over 4 MiB is 413).

@@ -1,11 +1,7 @@
-// Package handoff decides when the bot must step aside for a person, and names why.
+// Package handoff names why the bot stepped aside for a person (the policy that decides it is ai.HandoffPolicy).
 package handoff
 
-import (
-	"time"
-
-	"github.com/supportd/supportd/ai"
-)
+import "time"
 
 // DefaultIdleTimeout is how long agents may stay silent during a handoff before an agent is asked to confirm
 // a return to the bot (HANDOFF_IDLE_TIMEOUT, docs/CONTRACT.md).
@@ -47,21 +43,4 @@ func (r Reason) Label() string {
 		return ""
 	}
 	return string(r)
-}
-
-// Policy is the default handoff policy of docs/CONTRACT.md: an angry customer, a refund request, a request for a
-// person or a complaint goes to a person. Anger outranks the intent, so an angry refund request reads "angry".
-func Policy(c ai.Classification) (bool, Reason) {
-	if c.Sentiment == ai.SentimentAngry {
-		return true, ReasonAngry
-	}
-	switch c.Intent {
-	case ai.IntentRefundRequest:
-		return true, ReasonRefund
-	case ai.IntentHumanRequested:
-		return true, ReasonHumanRequested
-	case ai.IntentComplaint:
-		return true, ReasonComplaint
-	}
-	return false, ReasonNone
 }

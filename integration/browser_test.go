@@ -14,11 +14,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/app"
 	"github.com/supportd/supportd/internal/config"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 const (

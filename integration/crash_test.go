@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // TestKillMidBurstLosesNothing kills `supportd dev` (kill -9) again and again in the middle of a burst of

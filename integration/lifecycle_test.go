@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // TestConversationLifecycle walks one conversation through every state: the bot answers, notices a repeated

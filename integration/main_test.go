@@ -22,7 +22,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.temporal.io/sdk/client"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/devserver"
 	"github.com/supportd/supportd/internal/app"
 	"github.com/supportd/supportd/internal/cli"
@@ -30,6 +29,7 @@ import (
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/kb"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // shared holds the Temporal server and redis-server every test of the package uses.

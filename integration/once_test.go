@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/testkit"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // TestKillMidSendAnswersOnce kills `supportd dev` (kill -9) while answers are stuck in the Graph API: WhatsApp

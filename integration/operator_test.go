@@ -10,8 +10,8 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // An operator ends a conversation from the Temporal UI (cancel or terminate) or resets it: the run ends as

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/devserver"
 	"github.com/supportd/supportd/internal/app"
 	"github.com/supportd/supportd/internal/testkit"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func (s *stack) get(path string) (int, string) {

@@ -15,8 +15,8 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/testkit"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // runCLIEnv makes the test binary run supportd instead of the tests.

@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/slackapp"
 	"github.com/supportd/supportd/store"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // The Slack tests drive the real worker and gateway through the fake Slack Web API (form-encoded, token field,

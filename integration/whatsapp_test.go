@@ -11,10 +11,10 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestFAQAnsweredFromKnowledgeBase(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/supportd/supportd/workflows/conversation"
 	"net/http"
 	"slices"
 	"strconv"
@@ -354,7 +355,7 @@ func TestSummarize(t *testing.T) {
 		Name:   "Thandi",
 		Phone:  "27821234567",
 		Reason: "refund_request",
-		Transcript: []ai.Line{
+		Transcript: []conversation.Line{
 			{From: "customer", Text: "How much is delivery?", At: at},
 			{From: "bot", Text: "Delivery costs R99 anywhere in South Africa.", At: at.Add(time.Second)},
 			{From: "customer", Text: "I want a refund for order 100234", At: at.Add(time.Minute)},
@@ -387,9 +388,9 @@ func TestSummarize(t *testing.T) {
 
 func TestSummarizeTrimsTranscript(t *testing.T) {
 	e, fake := newEngine(t)
-	var lines []ai.Line
+	var lines []conversation.Line
 	for i := range 100 {
-		lines = append(lines, ai.Line{From: "customer", Text: "message " + strings.Repeat("x", i%3) + " #" + string(rune('A'+i%26)) + " n" + strconv.Itoa(i)})
+		lines = append(lines, conversation.Line{From: "customer", Text: "message " + strings.Repeat("x", i%3) + " #" + string(rune('A'+i%26)) + " n" + strconv.Itoa(i)})
 	}
 	if _, err := e.Summarize(context.Background(), ai.SummaryRequest{Reason: "human_requested", Transcript: lines}); err != nil {
 		t.Fatalf("Summarize: %v", err)
@@ -402,9 +403,9 @@ func TestSummarizeTrimsTranscript(t *testing.T) {
 		t.Errorf("want the 40 most recent lines and a note of the 60 omitted:\n%s", user)
 	}
 
-	long := make([]ai.Line, 30)
+	long := make([]conversation.Line, 30)
 	for i := range long {
-		long[i] = ai.Line{From: "customer", Text: strings.Repeat("word ", 120)}
+		long[i] = conversation.Line{From: "customer", Text: strings.Repeat("word ", 120)}
 	}
 	if _, err := e.Summarize(context.Background(), ai.SummaryRequest{Transcript: long}); err != nil {
 		t.Fatalf("Summarize: %v", err)

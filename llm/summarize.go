@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/kb"
 )
 
@@ -60,7 +60,7 @@ func (e *Engine) summaryInput(req ai.SummaryRequest) string {
 		name = "(no name given)"
 	}
 	fmt.Fprintf(&b, "Customer: %s\n", truncate(name, 60))
-	reason := handoff.Reason(req.Reason).Label()
+	reason := req.Reason.Label()
 	if reason == "" {
 		reason = "(not given)"
 	}
@@ -83,7 +83,7 @@ func (e *Engine) summaryInput(req ai.SummaryRequest) string {
 
 // recentLines renders the transcript's most recent lines within maxSummaryLines and maxSummaryChars,
 // oldest first, and counts the earlier lines left out.
-func recentLines(transcript []ai.Line, loc *time.Location) (lines []string, omitted int) {
+func recentLines(transcript []conversation.Line, loc *time.Location) (lines []string, omitted int) {
 	total := 0
 	i := len(transcript) - 1
 	for ; i >= 0; i-- {
@@ -107,7 +107,7 @@ func recentLines(transcript []ai.Line, loc *time.Location) (lines []string, omit
 }
 
 // renderLine renders one transcript line as "[Jan 2 15:04] customer: text", or "" when it has no text.
-func renderLine(l ai.Line, loc *time.Location) string {
+func renderLine(l conversation.Line, loc *time.Location) string {
 	text := strings.Join(strings.Fields(l.Text), " ")
 	if text == "" {
 		return ""

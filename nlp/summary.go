@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/handoff"
 )
 
 // Summary limits.
@@ -113,7 +112,7 @@ func summaryText(req ai.SummaryRequest, asked, answered []counted, orders []stri
 	var b strings.Builder
 	b.WriteString("Customer: ")
 	b.WriteString(who(req.Name, req.Phone))
-	if label := handoff.Reason(req.Reason).Label(); label != "" {
+	if label := req.Reason.Label(); label != "" {
 		b.WriteString("\nHandoff: ")
 		b.WriteString(label)
 	}

@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"context"
+	"github.com/supportd/supportd/workflows/conversation"
 	"strings"
 	"testing"
 	"time"
@@ -13,13 +14,13 @@ import (
 func TestSummarize(t *testing.T) {
 	e := testEngine(t)
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	line := func(from, text string) ai.Line { return ai.Line{From: from, Text: text, At: at} }
+	line := func(from, text string) conversation.Line { return conversation.Line{From: from, Text: text, At: at} }
 	tracking := "Your tracking link is in the confirmation SMS and WhatsApp message we send when your parcel ships."
 	s, err := e.Summarize(context.Background(), ai.SummaryRequest{
 		Name:   "Thandi Nkosi",
 		Phone:  "27825551234",
 		Reason: "repeated_question",
-		Transcript: []ai.Line{
+		Transcript: []conversation.Line{
 			line("customer", "Hi"),
 			line("bot", "Hi! How can I help?"),
 			line("customer", "Where is my order #5544? It should have arrived on Monday"),
@@ -54,10 +55,10 @@ func TestSummarize(t *testing.T) {
 func TestSummarizeLongAndEmpty(t *testing.T) {
 	e := testEngine(t)
 	long := strings.Repeat("my order has not arrived and nobody answers the phone, please help me ", 20)
-	var transcript []ai.Line
+	var transcript []conversation.Line
 	for i := 0; i < 10; i++ {
-		transcript = append(transcript, ai.Line{From: "customer", Text: long + string(rune('a'+i))},
-			ai.Line{From: "bot", Text: long + string(rune('A'+i))})
+		transcript = append(transcript, conversation.Line{From: "customer", Text: long + string(rune('a'+i))},
+			conversation.Line{From: "bot", Text: long + string(rune('A'+i))})
 	}
 	s, _ := e.Summarize(context.Background(), ai.SummaryRequest{Phone: "0825551234", Reason: "ai_unavailable", Transcript: transcript})
 	if n := utf8.RuneCountInString(s); n > maxSummary {

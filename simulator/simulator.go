@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -20,7 +21,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/whatsapp"
 )
 
@@ -35,18 +35,18 @@ const (
 
 // Message is one message of a simulated chat.
 type Message struct {
-	Seq       int64               `json:"seq"`
-	ID        string              `json:"id"`
-	Direction string              `json:"direction"` // in: from the customer; out: from the business
-	From      string              `json:"from"`      // customer or business
-	Type      string              `json:"type"`      // text or buttons
-	Text      string              `json:"text"`
-	Buttons   []activities.Button `json:"buttons,omitempty"`
-	At        time.Time           `json:"at"`
+	Seq       int64                 `json:"seq"`
+	ID        string                `json:"id"`
+	Direction string                `json:"direction"` // in: from the customer; out: from the business
+	From      string                `json:"from"`      // customer or business
+	Type      string                `json:"type"`      // text or buttons
+	Text      string                `json:"text"`
+	Buttons   []conversation.Button `json:"buttons,omitempty"`
+	At        time.Time             `json:"at"`
 }
 
 // Outbox keeps simulated chats in Redis and delivers the business's messages to them. It implements
-// activities.Sender with WhatsApp's limits.
+// conversation.Sender with WhatsApp's limits.
 type Outbox struct {
 	rdb redis.UniversalClient
 }
@@ -72,7 +72,7 @@ func (o *Outbox) SendText(ctx context.Context, to, text string) (string, error) 
 }
 
 // SendButtons delivers a reply-button message.
-func (o *Outbox) SendButtons(ctx context.Context, to, body string, buttons []activities.Button) (string, error) {
+func (o *Outbox) SendButtons(ctx context.Context, to, body string, buttons []conversation.Button) (string, error) {
 	if len(buttons) == 0 || len(buttons) > whatsapp.MaxButtons || utf8.RuneCountInString(body) > whatsapp.MaxButtonBodyLength {
 		return "", fmt.Errorf("%w: 1 to 3 buttons and a body of at most 1024 characters", whatsapp.ErrInvalidMessage)
 	}
@@ -88,11 +88,11 @@ func (o *Outbox) SendButtons(ctx context.Context, to, body string, buttons []act
 func (o *Outbox) MarkRead(context.Context, string, bool) error { return nil }
 
 // Classify sorts a delivery error: a message WhatsApp would refuse is refused for good; Redis trouble is retried.
-func (o *Outbox) Classify(err error) activities.SendErrorKind {
+func (o *Outbox) Classify(err error) conversation.SendErrorKind {
 	if errors.Is(err, whatsapp.ErrInvalidMessage) {
-		return activities.SendRejected
+		return conversation.SendRejected
 	}
-	return activities.SendRetryable
+	return conversation.SendRetryable
 }
 
 func (o *Outbox) add(ctx context.Context, phone string, m Message) (string, error) {

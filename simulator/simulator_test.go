@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"github.com/supportd/supportd/workflows/conversation"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +12,6 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/whatsapp"
 )
 
@@ -25,14 +25,14 @@ func newOutbox(t *testing.T) (*Outbox, *miniredis.Miniredis) {
 func TestOutboxKeepsWhatsAppLimits(t *testing.T) {
 	o, _ := newOutbox(t)
 	ctx := context.Background()
-	if _, err := o.SendText(ctx, "27820000001", strings.Repeat("a", 4097)); o.Classify(err) != activities.SendRejected {
+	if _, err := o.SendText(ctx, "27820000001", strings.Repeat("a", 4097)); o.Classify(err) != conversation.SendRejected {
 		t.Fatalf("over-long text: %v", err)
 	}
-	four := []activities.Button{{ID: "a", Title: "a"}, {ID: "b", Title: "b"}, {ID: "c", Title: "c"}, {ID: "d", Title: "d"}}
-	if _, err := o.SendButtons(ctx, "27820000001", "pick", four); o.Classify(err) != activities.SendRejected {
+	four := []conversation.Button{{ID: "a", Title: "a"}, {ID: "b", Title: "b"}, {ID: "c", Title: "c"}, {ID: "d", Title: "d"}}
+	if _, err := o.SendButtons(ctx, "27820000001", "pick", four); o.Classify(err) != conversation.SendRejected {
 		t.Fatalf("four buttons: %v", err)
 	}
-	if _, err := o.SendButtons(ctx, "27820000001", "pick", []activities.Button{{ID: "a", Title: "a title over twenty chars"}}); err == nil {
+	if _, err := o.SendButtons(ctx, "27820000001", "pick", []conversation.Button{{ID: "a", Title: "a title over twenty chars"}}); err == nil {
 		t.Fatal("long button title accepted")
 	}
 	if _, err := o.SendText(ctx, "27820000001", "hello"); err != nil {

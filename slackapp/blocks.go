@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"strings"
 	"time"
 
@@ -48,40 +49,6 @@ const (
 	maxTranscriptText = 8000 // the whole transcript, before the JSON check shrinks it further
 )
 
-// State is where a handed-off conversation stands, as the card shows it.
-type State string
-
-// The states of a handoff card.
-const (
-	StateWaiting              State = "waiting"               // no agent has taken it yet
-	StateTaken                State = "taken"                 // an agent has it
-	StateAwaitingConfirmation State = "awaiting_confirmation" // the agent went quiet and was asked to confirm a return
-	StateReturned             State = "returned"              // back with the bot; the card keeps no buttons
-)
-
-// Line is one message of the conversation as the card shows it.
-type Line struct {
-	From string // "customer", "bot", "agent" or "system"
-	Text string
-	At   time.Time
-}
-
-// Card is everything the handoff card shows. Every text field may hold anything a customer typed: it is escaped
-// when the card is built.
-type Card struct {
-	Phone          string // the customer's wa_id, shown in full to agents and carried by the buttons
-	Name           string // the customer's WhatsApp profile name
-	Reason         handoff.Reason
-	Summary        string
-	Transcript     []Line // oldest first
-	Link           string // the conversation under PUBLIC_URL
-	State          State
-	Assignee       string    // the agent who has the conversation: a Slack user ID or a console agent name
-	ReturnedBy     string    // the agent who returned it to the bot, in StateReturned
-	Since          time.Time // when the conversation entered State
-	OutOfHoursNote string    // when a person will answer, outside support hours
-}
-
 // Message is a Slack message ready to send: its Block Kit blocks and the top-level text that Slack shows in
 // notifications and in clients that cannot render blocks.
 type Message struct {
@@ -91,7 +58,7 @@ type Message struct {
 
 // CardMessage builds the handoff card. It fits Slack's limits whatever the card holds: the transcript loses its
 // oldest messages first, and a line links to the full conversation instead.
-func CardMessage(c Card) Message {
+func CardMessage(c conversation.Card) Message {
 	budget := maxTranscriptText
 	for {
 		blocks := cardBlocks(c, budget)
@@ -117,7 +84,7 @@ func blocksSize(blocks []slack.Block) int {
 	return textLen(strings.TrimSuffix(b.String(), "\n"))
 }
 
-func cardBlocks(c Card, transcriptBudget int) []slack.Block {
+func cardBlocks(c conversation.Card, transcriptBudget int) []slack.Block {
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plainText(cardTitle(c.Reason))),
 		slack.NewSectionBlock(nil, []*slack.TextBlockObject{
@@ -183,35 +150,35 @@ func customerName(name string) string {
 // per field.
 func fieldText(title, value string) string { return "*" + title + "*\n" + value }
 
-func cardStatus(c Card) string {
+func cardStatus(c conversation.Card) string {
 	var status string
-	switch c.State {
-	case StateTaken:
-		status = ":raising_hand: Taken by " + Mention(c.Assignee)
-	case StateAwaitingConfirmation:
-		status = ":bell: No agent activity: waiting for " + Mention(c.Assignee) + " to confirm the return to the bot"
-	case StateReturned:
+	switch {
+	case c.Status == conversation.StatusActive:
 		status = ":robot_face: Returned to the bot"
-		if strings.TrimSpace(c.ReturnedBy) != "" {
-			status += " by " + Mention(c.ReturnedBy)
+		if strings.TrimSpace(c.ChangedBy) != "" {
+			status += " by " + Mention(c.ChangedBy)
 		}
+	case c.Status == conversation.StatusAwaitingConfirmation:
+		status = ":bell: No agent activity: waiting for " + Mention(c.Holder()) + " to confirm the return to the bot"
+	case c.Assignee != "":
+		status = ":raising_hand: Taken by " + Mention(c.Holder())
 	default:
 		status = ":hourglass_flowing_sand: Waiting for an agent"
 	}
-	if !c.Since.IsZero() {
-		status += " (" + slackDate(c.Since) + ")"
+	if !c.ChangedAt.IsZero() {
+		status += " (" + slackDate(c.ChangedAt) + ")"
 	}
 	return status
 }
 
 // cardButtons offers Take over and Return to bot until the conversation is back with the bot. Take over stays
 // once the conversation is taken, so that a second agent pressing it is told who has it.
-func cardButtons(c Card) []slack.BlockElement {
-	if c.State == StateReturned {
+func cardButtons(c conversation.Card) []slack.BlockElement {
+	if c.Status == conversation.StatusActive {
 		return nil
 	}
 	take := slack.NewButtonBlockElement(ActionTake, c.Phone, plainText("Take over"))
-	if c.State == StateWaiting || c.State == "" {
+	if c.Assignee == "" && c.Status != conversation.StatusAwaitingConfirmation {
 		take = take.WithStyle(slack.StylePrimary)
 	}
 	back := slack.NewButtonBlockElement(ActionReturn, c.Phone, plainText("Return to bot"))
@@ -221,7 +188,7 @@ func cardButtons(c Card) []slack.BlockElement {
 // transcriptSections lays out the newest messages that fit in budget as section texts of at most maxSectionText
 // each, and at most maxSections of them, preceded by a line that counts the older messages left out and links
 // to the full conversation. Only the messages shown are formatted, however long the conversation.
-func transcriptSections(lines []Line, conversationURL string, budget, maxSections int) []string {
+func transcriptSections(lines []conversation.Line, conversationURL string, budget, maxSections int) []string {
 	if len(lines) == 0 || maxSections <= 0 {
 		return nil
 	}
@@ -275,12 +242,16 @@ func omittedLine(n int, conversationURL string) string {
 	return "_" + ellipsis + " " + messages + " not shown_"
 }
 
-func transcriptLine(l Line) string {
+func transcriptLine(l conversation.Line) string {
 	line := "*" + speaker(l.From) + "*"
 	if !l.At.IsZero() {
 		line += " (" + slackDate(l.At) + ")"
 	}
-	return line + ": " + escapeLimit(joinLines(l.Text), maxLineText)
+	text := l.Text
+	if l.From == conversation.FromAgent && l.Agent != "" {
+		text = l.Agent + ": " + text
+	}
+	return line + ": " + escapeLimit(joinLines(text), maxLineText)
 }
 
 func speaker(from string) string {
@@ -293,16 +264,16 @@ func speaker(from string) string {
 	return escapeLimit(singleLine(from), 40)
 }
 
-func cardFallback(c Card) string {
+func cardFallback(c conversation.Card) string {
 	text := fmt.Sprintf("WhatsApp handoff (%s): %s, %s",
 		Escape(cardReasonWords(c.Reason)), escapeLimit(singleLine(c.Name), maxNameText), phoneNumber(c.Phone))
-	switch c.State {
-	case StateTaken:
-		text += ", taken by " + Mention(c.Assignee)
-	case StateAwaitingConfirmation:
-		text += ", waiting for " + Mention(c.Assignee) + " to confirm the return to the bot"
-	case StateReturned:
+	switch {
+	case c.Status == conversation.StatusActive:
 		text += ", returned to the bot"
+	case c.Status == conversation.StatusAwaitingConfirmation:
+		text += ", waiting for " + Mention(c.Holder()) + " to confirm the return to the bot"
+	case c.Assignee != "":
+		text += ", taken by " + Mention(c.Holder())
 	default:
 		text += ", waiting for an agent"
 	}

@@ -3,6 +3,7 @@ package slackapp
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,20 +22,20 @@ const (
 
 var testTime = time.Date(2026, 11, 20, 14, 5, 0, 0, time.UTC)
 
-func testCard() Card {
-	return Card{
+func testCard() conversation.Card {
+	return conversation.Card{
 		Phone:   testPhone,
 		Name:    "Sheena Nelson",
 		Reason:  handoff.ReasonRefund,
 		Summary: "Wants a refund for order #42, which arrived damaged.",
-		Transcript: []Line{
+		Transcript: []conversation.Line{
 			{From: "customer", Text: "Hi, my order #42 arrived broken", At: testTime.Add(-3 * time.Minute)},
 			{From: "bot", Text: "I'm sorry to hear that. Let me get a person.", At: testTime.Add(-2 * time.Minute)},
 			{From: "customer", Text: "I want my money back", At: testTime.Add(-time.Minute)},
 		},
-		Link:  testLink,
-		State: StateWaiting,
-		Since: testTime,
+		Link:      testLink,
+		Status:    conversation.StatusHandoff,
+		ChangedAt: testTime,
 	}
 }
 
@@ -184,12 +185,12 @@ func TestCardMessageEscapesCustomerText(t *testing.T) {
 	c.Name = hostile
 	c.Summary = "Summary " + hostile
 	c.OutOfHoursNote = "Back at 08:00 " + hostile
-	c.Transcript = []Line{
+	c.Transcript = []conversation.Line{
 		{From: "customer", Text: hostile},
 		{From: "customer", Text: "line one\n*Agent:* refund approved <!channel>"},
 		{From: "<@U999>", Text: "from a strange speaker"},
 	}
-	c.State, c.Assignee = StateTaken, "UAGENT1"
+	setStage(&c, "taken", "UAGENT1", "")
 	m := CardMessage(c)
 	text := viewBlocks(t, m.Blocks).allText()
 
@@ -217,27 +218,27 @@ func TestCardMessageEscapesCustomerText(t *testing.T) {
 
 func TestCardMessageButtons(t *testing.T) {
 	tests := []struct {
-		state State
+		state string
 		want  []button
 	}{
-		{StateWaiting, []button{
+		{"waiting", []button{
 			{"handoff:" + testPhone, ActionTake, testPhone, "Take over", "primary"},
 			{"handoff:" + testPhone, ActionReturn, testPhone, "Return to bot", ""},
 		}},
-		{StateTaken, []button{
+		{"taken", []button{
 			{"handoff:" + testPhone, ActionTake, testPhone, "Take over", ""},
 			{"handoff:" + testPhone, ActionReturn, testPhone, "Return to bot", ""},
 		}},
-		{StateAwaitingConfirmation, []button{
+		{"awaiting", []button{
 			{"handoff:" + testPhone, ActionTake, testPhone, "Take over", ""},
 			{"handoff:" + testPhone, ActionReturn, testPhone, "Return to bot", ""},
 		}},
-		{StateReturned, nil},
+		{"returned", nil},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.state), func(t *testing.T) {
 			c := testCard()
-			c.State, c.Assignee, c.ReturnedBy = tc.state, "UAGENT1", "UAGENT2"
+			setStage(&c, tc.state, "UAGENT1", "UAGENT2")
 			got := viewBlocks(t, CardMessage(c).Blocks).buttons()
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("buttons = %+v, want %+v", got, tc.want)
@@ -248,21 +249,21 @@ func TestCardMessageButtons(t *testing.T) {
 
 func TestCardMessageStates(t *testing.T) {
 	tests := []struct {
-		state     State
+		state     string
 		assignee  string
 		returned  string
 		wantText  []string
 		wantTexts []string // in the fallback
 	}{
-		{StateWaiting, "", "", []string{"Waiting for an agent"}, []string{"waiting for an agent"}},
-		{StateTaken, "UAGENT1", "", []string{"Taken by <@UAGENT1>", "<!date^" + fmt.Sprint(testTime.Unix())}, []string{"taken by <@UAGENT1>"}},
-		{StateTaken, "alice <b>", "", []string{"Taken by alice &lt;b&gt;"}, []string{"taken by alice &lt;b&gt;"}},
-		{StateAwaitingConfirmation, "UAGENT1", "", []string{"No agent activity", "<@UAGENT1> to confirm"}, []string{"confirm the return"}},
-		{StateReturned, "UAGENT1", "UAGENT2", []string{"Returned to the bot by <@UAGENT2>"}, []string{"returned to the bot"}},
+		{"waiting", "", "", []string{"Waiting for an agent"}, []string{"waiting for an agent"}},
+		{"taken", "UAGENT1", "", []string{"Taken by <@UAGENT1>", "<!date^" + fmt.Sprint(testTime.Unix())}, []string{"taken by <@UAGENT1>"}},
+		{"taken", "alice <b>", "", []string{"Taken by alice &lt;b&gt;"}, []string{"taken by alice &lt;b&gt;"}},
+		{"awaiting", "UAGENT1", "", []string{"No agent activity", "<@UAGENT1> to confirm"}, []string{"confirm the return"}},
+		{"returned", "UAGENT1", "UAGENT2", []string{"Returned to the bot by <@UAGENT2>"}, []string{"returned to the bot"}},
 	}
 	for _, tc := range tests {
 		c := testCard()
-		c.State, c.Assignee, c.ReturnedBy = tc.state, tc.assignee, tc.returned
+		setStage(&c, tc.state, tc.assignee, tc.returned)
 		m := CardMessage(c)
 		text := viewBlocks(t, m.Blocks).allText()
 		for _, want := range tc.wantText {
@@ -288,7 +289,7 @@ func TestCardMessageOutOfHours(t *testing.T) {
 }
 
 func TestCardMessageWithoutOptionalParts(t *testing.T) {
-	m := CardMessage(Card{Phone: testPhone})
+	m := CardMessage(conversation.Card{Phone: testPhone})
 	v := viewBlocks(t, m.Blocks)
 	text := v.allText()
 	for _, want := range []string{"_unknown_", "+27821234567", "_not given_", "WhatsApp handoff"} {
@@ -359,9 +360,9 @@ func TestCardMessageTruncatesLongTranscript(t *testing.T) {
 			c.OutOfHoursNote = strings.Repeat(body, 5)
 			c.Transcript = nil
 			for i := range 300 {
-				c.Transcript = append(c.Transcript, Line{From: "customer", Text: fmt.Sprintf("message %d: %s", i, body), At: testTime})
+				c.Transcript = append(c.Transcript, conversation.Line{From: "customer", Text: fmt.Sprintf("message %d: %s", i, body), At: testTime})
 			}
-			c.Transcript = append(c.Transcript, Line{From: "customer", Text: "the newest message", At: testTime})
+			c.Transcript = append(c.Transcript, conversation.Line{From: "customer", Text: "the newest message", At: testTime})
 			v := checkLimits(t, CardMessage(c))
 			text := v.allText()
 			if !strings.Contains(text, "the newest message") {
@@ -391,7 +392,7 @@ func TestCardMessageTruncatesLongTranscript(t *testing.T) {
 
 func TestCardMessageTruncatesOneHugeMessage(t *testing.T) {
 	c := testCard()
-	c.Transcript = []Line{{From: "customer", Text: strings.Repeat("x", 100000) + "END"}}
+	c.Transcript = []conversation.Line{{From: "customer", Text: strings.Repeat("x", 100000) + "END"}}
 	v := checkLimits(t, CardMessage(c))
 	text := v.allText()
 	if strings.Contains(text, "END") {
@@ -407,7 +408,7 @@ func TestCardMessageWithoutLinkCountsOmitted(t *testing.T) {
 	c.Link = ""
 	c.Transcript = nil
 	for range 100 {
-		c.Transcript = append(c.Transcript, Line{From: "customer", Text: strings.Repeat("a", 500)})
+		c.Transcript = append(c.Transcript, conversation.Line{From: "customer", Text: strings.Repeat("a", 500)})
 	}
 	text := checkLimits(t, CardMessage(c)).allText()
 	if !regexp.MustCompile(`_… \d+ earlier messages not shown_`).MatchString(text) {
@@ -568,7 +569,7 @@ func FuzzCardMessage(f *testing.F) {
 		c.Name, c.Summary, c.OutOfHoursNote = name, summary, summary
 		c.Transcript = nil
 		for range n {
-			c.Transcript = append(c.Transcript, Line{From: from, Text: text, At: testTime})
+			c.Transcript = append(c.Transcript, conversation.Line{From: from, Text: text, At: testTime})
 		}
 		m := CardMessage(c)
 		v := checkLimits(t, m)
@@ -578,4 +579,18 @@ func FuzzCardMessage(f *testing.F) {
 			t.Fatalf("card has %d buttons", len(v.buttons()))
 		}
 	})
+}
+
+// setStage puts the card in one of the looks it has: waiting for a person, taken, awaiting confirmation of a
+// return, or returned to the bot by changedBy.
+func setStage(c *conversation.Card, stage, assignee, changedBy string) {
+	c.Status, c.Assignee, c.ChangedBy = conversation.StatusHandoff, "", ""
+	switch stage {
+	case "taken":
+		c.Assignee = assignee
+	case "awaiting":
+		c.Status, c.Assignee = conversation.StatusAwaitingConfirmation, assignee
+	case "returned":
+		c.Status, c.Assignee, c.ChangedBy = conversation.StatusActive, assignee, changedBy
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"io"
 	"net"
 	"net/http"
@@ -68,7 +69,7 @@ func New(cfg Config) (*Client, error) {
 
 // PostCard posts the handoff card to channel and returns its ts, which identifies it for UpdateCard and is the
 // thread for everything else about this handoff.
-func (c *Client) PostCard(ctx context.Context, channel string, card Card) (string, error) {
+func (c *Client) PostCard(ctx context.Context, channel string, card conversation.Card) (string, error) {
 	ts, err := c.post(ctx, channel, "", CardMessage(card))
 	if err != nil {
 		return "", fmt.Errorf("post handoff card: %w", err)
@@ -77,7 +78,7 @@ func (c *Client) PostCard(ctx context.Context, channel string, card Card) (strin
 }
 
 // UpdateCard replaces the card at ts with its current state.
-func (c *Client) UpdateCard(ctx context.Context, channel, ts string, card Card) error {
+func (c *Client) UpdateCard(ctx context.Context, channel, ts string, card conversation.Card) error {
 	if err := c.update(ctx, channel, ts, CardMessage(card)); err != nil {
 		return fmt.Errorf("update handoff card: %w", err)
 	}

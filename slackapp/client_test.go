@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -81,11 +82,12 @@ func TestClientPostAndUpdateCard(t *testing.T) {
 		t.Errorf("posted buttons = %+v", buttons)
 	}
 
-	card.State, card.Assignee, card.Since = StateTaken, "UAGENT1", testTime
+	setStage(&card, "taken", "UAGENT1", "")
+	card.ChangedAt = testTime
 	if err := c.UpdateCard(ctx, testChannel, ts, card); err != nil {
 		t.Fatalf("UpdateCard: %v", err)
 	}
-	card.State, card.ReturnedBy = StateReturned, "UAGENT1"
+	setStage(&card, "returned", "UAGENT1", "UAGENT1")
 	if err := c.UpdateCard(ctx, testChannel, ts, card); err != nil {
 		t.Fatalf("UpdateCard: %v", err)
 	}
@@ -111,7 +113,7 @@ func TestClientLongCardIsAccepted(t *testing.T) {
 	card.Summary = strings.Repeat("&<>", 1000)
 	card.Transcript = nil
 	for i := range 500 {
-		card.Transcript = append(card.Transcript, Line{From: "customer", Text: fmt.Sprintf("%d %s", i, strings.Repeat("我的包裹&😡", 80)), At: testTime})
+		card.Transcript = append(card.Transcript, conversation.Line{From: "customer", Text: fmt.Sprintf("%d %s", i, strings.Repeat("我的包裹&😡", 80)), At: testTime})
 	}
 	if _, err := c.PostCard(context.Background(), testChannel, card); err != nil {
 		t.Fatalf("the fake refused a long card: %v", err)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Send records: what WhatsApp reported about each tagged send (activities.SendOnce), and the marks of sends
@@ -22,24 +22,9 @@ const (
 	SendRecordTTL = 7 * 24 * time.Hour
 )
 
-// Store is the ledger of activities.SendOnce.
-var _ activities.SendLedger = (*Store)(nil)
-
-// sendRank orders what can be known about a send, from least to most advanced. A record only moves up, so
-// a late or redelivered status never overwrites a later one (a late "sent" never replaces "read").
-var sendRank = map[string]int{
-	activities.SendAccepted: 0, // the Graph API's answer, recorded by the worker
-	"sent":                  1,
-	"failed":                2,
-	"delivered":             3,
-	"read":                  4,
-}
-
-// SendStatusKnown reports whether status is one a send record keeps.
-func SendStatusKnown(status string) bool {
-	_, ok := sendRank[status]
-	return ok
-}
+// SendStatusKnown reports whether status is one a send record keeps. A record only moves up the ranks of
+// conversation.Delivery, so a late or redelivered status never overwrites a later one.
+func SendStatusKnown(status string) bool { return conversation.Delivery(status).Known() }
 
 // recordSend keeps the first WAMID reported for a tag and the most advanced status, and renews the expiry.
 // It returns 1 when the status moved the record forward.
@@ -58,15 +43,15 @@ return changed
 // RecordSend records that WhatsApp took the message tagged tag as wamid, with status (accepted, sent,
 // delivered, read or failed). It reports whether the record changed: false for a redelivered or out-of-order
 // status that says nothing new.
-func (s *Store) RecordSend(ctx context.Context, tag, wamid, status string) (bool, error) {
-	rank, ok := sendRank[status]
-	if !ok {
+func (s *Store) RecordSend(ctx context.Context, tag, wamid string, status conversation.Delivery) (bool, error) {
+	rank := status.Rank()
+	if rank < 0 {
 		return false, fmt.Errorf("record send: unknown status %q", status)
 	}
 	if tag == "" || wamid == "" {
 		return false, errors.New("record send: no tag or no message id")
 	}
-	n, err := recordSend.Run(ctx, s.rdb, []string{sendPrefix + tag}, wamid, status, rank, SendRecordTTL.Milliseconds()).Int()
+	n, err := recordSend.Run(ctx, s.rdb, []string{sendPrefix + tag}, wamid, string(status), rank, SendRecordTTL.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("redis record send: %w", err)
 	}
@@ -74,17 +59,17 @@ func (s *Store) RecordSend(ctx context.Context, tag, wamid, status string) (bool
 }
 
 // SendRecord returns what is known of the send tagged tag; false when nothing is.
-func (s *Store) SendRecord(ctx context.Context, tag string) (activities.SendRecord, bool, error) {
+func (s *Store) SendRecord(ctx context.Context, tag string) (conversation.SendRecord, bool, error) {
 	v, err := s.rdb.HMGet(ctx, sendPrefix+tag, "wamid", "status").Result()
 	if err != nil {
-		return activities.SendRecord{}, false, fmt.Errorf("redis read send: %w", err)
+		return conversation.SendRecord{}, false, fmt.Errorf("redis read send: %w", err)
 	}
 	wamid, _ := v[0].(string)
 	status, _ := v[1].(string)
 	if wamid == "" {
-		return activities.SendRecord{}, false, nil
+		return conversation.SendRecord{}, false, nil
 	}
-	return activities.SendRecord{MessageID: wamid, Status: status}, true, nil
+	return conversation.SendRecord{MessageID: wamid, Status: conversation.Delivery(status)}, true, nil
 }
 
 // MarkSending notes that a send tagged tag is about to reach WhatsApp, for ttl.

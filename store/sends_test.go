@@ -7,8 +7,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/store"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 const tag = "sd1.AAAAAAAAAAAAAAAAAAAAAA"
@@ -20,15 +20,16 @@ func TestSendRecordKeepsTheMostAdvancedStatus(t *testing.T) {
 		t.Fatalf("empty store: found %v, %v", found, err)
 	}
 	steps := []struct {
-		wamid, status string
-		changed       bool
-		want          string
+		wamid   string
+		status  conversation.Delivery
+		changed bool
+		want    conversation.Delivery
 	}{
 		{"wamid.A", "read", true, "read"},       // read overtook sent and delivered
 		{"wamid.A", "sent", false, "read"},      // a late sent never overwrites read
 		{"wamid.A", "delivered", false, "read"}, // nor a late delivered
 		{"wamid.A", "read", false, "read"},      // Meta delivers the same status again
-		{"wamid.A", activities.SendAccepted, false, "read"},
+		{"wamid.A", conversation.DeliveryAccepted, false, "read"},
 	}
 	for i, st := range steps {
 		changed, err := s.RecordSend(ctx, tag, st.wamid, st.status)
@@ -36,7 +37,7 @@ func TestSendRecordKeepsTheMostAdvancedStatus(t *testing.T) {
 			t.Fatalf("step %d (%s): changed %v, %v; want %v", i, st.status, changed, err, st.changed)
 		}
 		rec, found, err := s.SendRecord(ctx, tag)
-		if err != nil || !found || rec != (activities.SendRecord{MessageID: "wamid.A", Status: st.want}) {
+		if err != nil || !found || rec != (conversation.SendRecord{MessageID: "wamid.A", Status: st.want}) {
 			t.Fatalf("step %d (%s): record %+v found %v, %v; want %s", i, st.status, rec, found, err, st.want)
 		}
 	}
@@ -48,7 +49,7 @@ func TestSendRecordKeepsTheMostAdvancedStatus(t *testing.T) {
 func TestSendRecordMovesForward(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := t.Context()
-	for _, status := range []string{activities.SendAccepted, "sent", "delivered", "read"} {
+	for _, status := range []conversation.Delivery{conversation.DeliveryAccepted, "sent", "delivered", "read"} {
 		if changed, err := s.RecordSend(ctx, tag, "wamid.A", status); err != nil || !changed {
 			t.Fatalf("%s: changed %v, %v; want a change", status, changed, err)
 		}
@@ -63,7 +64,7 @@ func TestSendRecordMovesForward(t *testing.T) {
 	// A failed status beats sent but not delivered.
 	other := "sd1.BBBBBBBBBBBBBBBBBBBBBB"
 	for _, st := range []struct {
-		status, want string
+		status, want conversation.Delivery
 	}{{"sent", "sent"}, {"failed", "failed"}, {"sent", "failed"}} {
 		if _, err := s.RecordSend(ctx, other, "wamid.C", st.status); err != nil {
 			t.Fatal(err)

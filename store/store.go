@@ -13,8 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Key layout.
@@ -40,7 +39,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 func StatusKey(phone string) string { return statusPrefix + phone }
 
 // Mirror writes chat_status:{wa_id} (active, or paused with an expiry) and the conversation's list entry.
-func (s *Store) Mirror(ctx context.Context, m activities.Mirror) error {
+func (s *Store) Mirror(ctx context.Context, m conversation.Mirror) error {
 	entry, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encode conversation entry: %w", err)
@@ -67,7 +66,7 @@ func (s *Store) Mirror(ctx context.Context, m activities.Mirror) error {
 }
 
 // Conversations returns the mirrored list entries, newest activity first (at most limit).
-func (s *Store) Conversations(ctx context.Context, limit int) ([]activities.Mirror, error) {
+func (s *Store) Conversations(ctx context.Context, limit int) ([]conversation.Mirror, error) {
 	phones, err := s.rdb.ZRevRange(ctx, conversationsIndex, 0, int64(limit-1)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("redis list conversations: %w", err)
@@ -76,7 +75,7 @@ func (s *Store) Conversations(ctx context.Context, limit int) ([]activities.Mirr
 }
 
 // Entries returns the mirrored entries of the given phones, skipping those Redis does not know.
-func (s *Store) Entries(ctx context.Context, phones []string) ([]activities.Mirror, error) {
+func (s *Store) Entries(ctx context.Context, phones []string) ([]conversation.Mirror, error) {
 	if len(phones) == 0 {
 		return nil, nil
 	}
@@ -88,13 +87,13 @@ func (s *Store) Entries(ctx context.Context, phones []string) ([]activities.Mirr
 	if err != nil {
 		return nil, fmt.Errorf("redis read conversations: %w", err)
 	}
-	out := make([]activities.Mirror, 0, len(vals))
+	out := make([]conversation.Mirror, 0, len(vals))
 	for _, v := range vals {
 		str, ok := v.(string)
 		if !ok {
 			continue
 		}
-		var m activities.Mirror
+		var m conversation.Mirror
 		if json.Unmarshal([]byte(str), &m) == nil && m.Phone != "" {
 			out = append(out, m)
 		}
@@ -202,7 +201,7 @@ func parseDelivery(v string) Delivery {
 }
 
 // Snapshot turns a list entry into the console's view of a conversation.
-func Snapshot(m activities.Mirror) conversation.Snapshot {
+func Snapshot(m conversation.Mirror) conversation.Snapshot {
 	s := conversation.Snapshot{
 		Phone: m.Phone, Name: m.Name, Status: m.Status, Assignee: m.Assignee, HandoffReason: m.Reason,
 		HandoffReasonLabel: m.Reason.Label(), Summary: m.Summary, LastMessage: m.LastMessage,

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // faqQuestions are questions the built-in knowledge base answers, by FAQ id; the local engine answers each

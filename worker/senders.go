@@ -3,8 +3,8 @@ package worker
 import (
 	"context"
 	"errors"
+	"github.com/supportd/supportd/workflows/conversation"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/internal/metrics"
 	"github.com/supportd/supportd/whatsapp"
 )
@@ -20,7 +20,7 @@ func (s whatsappSender) SendText(ctx context.Context, to, text string) (string, 
 	return id, s.count(err)
 }
 
-func (s whatsappSender) SendButtons(ctx context.Context, to, body string, buttons []activities.Button) (string, error) {
+func (s whatsappSender) SendButtons(ctx context.Context, to, body string, buttons []conversation.Button) (string, error) {
 	bs := make([]whatsapp.Button, len(buttons))
 	for i, b := range buttons {
 		bs[i] = whatsapp.Button{ID: b.ID, Title: b.Title}
@@ -33,14 +33,14 @@ func (s whatsappSender) MarkRead(ctx context.Context, messageID string, typing b
 	return s.count(s.client.MarkRead(ctx, messageID, typing))
 }
 
-func (s whatsappSender) Classify(err error) activities.SendErrorKind {
+func (s whatsappSender) Classify(err error) conversation.SendErrorKind {
 	switch {
 	case whatsapp.IsWindowClosed(err):
-		return activities.SendWindowClosed
+		return conversation.SendWindowClosed
 	case whatsapp.IsRetryable(err):
-		return activities.SendRetryable
+		return conversation.SendRetryable
 	}
-	return activities.SendRejected
+	return conversation.SendRejected
 }
 
 // Refused reports whether WhatsApp certainly did not take the message of a failed send.

@@ -4,6 +4,7 @@ package worker
 
 import (
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"log/slog"
 	"net/http"
 	"time"
@@ -26,13 +27,13 @@ import (
 type Options struct {
 	Config  *config.Config
 	KB      *kb.KnowledgeBase
-	Store   activities.Store
+	Store   conversation.StatusMirror
 	Metrics *metrics.Metrics
 	Logger  *slog.Logger
 	// Sender replaces the WhatsApp Graph API client (the simulator's outbox in dev mode).
-	Sender activities.Sender
+	Sender conversation.Sender
 	// Notifier tells agents about handoffs (Slack); nil when only the console is used.
-	Notifier activities.Notifier
+	Notifier conversation.Notifier
 }
 
 // sendTimeout bounds one Graph API call.

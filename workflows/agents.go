@@ -8,9 +8,9 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // What agents do to a conversation arrives as Temporal updates (docs/DESIGN.md): each handler validates,
@@ -80,8 +80,8 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 		c.logger.Warn("agent reply not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
 		return ReplyResult{}, err
 	}
-	c.record(ctx, conversation.Entry{From: conversation.FromAgent, Agent: agent.Name, Text: text, At: workflow.Now(ctx), ID: res.MessageID})
-	c.notify(activities.Notice{Kind: activities.NoticeAgentMessage, Text: text, Agent: agent.Name, Source: req.Source})
+	c.record(ctx, conversation.Line{From: conversation.FromAgent, Agent: agent.Name, Text: text, At: workflow.Now(ctx), ID: res.MessageID})
+	c.notify(conversation.Notice{Kind: conversation.NoticeAgentMessage, Text: text, Agent: agent.Name, Source: req.Source})
 	return ReplyResult{MessageID: res.MessageID}, nil
 }
 
@@ -117,9 +117,9 @@ func agentOf(name, id string) Agent { return Agent{Name: strings.TrimSpace(name)
 // --- the outbox to agents ---
 
 // notify queues a notice for the agents' tool, with the card of the current handoff where it carries one.
-func (c *conversationWorkflow) notify(n activities.Notice) {
+func (c *conversationWorkflow) notify(n conversation.Notice) {
 	n.Phone = c.s.Phone
-	if n.Kind == activities.NoticeHandoff || n.Kind == activities.NoticeCardUpdate || n.Kind == activities.NoticeConfirmPrompt {
+	if n.Kind == conversation.NoticeHandoff || n.Kind == conversation.NoticeCardUpdate || n.Kind == conversation.NoticeConfirmPrompt {
 		card := c.card(n.Agent)
 		n.Card = &card
 	}
@@ -138,8 +138,8 @@ func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
 		c.sendingNotice = true
 		n := c.s.Notices[0]
 		n.Ref = c.cardRef(n.Seq)
-		if n.Kind == activities.NoticeHandoff || n.Ref.TS != "" {
-			var res activities.NoticeResult
+		if n.Kind == conversation.NoticeHandoff || n.Ref.TS != "" {
+			var res conversation.NoticeResult
 			err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, notifyOptions), a.Notify, n).Get(ctx, &res)
 			switch {
 			case ctx.Err() != nil:
@@ -156,7 +156,7 @@ func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
 }
 
 // saveCardRef remembers where a handoff's card (and its latest prompt) is.
-func (c *conversationWorkflow) saveCardRef(seq int, ref activities.Ref) {
+func (c *conversationWorkflow) saveCardRef(seq int, ref conversation.Ref) {
 	for i := range c.s.Cards {
 		if c.s.Cards[i].Seq == seq {
 			c.s.Cards[i].Ref = ref
@@ -169,30 +169,21 @@ func (c *conversationWorkflow) saveCardRef(seq int, ref activities.Ref) {
 	}
 }
 
-func (c *conversationWorkflow) cardRef(seq int) activities.Ref {
+func (c *conversationWorkflow) cardRef(seq int) conversation.Ref {
 	for _, card := range c.s.Cards {
 		if card.Seq == seq {
 			return card.Ref
 		}
 	}
-	return activities.Ref{}
+	return conversation.Ref{}
 }
 
-func (c *conversationWorkflow) card(changedBy string) activities.Card {
-	state := activities.CardWaiting
-	switch {
-	case c.s.Status == conversation.StatusActive:
-		state = activities.CardReturned
-	case c.s.Status == conversation.StatusAwaitingConfirmation:
-		state = activities.CardIdle
-	case c.s.Assignee != "":
-		state = activities.CardTaken
-	}
+func (c *conversationWorkflow) card(changedBy string) conversation.Card {
 	lines := tail(c.s.Transcript, cardLines)
-	return activities.Card{
+	return conversation.Card{
 		Phone: c.s.Phone, Name: c.s.Name, Reason: c.s.Reason, Summary: c.s.Summary,
 		Transcript: lines, Earlier: c.s.Earlier + len(c.s.Transcript) - len(lines),
-		State: state, Assignee: c.s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
+		Status: c.s.Status, Assignee: c.s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
 		ChangedAt: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote, IdleTimeout: c.s.Settings.IdleTimeout,
 	}
 }

@@ -11,9 +11,9 @@ import (
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Bounds that keep the workflow's history and payloads small.
@@ -51,7 +51,7 @@ type conversationWorkflow struct {
 	// sendingNotice is true while a notice to agents is on its way.
 	sendingNotice bool
 	// mirrored and searched are what Redis and the search attributes were last told.
-	mirrored  activities.Mirror
+	mirrored  conversation.Mirror
 	mirroring bool
 	searched  conversation.Status
 }
@@ -73,7 +73,7 @@ func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 	queries := map[string]any{
 		QueryStatus:       func() (conversation.Snapshot, error) { return c.snapshot(false), nil },
 		QueryConversation: func() (conversation.Snapshot, error) { return c.snapshot(true), nil },
-		QueryTranscript:   func() ([]conversation.Entry, error) { return c.s.Transcript, nil },
+		QueryTranscript:   func() ([]conversation.Line, error) { return c.s.Transcript, nil },
 	}
 	for _, name := range []string{QueryStatus, QueryConversation, QueryTranscript} {
 		if err := workflow.SetQueryHandler(ctx, name, queries[name]); err != nil {
@@ -214,7 +214,7 @@ func (c *conversationWorkflow) apply(ctx workflow.Context, ev Event) Outcome {
 		}
 	}
 	for _, kind := range out.Notices {
-		c.notify(activities.Notice{Kind: kind, Agent: ev.Agent.Name})
+		c.notify(conversation.Notice{Kind: kind, Agent: ev.Agent.Name})
 	}
 	return out
 }
@@ -233,7 +233,7 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 		c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
 			Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
 		c.summarize(ctx, story)
-		c.notify(activities.Notice{Kind: activities.NoticeHandoff})
+		c.notify(conversation.Notice{Kind: conversation.NoticeHandoff})
 	case DoWelcomeBack:
 		c.refreshSettings(ctx)
 		if f.Generation == c.s.Generation {
@@ -311,7 +311,7 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 		m.At = now
 	}
 	c.s.LastInbound = now
-	c.record(ctx, conversation.Entry{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID})
+	c.record(ctx, conversation.Line{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID})
 	if m.Kind == KindReaction || m.Kind == KindSystem {
 		return // kept for the agents, but nothing anyone needs to answer
 	}
@@ -325,7 +325,7 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 // handle deals with one accepted customer message: people's, or the bot's to answer.
 func (c *conversationWorkflow) handle(ctx workflow.Context, m CustomerMessage) {
 	if c.s.Status.BotSilent() {
-		c.notify(activities.Notice{Kind: activities.NoticeCustomerMessage, Text: m.Text})
+		c.notify(conversation.Notice{Kind: conversation.NoticeCustomerMessage, Text: m.Text})
 		return
 	}
 	if m.Held {
@@ -422,7 +422,7 @@ func (c *conversationWorkflow) aiFailed(ctx workflow.Context, what string, err e
 
 // say sends a bot message if the bot still holds the conversation. A send already under way when a person
 // takes over is either finished or cancelled before the takeover completes.
-func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMessage, kind, text string, buttons []activities.Button) bool {
+func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMessage, kind, text string, buttons []conversation.Button) bool {
 	if ctx.Err() != nil || !c.s.Holds(gen) {
 		return false
 	}
@@ -435,7 +435,7 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		}
 		return false
 	}
-	c.record(ctx, conversation.Entry{From: conversation.FromBot, Text: botLine(text, buttons), At: workflow.Now(ctx), ID: res.MessageID})
+	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: botLine(text, buttons), At: workflow.Now(ctx), ID: res.MessageID})
 	return ctx.Err() == nil && c.s.Holds(gen)
 }
 
@@ -447,10 +447,10 @@ func (c *conversationWorkflow) tellCustomer(ctx workflow.Context, in activities.
 		c.logger.Error("notice to the customer not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
 		return
 	}
-	c.record(ctx, conversation.Entry{From: conversation.FromBot, Text: in.Text, At: workflow.Now(ctx), ID: res.MessageID})
+	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: in.Text, At: workflow.Now(ctx), ID: res.MessageID})
 }
 
-func botLine(text string, buttons []activities.Button) string {
+func botLine(text string, buttons []conversation.Button) string {
 	if len(buttons) == 0 {
 		return text
 	}
@@ -462,10 +462,10 @@ func botLine(text string, buttons []activities.Button) string {
 }
 
 // record appends a transcript line, keeping the transcript bounded.
-func (c *conversationWorkflow) record(ctx workflow.Context, e conversation.Entry) {
+func (c *conversationWorkflow) record(ctx workflow.Context, e conversation.Line) {
 	c.s.Transcript = append(c.s.Transcript, e)
 	if over := len(c.s.Transcript) - maxTranscript; over > 0 {
-		c.s.Transcript = append([]conversation.Entry(nil), c.s.Transcript[over:]...)
+		c.s.Transcript = append([]conversation.Line(nil), c.s.Transcript[over:]...)
 		c.s.Earlier += over
 	}
 	if e.From != conversation.FromSystem {
@@ -475,7 +475,7 @@ func (c *conversationWorkflow) record(ctx workflow.Context, e conversation.Entry
 }
 
 func (c *conversationWorkflow) system(ctx workflow.Context, text string) {
-	c.record(ctx, conversation.Entry{From: conversation.FromSystem, Text: text, At: workflow.Now(ctx)})
+	c.record(ctx, conversation.Line{From: conversation.FromSystem, Text: text, At: workflow.Now(ctx)})
 }
 
 // refreshSettings reads the worker's settings: the business, the idle timeout, whether people are at work.
@@ -489,9 +489,9 @@ func (c *conversationWorkflow) refreshSettings(ctx workflow.Context) {
 	c.s.Settings = s
 }
 
-func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversation.Entry) {
+func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversation.Line) {
 	var summary string
-	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, summaryOptions), a.Summarize, activities.SummaryInput{
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, summaryOptions), a.Summarize, ai.SummaryRequest{
 		Phone: c.s.Phone, Name: c.s.Name, Reason: c.s.Reason, Transcript: story,
 	}).Get(ctx, &summary)
 	if err != nil {
@@ -526,8 +526,8 @@ func (c *conversationWorkflow) mirror(ctx workflow.Context) {
 }
 
 // mirrorValue is what Redis shows of the conversation.
-func (c *conversationWorkflow) mirrorValue() activities.Mirror {
-	m := activities.Mirror{
+func (c *conversationWorkflow) mirrorValue() conversation.Mirror {
+	m := conversation.Mirror{
 		Phone: c.s.Phone, Name: c.s.Name, Status: c.s.Status, Assignee: c.s.Assignee, Reason: c.s.Reason,
 		Summary: c.s.Summary, LastMessage: c.s.LastMessage, LastActivity: c.s.LastActivity,
 	}
@@ -562,15 +562,15 @@ func (c *conversationWorkflow) snapshot(withTranscript bool) conversation.Snapsh
 		s.LastInbound = &t
 	}
 	if withTranscript {
-		s.Transcript = append([]conversation.Entry{}, c.s.Transcript...)
+		s.Transcript = append([]conversation.Line{}, c.s.Transcript...)
 		s.EarlierMessages = c.s.Earlier
 	}
 	return s
 }
 
-func tail(entries []conversation.Entry, n int) []conversation.Entry {
+func tail(entries []conversation.Line, n int) []conversation.Line {
 	if len(entries) <= n {
-		return append([]conversation.Entry(nil), entries...)
+		return append([]conversation.Line(nil), entries...)
 	}
-	return append([]conversation.Entry(nil), entries[len(entries)-n:]...)
+	return append([]conversation.Line(nil), entries[len(entries)-n:]...)
 }

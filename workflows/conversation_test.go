@@ -18,8 +18,8 @@ import (
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 const phone = "27821234567"
@@ -31,10 +31,10 @@ type harness struct {
 
 	mu       sync.Mutex
 	sent     []activities.SendInput
-	notices  []activities.Notice
+	notices  []conversation.Notice
 	analyzed []string
 	replies  []activities.ReplyInput
-	mirrors  []activities.Mirror
+	mirrors  []conversation.Mirror
 
 	settings activities.RuntimeSettings
 	// analyzeDelay makes the classifier slow, to race a takeover against it.
@@ -54,7 +54,7 @@ func newHarness(t *testing.T) *harness {
 	h.env.RegisterWorkflow(ConversationWorkflow)
 	h.env.RegisterActivity(&activities.Activities{})
 	h.env.OnActivity(a.Reply, mock.Anything, mock.Anything).Return(h.reply)
-	h.env.OnActivity(a.Summarize, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SummaryInput) (string, error) {
+	h.env.OnActivity(a.Summarize, mock.Anything, mock.Anything).Return(func(ctx context.Context, in ai.SummaryRequest) (string, error) {
 		busy(ctx, h.summaryDelay)
 		return "Summary: " + string(in.Reason), nil
 	})
@@ -64,16 +64,16 @@ func newHarness(t *testing.T) *harness {
 		h.sent = append(h.sent, in)
 		return activities.SendResult{MessageID: "wamid.out"}, nil
 	})
-	h.env.OnActivity(a.Notify, mock.Anything, mock.Anything).Return(func(ctx context.Context, n activities.Notice) (activities.NoticeResult, error) {
+	h.env.OnActivity(a.Notify, mock.Anything, mock.Anything).Return(func(ctx context.Context, n conversation.Notice) (conversation.NoticeResult, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.notices = append(h.notices, n)
-		if n.Kind == activities.NoticeHandoff {
-			return activities.NoticeResult{Ref: activities.Ref{Channel: "C1", TS: "1700000000.000100"}}, nil
+		if n.Kind == conversation.NoticeHandoff {
+			return conversation.NoticeResult{Ref: conversation.Ref{Channel: "C1", TS: "1700000000.000100"}}, nil
 		}
-		return activities.NoticeResult{Ref: n.Ref}, nil
+		return conversation.NoticeResult{Ref: n.Ref}, nil
 	})
-	h.env.OnActivity(a.MirrorState, mock.Anything, mock.Anything).Return(func(ctx context.Context, m activities.Mirror) error {
+	h.env.OnActivity(a.MirrorState, mock.Anything, mock.Anything).Return(func(ctx context.Context, m conversation.Mirror) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.mirrors = append(h.mirrors, m)
@@ -220,10 +220,10 @@ func (h *harness) sentTexts() []string {
 	return out
 }
 
-func (h *harness) noticeKinds() []activities.NoticeKind {
+func (h *harness) noticeKinds() []conversation.NoticeKind {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []activities.NoticeKind
+	var out []conversation.NoticeKind
 	for _, n := range h.notices {
 		out = append(out, n.Kind)
 	}
@@ -281,7 +281,7 @@ func TestRefundHandsOffAndBotStaysSilent(t *testing.T) {
 		t.Fatalf("the bot classified messages during the handoff: %q", h.analyzed)
 	}
 	kinds := h.noticeKinds()
-	if len(kinds) != 2 || kinds[0] != activities.NoticeHandoff || kinds[1] != activities.NoticeCustomerMessage {
+	if len(kinds) != 2 || kinds[0] != conversation.NoticeHandoff || kinds[1] != conversation.NoticeCustomerMessage {
 		t.Fatalf("notices = %v", kinds)
 	}
 	if h.notices[0].Card == nil || h.notices[0].Card.Summary == "" || len(h.notices[0].Card.Transcript) == 0 {
@@ -330,8 +330,8 @@ func TestIdleTimerThenReturnToBot(t *testing.T) {
 		t.Fatalf("sent = %q", sent)
 	}
 	kinds := h.noticeKinds()
-	want := []activities.NoticeKind{activities.NoticeHandoff, activities.NoticeConfirmPrompt, activities.NoticeCardUpdate,
-		activities.NoticeCustomerMessage, activities.NoticeCardUpdate}
+	want := []conversation.NoticeKind{conversation.NoticeHandoff, conversation.NoticeConfirmPrompt, conversation.NoticeCardUpdate,
+		conversation.NoticeCustomerMessage, conversation.NoticeCardUpdate}
 	if len(kinds) != len(want) {
 		t.Fatalf("notices = %v, want %v", kinds, want)
 	}
@@ -505,7 +505,7 @@ func TestReplyRules(t *testing.T) {
 		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho", AgentID: "U1"}, func(r any, err error) {})
 	})
 	h.at(2*time.Minute, func() {
-		h.update(UpdateReply, ReplyRequest{Agent: "Lerato", AgentID: "U2", Source: SourceSlack, Text: "me too"}, func(r any, err error) {
+		h.update(UpdateReply, ReplyRequest{Agent: "Lerato", AgentID: "U2", Source: conversation.SourceSlack, Text: "me too"}, func(r any, err error) {
 			if !isType(err, ErrTypeNotAssignee) {
 				t.Errorf("reply from a Slack user who is not the assignee: %v", err)
 			}
@@ -513,7 +513,7 @@ func TestReplyRules(t *testing.T) {
 	})
 	// Two days later the 24-hour window is closed.
 	h.at(49*time.Hour, func() {
-		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: SourceSlack, Text: "still there?"}, func(r any, err error) {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: conversation.SourceSlack, Text: "still there?"}, func(r any, err error) {
 			if !isType(err, ErrTypeWindowClosed) {
 				t.Errorf("reply after 24h: %v", err)
 			}
@@ -728,7 +728,7 @@ func TestContinueAsNewKeepsState(t *testing.T) {
 	s.Seen = append(s.Seen, s.Pending[0].ID)
 	h2.at(time.Minute, func() {
 		kinds := h2.noticeKinds()
-		if len(kinds) != 1 || kinds[0] != activities.NoticeCustomerMessage || h2.notices[0].Ref.TS == "" {
+		if len(kinds) != 1 || kinds[0] != conversation.NoticeCustomerMessage || h2.notices[0].Ref.TS == "" {
 			t.Errorf("pending message not passed to the agents' thread: %v", h2.notices)
 		}
 	})
@@ -796,17 +796,17 @@ func TestSlackRepliesOnlyFromTheAssigneeInTheCurrentThread(t *testing.T) {
 		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho"}, func(r any, err error) {})
 	})
 	h.at(2*time.Minute, func() {
-		h.update(UpdateReply, ReplyRequest{Agent: "Lerato", AgentID: "U2", Source: SourceSlack, Text: "not me", ThreadTS: "1700000000.000100"}, func(r any, err error) {
+		h.update(UpdateReply, ReplyRequest{Agent: "Lerato", AgentID: "U2", Source: conversation.SourceSlack, Text: "not me", ThreadTS: "1700000000.000100"}, func(r any, err error) {
 			if !isType(err, ErrTypeNotAssignee) {
 				t.Errorf("another Slack user's reply: %v", err)
 			}
 		})
-		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: SourceSlack, Text: "old thread", ThreadTS: "1600000000.000100"}, func(r any, err error) {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: conversation.SourceSlack, Text: "old thread", ThreadTS: "1600000000.000100"}, func(r any, err error) {
 			if !isType(err, ErrTypeNotAssignee) {
 				t.Errorf("a reply in an earlier handoff's thread: %v", err)
 			}
 		})
-		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: SourceSlack, Text: "Sipho in Slack", ThreadTS: "1700000000.000100"}, func(r any, err error) {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", AgentID: "U1", Source: conversation.SourceSlack, Text: "Sipho in Slack", ThreadTS: "1700000000.000100"}, func(r any, err error) {
 			if err != nil {
 				t.Errorf("the assignee's reply in the card's thread: %v", err)
 			}

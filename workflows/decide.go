@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"strings"
 	"time"
 
@@ -75,7 +76,7 @@ func decideText(s *State, an activities.Analysis, at time.Time) (Decision, Repea
 			return Decision{Action: ActSay, Text: textDeclined}, s.Repeat
 		}
 	}
-	if ok, reason := handoff.Policy(an.Classification); ok {
+	if ok, reason := ai.HandoffPolicy(an.Classification); ok {
 		return Decision{Action: ActHandoff, Reason: reason}, s.Repeat
 	}
 	repeat, again := s.Repeat.Observe(an.Topic, at)
@@ -123,7 +124,7 @@ const (
 )
 
 // offerButtons are the reply buttons of an offer of a person.
-var offerButtons = []activities.Button{{ID: ButtonHandoffYes, Title: titleYes}, {ID: ButtonHandoffNo, Title: titleNo}}
+var offerButtons = []conversation.Button{{ID: ButtonHandoffYes, Title: titleYes}, {ID: ButtonHandoffNo, Title: titleNo}}
 
 // greeting introduces the bot with the topics of the business's knowledge base.
 func greeting(name, business string, topics []string) string {

@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // WorkflowName is the registered name of the conversation workflow.
@@ -140,18 +140,12 @@ type TakeoverResult struct {
 	Status          conversation.Status `json:"status"`
 }
 
-// Source of an agent's action.
-const (
-	SourceSlack   = activities.SourceSlack
-	SourceConsole = activities.SourceConsole
-)
-
 // ReplyRequest is an agent's reply to the customer.
 type ReplyRequest struct {
-	Agent   string `json:"agent"`
-	AgentID string `json:"agent_id,omitempty"`
-	Text    string `json:"text"`
-	Source  string `json:"source,omitempty"`
+	Agent   string              `json:"agent"`
+	AgentID string              `json:"agent_id,omitempty"`
+	Text    string              `json:"text"`
+	Source  conversation.Source `json:"source,omitempty"`
 	// ThreadTS is the Slack thread the reply was written in.
 	ThreadTS string `json:"thread_ts,omitempty"`
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // State is everything the conversation remembers; it is carried over by continue-as-new. Who holds the
@@ -28,8 +28,8 @@ type State struct {
 	// Settings are the worker's settings as last read (business name, idle timeout, support hours).
 	Settings activities.RuntimeSettings `json:"settings"`
 
-	Transcript []conversation.Entry `json:"transcript,omitempty"`
-	Earlier    int                  `json:"earlier,omitempty"`
+	Transcript []conversation.Line `json:"transcript,omitempty"`
+	Earlier    int                 `json:"earlier,omitempty"`
 
 	// Seen holds the most recent inbound message ids, for deduplication.
 	Seen []string `json:"seen,omitempty"`
@@ -55,13 +55,13 @@ type State struct {
 	// Todo is what transitions left for the main loop to carry out.
 	Todo []Followup `json:"todo,omitempty"`
 	// Notices are queued for the agents' tool, sent in order.
-	Notices []activities.Notice `json:"notices,omitempty"`
+	Notices []conversation.Notice `json:"notices,omitempty"`
 }
 
 // CardRef locates the card of one handoff.
 type CardRef struct {
-	Seq int            `json:"seq"`
-	Ref activities.Ref `json:"ref"`
+	Seq int              `json:"seq"`
+	Ref conversation.Ref `json:"ref"`
 }
 
 // Offer is an open offer of a person, made with the handoff_yes / handoff_no buttons.
@@ -131,7 +131,7 @@ type Outcome struct {
 	// Line is the system line for the transcript, if any.
 	Line string
 	// Notices are for the agents' tool.
-	Notices []activities.NoticeKind
+	Notices []conversation.NoticeKind
 	// HeldBy is set when another agent holds the conversation and the event changed nothing.
 	HeldBy string
 }
@@ -169,7 +169,7 @@ func (s *State) Transition(ev Event) Outcome {
 	case ev.Kind == EvTakeover && s.Assignee != "" && !s.isAssignee(ev.Agent):
 		return Outcome{HeldBy: s.Assignee}
 	case ev.Kind == EvTakeover || ev.Kind == EvReply || ev.Kind == EvKeep:
-		out = Outcome{Notices: []activities.NoticeKind{activities.NoticeCardUpdate}}
+		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}}
 		if s.Assignee == "" && ev.Agent.Name != "" {
 			s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
 			out.Line = "Taken over by " + ev.Agent.Name
@@ -190,12 +190,12 @@ func (s *State) Transition(ev Event) Outcome {
 			return Outcome{}
 		}
 		s.Status, s.IdleDeadline = conversation.StatusAwaitingConfirmation, time.Time{}
-		out = Outcome{Notices: []activities.NoticeKind{activities.NoticeConfirmPrompt, activities.NoticeCardUpdate},
+		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeConfirmPrompt, conversation.NoticeCardUpdate},
 			Line: "No agent activity: waiting for an agent to return the conversation to the bot or keep it"}
 	case ev.Kind == EvReturn:
 		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = conversation.StatusActive, "", "", time.Time{}
 		s.Repeat, s.Offer = Repeat{}, Offer{}
-		out = Outcome{Notices: []activities.NoticeKind{activities.NoticeCardUpdate},
+		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeCardUpdate},
 			Line: "Returned to the bot by " + ev.Agent.Name}
 		followup = DoWelcomeBack
 	default:

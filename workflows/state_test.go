@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/conversation"
 	"github.com/supportd/supportd/handoff"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestTransition(t *testing.T) {
@@ -45,7 +45,7 @@ func TestTransition(t *testing.T) {
 		stopBot    bool
 		heldBy     string
 		followup   FollowupKind
-		notices    []activities.NoticeKind
+		notices    []conversation.NoticeKind
 		idleAt     time.Duration // from t0; -1 for no timer
 		lineSuffix string
 	}{
@@ -56,26 +56,26 @@ func TestTransition(t *testing.T) {
 		{name: "handoff while people have it changes nothing", from: held(), ev: Event{Kind: EvHandoff, Reason: handoff.ReasonAngry, At: t0.Add(time.Minute)},
 			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, idleAt: time.Hour},
 		{name: "first agent takes a waiting handoff", from: waiting(), ev: Event{Kind: EvTakeover, Agent: sipho, At: t0.Add(time.Minute)},
-			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, notices: []activities.NoticeKind{activities.NoticeCardUpdate}, idleAt: time.Hour + time.Minute, lineSuffix: "Taken over by Sipho"},
+			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}, idleAt: time.Hour + time.Minute, lineSuffix: "Taken over by Sipho"},
 		{name: "second agent is told who has it", from: held(), ev: Event{Kind: EvTakeover, Agent: lerato, At: t0.Add(time.Minute)},
 			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, heldBy: "Sipho", idleAt: time.Hour},
 		{name: "first to reply holds it", from: waiting(), ev: Event{Kind: EvReply, Agent: lerato, At: t0.Add(time.Minute)},
-			status: conversation.StatusHandoff, assignee: "Lerato", reason: handoff.ReasonRefund, notices: []activities.NoticeKind{activities.NoticeCardUpdate}, idleAt: time.Hour + time.Minute, lineSuffix: "Taken over by Lerato"},
+			status: conversation.StatusHandoff, assignee: "Lerato", reason: handoff.ReasonRefund, notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}, idleAt: time.Hour + time.Minute, lineSuffix: "Taken over by Lerato"},
 		{name: "a reply restarts the idle timer", from: held(), ev: Event{Kind: EvReply, Agent: sipho, At: t0.Add(10 * time.Minute)},
-			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, notices: []activities.NoticeKind{activities.NoticeCardUpdate}, idleAt: 70 * time.Minute},
+			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}, idleAt: 70 * time.Minute},
 		{name: "a note restarts the idle timer", from: held(), ev: Event{Kind: EvNote, Agent: sipho, At: t0.Add(10 * time.Minute)},
 			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, idleAt: 70 * time.Minute},
 		{name: "idle asks for confirmation", from: held(), ev: Event{Kind: EvIdle, At: t0.Add(time.Hour)},
 			status: conversation.StatusAwaitingConfirmation, assignee: "Sipho", reason: handoff.ReasonRefund, newGen: true,
-			notices: []activities.NoticeKind{activities.NoticeConfirmPrompt, activities.NoticeCardUpdate}, idleAt: -1, lineSuffix: "keep it"},
+			notices: []conversation.NoticeKind{conversation.NoticeConfirmPrompt, conversation.NoticeCardUpdate}, idleAt: -1, lineSuffix: "keep it"},
 		{name: "a note does not answer the prompt", from: confirming(), ev: Event{Kind: EvNote, Agent: sipho, At: t0.Add(2 * time.Hour)},
 			status: conversation.StatusAwaitingConfirmation, assignee: "Sipho", reason: handoff.ReasonRefund, idleAt: -1},
 		{name: "keep goes back to people", from: confirming(), ev: Event{Kind: EvKeep, Agent: lerato, At: t0.Add(2 * time.Hour)},
-			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, newGen: true, notices: []activities.NoticeKind{activities.NoticeCardUpdate}, idleAt: 3 * time.Hour, lineSuffix: "Kept with a person by Lerato"},
+			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, newGen: true, notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}, idleAt: 3 * time.Hour, lineSuffix: "Kept with a person by Lerato"},
 		{name: "a reply to the prompt keeps it with people", from: confirming(), ev: Event{Kind: EvReply, Agent: sipho, At: t0.Add(2 * time.Hour)},
-			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, newGen: true, notices: []activities.NoticeKind{activities.NoticeCardUpdate}, idleAt: 3 * time.Hour},
+			status: conversation.StatusHandoff, assignee: "Sipho", reason: handoff.ReasonRefund, newGen: true, notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}, idleAt: 3 * time.Hour},
 		{name: "return to the bot", from: confirming(), ev: Event{Kind: EvReturn, Agent: lerato, At: t0.Add(2 * time.Hour)},
-			status: conversation.StatusActive, reason: handoff.ReasonRefund, newGen: true, followup: DoWelcomeBack, notices: []activities.NoticeKind{activities.NoticeCardUpdate}, idleAt: -1, lineSuffix: "Returned to the bot by Lerato"},
+			status: conversation.StatusActive, reason: handoff.ReasonRefund, newGen: true, followup: DoWelcomeBack, notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}, idleAt: -1, lineSuffix: "Returned to the bot by Lerato"},
 		{name: "agents' actions need a handoff", from: bot(), ev: Event{Kind: EvReply, Agent: sipho, At: t0},
 			status: conversation.StatusActive, idleAt: -1},
 		{name: "return while the bot has it", from: bot(), ev: Event{Kind: EvReturn, Agent: sipho, At: t0},

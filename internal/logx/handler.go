@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"regexp"
 
-	"github.com/supportd/supportd/conversation"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // conversationID finds conversation workflow ids, which carry the customer's number: every log line of the

@@ -1,0 +1,119 @@
+package conversation
+
+import (
+	"time"
+
+	"github.com/supportd/supportd/handoff"
+)
+
+// Button is a reply button offered to the customer.
+type Button struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// Card is the agents' card of one handoff: who the customer is, why a person is needed, what was said and who
+// holds it now. The Slack card and the console show it; every text field may hold anything a customer typed
+// and is escaped where it is shown.
+type Card struct {
+	Phone   string         `json:"phone"`
+	Name    string         `json:"name"`
+	Reason  handoff.Reason `json:"reason"`
+	Summary string         `json:"summary"`
+	// Transcript is the end of the conversation, oldest first; Earlier counts the lines left out.
+	Transcript []Line `json:"transcript"`
+	Earlier    int    `json:"earlier,omitempty"`
+	// Status and Assignee say who holds the conversation: waiting for a person (handoff, no assignee), taken,
+	// awaiting confirmation of a return, or back with the bot (active).
+	Status     Status `json:"status"`
+	Assignee   string `json:"assignee,omitempty"`
+	AssigneeID string `json:"assignee_id,omitempty"`
+	// ChangedBy is the agent whose action last changed the card, at ChangedAt.
+	ChangedBy      string        `json:"changed_by,omitempty"`
+	ChangedAt      time.Time     `json:"changed_at"`
+	IdleTimeout    time.Duration `json:"idle_timeout,omitempty"`
+	OutOfHoursNote string        `json:"out_of_hours_note,omitempty"`
+	// Link is the conversation's page under PUBLIC_URL; the notifier fills it in.
+	Link string `json:"-"`
+}
+
+// Holder is how the agents' tool names whoever holds the conversation: the agent's id there when known (a
+// Slack user id), else their name.
+func (c Card) Holder() string {
+	if c.AssigneeID != "" {
+		return c.AssigneeID
+	}
+	return c.Assignee
+}
+
+// Waiting reports whether the handoff waits for a person to take it.
+func (c Card) Waiting() bool { return c.Status == StatusHandoff && c.Assignee == "" }
+
+// NoticeKind is what happened that agents must hear about.
+type NoticeKind string
+
+// The notices a conversation sends to agents.
+const (
+	// NoticeHandoff posts the handoff card.
+	NoticeHandoff NoticeKind = "handoff"
+	// NoticeCardUpdate refreshes the card after a state change.
+	NoticeCardUpdate NoticeKind = "card_update"
+	// NoticeCustomerMessage posts a customer message in the card's thread.
+	NoticeCustomerMessage NoticeKind = "customer_message"
+	// NoticeAgentMessage posts, in the thread, a reply an agent sent from outside the thread (the console).
+	NoticeAgentMessage NoticeKind = "agent_message"
+	// NoticeConfirmPrompt asks in the thread whether to return the conversation to the bot.
+	NoticeConfirmPrompt NoticeKind = "confirm_prompt"
+	// NoticeEphemeral tells one agent something only they see (e.g. who holds the conversation).
+	NoticeEphemeral NoticeKind = "ephemeral"
+)
+
+// Ref locates the card in the agents' tool, so later notices can update it and reply in its thread.
+type Ref struct {
+	Channel string `json:"channel,omitempty"`
+	TS      string `json:"ts,omitempty"`
+	// PromptTS is the latest confirmation prompt in the card's thread.
+	PromptTS string `json:"prompt_ts,omitempty"`
+}
+
+// Notice is one message to the agents' tool.
+type Notice struct {
+	Kind  NoticeKind `json:"kind"`
+	Phone string     `json:"phone"`
+	Ref   Ref        `json:"ref"`
+	// Seq numbers the handoff the notice belongs to: each handoff has its own card.
+	Seq  int    `json:"seq,omitempty"`
+	Card *Card  `json:"card,omitempty"`
+	Text string `json:"text,omitempty"`
+	// Agent is the agent a message came from, or the one an ephemeral notice is for (a Slack user id).
+	Agent string `json:"agent,omitempty"`
+	// Source is where an agent's message was written.
+	Source Source `json:"source,omitempty"`
+}
+
+// NoticeResult returns the card's location after a post.
+type NoticeResult struct {
+	Ref Ref `json:"ref"`
+}
+
+// Mirror is the conversation state copied to the shared store: the Redis status key and the console's list.
+type Mirror struct {
+	Phone        string         `json:"phone"`
+	Name         string         `json:"name"`
+	Status       Status         `json:"status"`
+	Assignee     string         `json:"assignee,omitempty"`
+	Reason       handoff.Reason `json:"reason,omitempty"`
+	Summary      string         `json:"summary,omitempty"`
+	LastMessage  string         `json:"last_message,omitempty"`
+	LastActivity time.Time      `json:"last_activity"`
+	HandoffAt    time.Time      `json:"handoff_at,omitempty"`
+	// PausedFor is the expiry of the Redis "paused" status.
+	PausedFor time.Duration `json:"paused_for,omitempty"`
+}
+
+// SendRecord is what is known of one tagged send (a send retried after a crash carries the same tag): the
+// WhatsApp message id it got and its most advanced delivery.
+type SendRecord struct {
+	MessageID string
+	Status    Delivery
+}
