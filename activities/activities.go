@@ -166,7 +166,7 @@ const (
 
 // SendInput is one outbound WhatsApp message.
 type SendInput struct {
-	To      string                `json:"to"`
+	To      conversation.Address  `json:"to"`
 	Text    string                `json:"text"`
 	Buttons []conversation.Button `json:"buttons,omitempty"`
 	// Kind says what the message is (SendAnswer, SendAgent...); Reason goes with a handoff notice.
@@ -187,14 +187,14 @@ type SendResult struct {
 func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error) {
 	read := a.markReadWhile(ctx, in.ReadID, false)
 	defer read()
-	id, err := a.Once.Send(ctx, in.To, func(ctx context.Context) (string, error) {
+	id, err := a.Once.Send(ctx, in.To.String(), func(ctx context.Context) (string, error) {
 		if len(in.Buttons) > 0 {
 			return a.Sender.SendButtons(ctx, in.To, in.Text, in.Buttons)
 		}
 		return a.Sender.SendText(ctx, in.To, in.Text)
 	}, a.refused)
 	if err != nil {
-		return SendResult{}, a.sendError(in.To, err)
+		return SendResult{}, a.sendError(in.To.String(), err)
 	}
 	switch in.Kind {
 	case SendAgent, "":

@@ -20,6 +20,8 @@ const (
 	ReasonRepeatedQuestion Reason = "repeated_question"
 	ReasonAgentTakeover    Reason = "agent_takeover"
 	ReasonAIUnavailable    Reason = "ai_unavailable"
+	// ReasonBusinessAppReply: someone replied from the WhatsApp Business app on the same number.
+	ReasonBusinessAppReply Reason = "business_app_reply"
 )
 
 // Label is the reason in words for an agent.
@@ -37,6 +39,8 @@ func (r Reason) Label() string {
 		return "Repeated question: the bot's answers did not help"
 	case ReasonAgentTakeover:
 		return "Taken over by an agent"
+	case ReasonBusinessAppReply:
+		return "Replied from the WhatsApp Business app"
 	case ReasonAIUnavailable:
 		return "The AI could not answer (engine unavailable)"
 	case ReasonNone:

@@ -64,15 +64,15 @@ func (o *Outbox) nextSeq(ctx context.Context) (int64, error) {
 }
 
 // SendText delivers a text message.
-func (o *Outbox) SendText(ctx context.Context, to, text string) (string, error) {
+func (o *Outbox) SendText(ctx context.Context, to conversation.Address, text string) (string, error) {
 	if text == "" || utf8.RuneCountInString(text) > whatsapp.MaxTextLength {
 		return "", fmt.Errorf("%w: text must be 1 to 4096 characters", whatsapp.ErrInvalidMessage)
 	}
-	return o.add(ctx, to, Message{Direction: "out", From: "business", Type: "text", Text: text})
+	return o.add(ctx, to.String(), Message{Direction: "out", From: "business", Type: "text", Text: text})
 }
 
 // SendButtons delivers a reply-button message.
-func (o *Outbox) SendButtons(ctx context.Context, to, body string, buttons []conversation.Button) (string, error) {
+func (o *Outbox) SendButtons(ctx context.Context, to conversation.Address, body string, buttons []conversation.Button) (string, error) {
 	if len(buttons) == 0 || len(buttons) > whatsapp.MaxButtons || utf8.RuneCountInString(body) > whatsapp.MaxButtonBodyLength {
 		return "", fmt.Errorf("%w: 1 to 3 buttons and a body of at most 1024 characters", whatsapp.ErrInvalidMessage)
 	}
@@ -81,7 +81,7 @@ func (o *Outbox) SendButtons(ctx context.Context, to, body string, buttons []con
 			return "", fmt.Errorf("%w: button title %q over 20 characters", whatsapp.ErrInvalidMessage, b.Title)
 		}
 	}
-	return o.add(ctx, to, Message{Direction: "out", From: "business", Type: "buttons", Text: body, Buttons: buttons})
+	return o.add(ctx, to.String(), Message{Direction: "out", From: "business", Type: "buttons", Text: body, Buttons: buttons})
 }
 
 // MarkRead has nothing to show in the simulator.

@@ -15,17 +15,17 @@ type whatsappSender struct {
 	metrics *metrics.Metrics
 }
 
-func (s whatsappSender) SendText(ctx context.Context, to, text string) (string, error) {
-	id, err := s.client.SendText(ctx, to, text)
+func (s whatsappSender) SendText(ctx context.Context, to conversation.Address, text string) (string, error) {
+	id, err := s.client.SendText(ctx, to.String(), text)
 	return id, s.count(err)
 }
 
-func (s whatsappSender) SendButtons(ctx context.Context, to, body string, buttons []conversation.Button) (string, error) {
+func (s whatsappSender) SendButtons(ctx context.Context, to conversation.Address, body string, buttons []conversation.Button) (string, error) {
 	bs := make([]whatsapp.Button, len(buttons))
 	for i, b := range buttons {
 		bs[i] = whatsapp.Button{ID: b.ID, Title: b.Title}
 	}
-	id, err := s.client.SendButtons(ctx, to, body, bs)
+	id, err := s.client.SendButtons(ctx, to.String(), body, bs)
 	return id, s.count(err)
 }
 

@@ -74,13 +74,14 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
 	text := strings.TrimSpace(req.Text)
 	var res activities.SendResult
-	in := activities.SendInput{To: c.s.Phone, Text: text, Kind: activities.SendAgent, ReadID: c.takeUnread()}
+	in := activities.SendInput{To: c.s.Address(), Text: text, Kind: activities.SendAgent, ReadID: c.takeUnread()}
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, agentSendOptions), a.Send, in).Get(ctx, &res); err != nil {
 		c.system(ctx, "Reply by "+agent.Name+" was not delivered")
 		c.logger.Warn("agent reply not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
 		return ReplyResult{}, err
 	}
-	c.record(ctx, conversation.Line{From: conversation.FromAgent, Agent: agent.Name, Text: text, At: workflow.Now(ctx), ID: res.MessageID})
+	c.sent(in.Kind)
+	c.record(ctx, conversation.Line{From: conversation.FromAgent, Agent: agent.Name, Source: req.Source, Text: text, At: workflow.Now(ctx), ID: res.MessageID})
 	c.notify(conversation.Notice{Kind: conversation.NoticeAgentMessage, Text: text, Agent: agent.Name, Source: req.Source})
 	return ReplyResult{MessageID: res.MessageID}, nil
 }

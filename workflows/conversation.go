@@ -59,7 +59,7 @@ type conversationWorkflow struct {
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 	s := in.State
 	if s == nil {
-		s = &State{Phone: in.Phone, Name: in.Name, Status: conversation.StatusActive}
+		s = &State{Phone: in.Phone, WaID: in.WaID, UserID: in.UserID, Name: in.Name, Status: conversation.StatusActive}
 	}
 	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx)}
 	for _, id := range s.Seen {
@@ -229,9 +229,11 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 		c.refreshSettings(ctx)
 		c.s.OutOfHoursNote = outOfHoursNote(c.s.Settings)
 		c.mirror(ctx)
-		story := tail(c.s.Transcript, storyLines) // the summary tells what happened before the handoff
-		c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
-			Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
+		story := tail(c.s.Transcript, storyLines)         // the summary tells what happened before the handoff
+		if c.s.Reason != handoff.ReasonBusinessAppReply { // a person is already writing to the customer
+			c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
+				Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
+		}
 		c.summarize(ctx, story)
 		c.notify(conversation.Notice{Kind: conversation.NoticeHandoff})
 	case DoWelcomeBack:
@@ -284,7 +286,7 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 		c.accept(ctx, m)
 	}
 	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript))
-	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, Name: c.s.Name, State: c.s})
+	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s})
 }
 
 // --- customer messages ---
@@ -303,16 +305,25 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 			c.s.Seen = c.s.Seen[1:]
 		}
 	}
-	if m.Name != "" {
-		c.s.Name = m.Name
-	}
 	now := workflow.Now(ctx)
 	if m.At.IsZero() || m.At.After(now) {
 		m.At = now
 	}
+	c.learn(ctx, m)
+	switch m.Kind {
+	case KindEcho:
+		c.echo(ctx, m)
+		return
+	case KindDelivery:
+		c.delivered(ctx, m)
+		return
+	}
+	if m.Name != "" {
+		c.s.Name = m.Name
+	}
 	c.s.LastInbound = now
 	c.record(ctx, conversation.Line{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID})
-	if m.Kind == KindReaction || m.Kind == KindSystem {
+	if m.Kind == KindReaction || m.Kind == KindSystem || m.Kind == KindIdentity {
 		return // kept for the agents, but nothing anyone needs to answer
 	}
 	if m.ID != "" {
@@ -427,7 +438,7 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		return false
 	}
 	var res activities.SendResult
-	in := activities.SendInput{To: c.s.Phone, Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread()}
+	in := activities.SendInput{To: c.s.Address(), Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread()}
 	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res)
 	if err != nil {
 		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
@@ -435,6 +446,7 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		}
 		return false
 	}
+	c.sent(kind)
 	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: botLine(text, buttons), At: workflow.Now(ctx), ID: res.MessageID})
 	return ctx.Err() == nil && c.s.Holds(gen)
 }
@@ -442,11 +454,12 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 // tellCustomer sends a notice (the handoff notice, the welcome back) outside any bot turn.
 func (c *conversationWorkflow) tellCustomer(ctx workflow.Context, in activities.SendInput) {
 	var res activities.SendResult
-	in.To, in.ReadID = c.s.Phone, c.takeUnread()
+	in.To, in.ReadID = c.s.Address(), c.takeUnread()
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res); err != nil {
 		c.logger.Error("notice to the customer not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
 		return
 	}
+	c.sent(in.Kind)
 	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: in.Text, At: workflow.Now(ctx), ID: res.MessageID})
 }
 
@@ -505,9 +518,14 @@ func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversat
 
 func (c *conversationWorkflow) upsertSearchAttributes(ctx workflow.Context) error {
 	c.searched = c.s.Status
-	return workflow.UpsertTypedSearchAttributes(ctx,
-		SupportStatusKey.ValueSet(string(c.s.Status)),
-		CustomerPhoneKey.ValueSet(c.s.Phone))
+	updates := []temporal.SearchAttributeUpdate{SupportStatusKey.ValueSet(string(c.s.Status))}
+	if to := c.s.Address(); to.Phone != "" {
+		updates = append(updates, CustomerPhoneKey.ValueSet(to.Phone))
+	}
+	if to := c.s.Address(); to.UserID != "" {
+		updates = append(updates, CustomerUserIDKey.ValueSet(to.UserID))
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }
 
 // mirror copies the state to Redis for other systems and the console's list, when what they see changed. A
@@ -548,8 +566,10 @@ func pausedFor(idle time.Duration) time.Duration {
 }
 
 func (c *conversationWorkflow) snapshot(withTranscript bool) conversation.Snapshot {
+	to := c.s.Address()
 	s := conversation.Snapshot{
-		Phone: c.s.Phone, Name: c.s.Name, Status: c.s.Status, Assignee: c.s.Assignee,
+		Phone: c.s.Phone, WaID: to.Phone, UserID: to.UserID, Username: c.s.Username, Outbound: c.s.Outbound,
+		Name: c.s.Name, Status: c.s.Status, Assignee: c.s.Assignee,
 		HandoffReason: c.s.Reason, HandoffReasonLabel: c.s.Reason.Label(), Summary: c.s.Summary,
 		LastMessage: c.s.LastMessage, LastActivity: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote,
 	}

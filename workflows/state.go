@@ -13,7 +13,13 @@ import (
 // State is everything the conversation remembers; it is carried over by continue-as-new. Who holds the
 // conversation (Status, Assignee) changes only through Transition.
 type State struct {
+	// Phone is the conversation key, fixed when it started: the customer's wa_id, or their business-scoped
+	// user ID when the first message had no phone. WaID and UserID are the customer's identifiers known now
+	// (either may change); messages go to WaID when known, else to UserID (Address).
 	Phone          string              `json:"phone"`
+	WaID           string              `json:"wa_id,omitempty"`
+	UserID         string              `json:"user_id,omitempty"`
+	Username       string              `json:"username,omitempty"`
 	Name           string              `json:"name,omitempty"`
 	Status         conversation.Status `json:"status"`
 	Assignee       string              `json:"assignee,omitempty"`
@@ -56,6 +62,32 @@ type State struct {
 	Todo []Followup `json:"todo,omitempty"`
 	// Notices are queued for the agents' tool, sent in order.
 	Notices []conversation.Notice `json:"notices,omitempty"`
+	// Outbound counts the messages sent to the customer, by kind.
+	Outbound map[string]int `json:"outbound,omitempty"`
+}
+
+// Address is where messages to the customer go: their phone when known, else their user ID. A conversation
+// carried over from before identifiers were tracked has only its key.
+func (s *State) Address() conversation.Address {
+	if s.WaID == "" && s.UserID == "" {
+		return conversation.AddressOf(s.Phone)
+	}
+	return conversation.Address{Phone: s.WaID, UserID: s.UserID}
+}
+
+// Learn records the customer's identifiers as a message carried them and reports whether any changed. An
+// empty identifier says nothing: a phone number once shared stays known.
+func (s *State) Learn(waID, userID, username string) bool {
+	changed := false
+	for _, f := range []struct {
+		field *string
+		value string
+	}{{&s.WaID, waID}, {&s.UserID, userID}, {&s.Username, username}} {
+		if f.value != "" && *f.field != f.value {
+			*f.field, changed = f.value, true
+		}
+	}
+	return changed
 }
 
 // CardRef locates the card of one handoff.
@@ -96,6 +128,9 @@ const (
 	EvIdle EventKind = "idle"
 	// EvReturn: an agent returned the conversation to the bot.
 	EvReturn EventKind = "return"
+	// EvEcho: someone wrote to the customer from the WhatsApp Business app on the same number. It stops the
+	// bot like a takeover, and counts as agents' activity during a handoff.
+	EvEcho EventKind = "echo"
 )
 
 // Event is one input to Transition.
@@ -146,13 +181,16 @@ func (s *State) Transition(ev Event) Outcome {
 	)
 	from := s.Status
 	switch {
-	case ev.Kind == EvHandoff || ev.Kind == EvTakeover && from == conversation.StatusActive:
+	case ev.Kind == EvHandoff || (ev.Kind == EvTakeover || ev.Kind == EvEcho) && from == conversation.StatusActive:
 		if from != conversation.StatusActive {
 			return Outcome{} // already with people
 		}
 		reason := ev.Reason
-		if ev.Kind == EvTakeover {
+		switch ev.Kind {
+		case EvTakeover:
 			reason = handoff.ReasonAgentTakeover
+		case EvEcho:
+			reason = handoff.ReasonBusinessAppReply
 		}
 		s.Status, s.Reason, s.HandoffAt = conversation.StatusHandoff, reason, ev.At
 		s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
@@ -160,7 +198,9 @@ func (s *State) Transition(ev Event) Outcome {
 		s.Handoffs++
 		s.startIdleTimer(ev.At)
 		out = Outcome{StopBot: true, Line: "Handed to a person: " + reason.Label()}
-		if ev.Agent.Name != "" {
+		if ev.Kind == EvEcho {
+			out.Line = "Someone replied from the WhatsApp Business app: the bot is paused until a person returns the conversation"
+		} else if ev.Agent.Name != "" {
 			out.Line = "Taken over by " + ev.Agent.Name
 		}
 		followup = DoAnnounce
@@ -168,7 +208,7 @@ func (s *State) Transition(ev Event) Outcome {
 		return Outcome{} // agents' actions need a handoff
 	case ev.Kind == EvTakeover && s.Assignee != "" && !s.isAssignee(ev.Agent):
 		return Outcome{HeldBy: s.Assignee}
-	case ev.Kind == EvTakeover || ev.Kind == EvReply || ev.Kind == EvKeep:
+	case ev.Kind == EvTakeover || ev.Kind == EvReply || ev.Kind == EvKeep || ev.Kind == EvEcho:
 		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}}
 		if s.Assignee == "" && ev.Agent.Name != "" {
 			s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID

@@ -66,6 +66,9 @@ const (
 	NoticeConfirmPrompt NoticeKind = "confirm_prompt"
 	// NoticeEphemeral tells one agent something only they see (e.g. who holds the conversation).
 	NoticeEphemeral NoticeKind = "ephemeral"
+	// NoticeNotDelivered tells, in the thread, that WhatsApp could not deliver a message (Text) and why
+	// (Reason); Agent is who wrote it, empty for the bot.
+	NoticeNotDelivered NoticeKind = "not_delivered"
 )
 
 // Ref locates the card in the agents' tool, so later notices can update it and reply in its thread.
@@ -89,12 +92,18 @@ type Notice struct {
 	Agent string `json:"agent,omitempty"`
 	// Source is where an agent's message was written.
 	Source Source `json:"source,omitempty"`
+	// Reason says why a message was not delivered.
+	Reason string `json:"reason,omitempty"`
 }
 
 // NoticeResult returns the card's location after a post.
 type NoticeResult struct {
 	Ref Ref `json:"ref"`
 }
+
+// BusinessAppAgent is the assignee of a conversation someone answered from the WhatsApp Business app: Meta
+// does not say who.
+const BusinessAppAgent = "WhatsApp Business app"
 
 // Mirror is the conversation state copied to the shared store: the Redis status key and the console's list.
 type Mirror struct {

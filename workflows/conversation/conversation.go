@@ -103,7 +103,12 @@ func (d Delivery) Known() bool { return d.Rank() >= 0 }
 
 // Snapshot is the conversation as agents and the API see it.
 type Snapshot struct {
+	// Phone is the conversation key: the customer's wa_id, or their business-scoped user ID when the first
+	// message had no phone. WaID and UserID are the identifiers known now; Username the WhatsApp username.
 	Phone              string         `json:"phone"`
+	WaID               string         `json:"wa_id,omitempty"`
+	UserID             string         `json:"user_id,omitempty"`
+	Username           string         `json:"username,omitempty"`
 	Name               string         `json:"name"`
 	Status             Status         `json:"status"`
 	Assignee           string         `json:"assignee"`
@@ -119,4 +124,7 @@ type Snapshot struct {
 	Transcript         []Line         `json:"transcript,omitempty"`
 	// EarlierMessages counts transcript lines no longer kept in full.
 	EarlierMessages int `json:"earlier_messages,omitempty"`
+	// Outbound counts the messages sent to the customer, by kind (answer, offer, handoff_notice, agent...):
+	// every one is billed (docs/CONTRACT.md).
+	Outbound map[string]int `json:"outbound,omitempty"`
 }

@@ -1,14 +1,72 @@
 package conversation
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // The outside world as the conversation needs it. The activities call these; WhatsApp (or the dev
 // simulator), Slack (or nothing) and Redis implement them.
 
+// Address is how a message reaches a customer: their phone (wa_id) when it is known, else their
+// business-scoped user ID (docs/CONTRACT.md, "Customers and their identifiers"). A sender puts Phone in
+// WhatsApp's "to" and UserID in "recipient", and never a user ID in "to".
+type Address struct {
+	Phone  string `json:"phone,omitempty"`
+	UserID string `json:"user_id,omitempty"`
+}
+
+// IsZero reports whether the address names nobody.
+func (a Address) IsZero() bool { return a.Phone == "" && a.UserID == "" }
+
+// String is the identifier a message goes to: the phone when known, else the user ID.
+func (a Address) String() string {
+	if a.Phone != "" {
+		return a.Phone
+	}
+	return a.UserID
+}
+
+// UnmarshalJSON also reads the single identifier that earlier versions sent as "to" (a wa_id, or a user ID
+// such as "ZA.1349…"), so activities scheduled before an upgrade still run after it.
+func (a *Address) UnmarshalJSON(b []byte) error {
+	var id string
+	if json.Unmarshal(b, &id) == nil {
+		*a = AddressOf(id)
+		return nil
+	}
+	type plain Address
+	return json.Unmarshal(b, (*plain)(a))
+}
+
+// AddressOf addresses a customer known by one identifier of either kind, such as a conversation key.
+func AddressOf(id string) Address {
+	if IsUserID(id) {
+		return Address{UserID: id}
+	}
+	return Address{Phone: id}
+}
+
+// IsUserID reports whether id has the shape of a business-scoped user ID: a two-letter country code, a dot,
+// and letters or digits ("ZA.13491208655302741918"). A wa_id is digits only.
+func IsUserID(id string) bool {
+	if len(id) < 4 || id[2] != '.' || !upper(id[0]) || !upper(id[1]) {
+		return false
+	}
+	for i := 3; i < len(id); i++ {
+		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || upper(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+func upper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
 // Sender delivers messages to a customer: the WhatsApp Graph API, or the built-in simulator in dev mode.
 type Sender interface {
-	SendText(ctx context.Context, to, text string) (string, error)
-	SendButtons(ctx context.Context, to, body string, buttons []Button) (string, error)
+	SendText(ctx context.Context, to Address, text string) (string, error)
+	SendButtons(ctx context.Context, to Address, body string, buttons []Button) (string, error)
 	MarkRead(ctx context.Context, messageID string, typing bool) error
 	// Classify sorts a send error: retryable, window closed (131047), or rejected for good.
 	Classify(err error) SendErrorKind
