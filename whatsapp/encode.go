@@ -10,8 +10,12 @@ import (
 // Inbound is a customer message to encode as Meta would deliver it: a text, or a reply-button tap when
 // ButtonID is set. The built-in customer simulator uses it to drive the real webhook path.
 type Inbound struct {
-	ID          string
-	From        string
+	ID string
+	// From is the customer's wa_id; empty for a username user who shares no phone number.
+	From string
+	// UserID is the customer's business-scoped user ID and Username their username; either may be empty.
+	UserID      string
+	Username    string
 	Name        string
 	Text        string
 	ButtonID    string
@@ -23,8 +27,8 @@ type Inbound struct {
 
 // EncodeInbound builds the webhook body Meta sends for one inbound message to phoneNumberID.
 func EncodeInbound(phoneNumberID string, m Inbound) ([]byte, error) {
-	if m.ID == "" || m.From == "" {
-		return nil, errors.New("encode whatsapp message: id and from are required")
+	if m.ID == "" || (m.From == "" && m.UserID == "") {
+		return nil, errors.New("encode whatsapp message: id and from or a user id are required")
 	}
 	type text struct {
 		Body string `json:"body"`
@@ -39,7 +43,8 @@ func EncodeInbound(phoneNumberID string, m Inbound) ([]byte, error) {
 	}
 	type message struct {
 		Context     *context     `json:"context,omitempty"`
-		From        string       `json:"from"`
+		From        string       `json:"from,omitempty"`
+		FromUserID  string       `json:"from_user_id,omitempty"`
 		ID          string       `json:"id"`
 		Timestamp   string       `json:"timestamp"`
 		Type        string       `json:"type"`
@@ -50,7 +55,7 @@ func EncodeInbound(phoneNumberID string, m Inbound) ([]byte, error) {
 	if ts.IsZero() {
 		ts = time.Now()
 	}
-	msg := message{From: m.From, ID: m.ID, Timestamp: strconv.FormatInt(ts.Unix(), 10)}
+	msg := message{From: m.From, FromUserID: m.UserID, ID: m.ID, Timestamp: strconv.FormatInt(ts.Unix(), 10)}
 	if m.ButtonID != "" {
 		msg.Type = "interactive"
 		msg.Interactive = &interactive{Type: "button_reply", ButtonReply: &wireChoice{ID: m.ButtonID, Title: m.ButtonTitle}}
@@ -61,7 +66,17 @@ func EncodeInbound(phoneNumberID string, m Inbound) ([]byte, error) {
 		msg.Type = "text"
 		msg.Text = &text{Body: m.Text}
 	}
-	contact := map[string]any{"profile": map[string]string{"name": m.Name}, "wa_id": m.From}
+	profile := map[string]string{"name": m.Name}
+	if m.Username != "" {
+		profile["username"] = m.Username
+	}
+	contact := map[string]any{"profile": profile}
+	if m.From != "" {
+		contact["wa_id"] = m.From
+	}
+	if m.UserID != "" {
+		contact["user_id"] = m.UserID
+	}
 	value := map[string]any{
 		"messaging_product": "whatsapp",
 		"metadata":          map[string]string{"display_phone_number": phoneNumberID, "phone_number_id": phoneNumberID},

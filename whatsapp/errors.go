@@ -143,3 +143,50 @@ type transportError struct {
 
 func (e *transportError) Error() string { return e.text }
 func (e *transportError) Unwrap() error { return e.err }
+
+// More error codes that statuses and webhooks carry.
+const (
+	// CodeHealthyEcosystem (131049) means WhatsApp chose not to deliver the message, to keep a healthy
+	// ecosystem (a cap on marketing messages per customer).
+	CodeHealthyEcosystem = 131049
+	// CodeUnsupportedType (131051) means the message type is not supported.
+	CodeUnsupportedType = 131051
+	// CodeMediaUpload (131053) means the media could not be uploaded or downloaded.
+	CodeMediaUpload = 131053
+	// CodeGeneric (131000) means something went wrong at WhatsApp.
+	CodeGeneric = 131000
+)
+
+// Reason returns a short reason in words for the error, for agents reading why a message failed: a fixed
+// phrase for the codes the product sees most, otherwise WhatsApp's title and details.
+func (e Error) Reason() string { return reason(e.Code, firstNonEmpty(e.Title, e.Message), e.Details) }
+
+// Reason returns a short reason in words for the failed call, as Error.Reason does.
+func (e *APIError) Reason() string { return reason(e.Code, e.Message, e.Details) }
+
+func reason(code int, title, details string) string {
+	switch code {
+	case CodeUndeliverable:
+		return "undeliverable: the customer cannot receive WhatsApp messages from this number"
+	case CodeWindowClosed:
+		return "the 24-hour window is closed: more than 24 hours since the customer last wrote"
+	case CodeHealthyEcosystem:
+		return "not delivered by WhatsApp, to keep a healthy ecosystem"
+	case CodePairRateLimit:
+		return "too many messages to this customer in a short time"
+	case CodeThroughput:
+		return "rate limit: too many messages per second from this number"
+	case 131048:
+		return "spam rate limit: too many messages from this number were blocked or reported"
+	case CodeUnsupportedType:
+		return "message type not supported"
+	case CodeMediaUpload:
+		return "the media could not be uploaded or downloaded"
+	case CodeGeneric:
+		return "something went wrong at WhatsApp"
+	}
+	if s := joinNonEmpty(": ", title, details); s != "" {
+		return s
+	}
+	return fmt.Sprintf("whatsapp error %d", code)
+}

@@ -2,6 +2,8 @@ package whatsapp_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,6 +47,29 @@ func parseSeeds() [][]byte {
 			hook.Status("wamid.OUT", from, "sent"),
 			hook.FailedStatus("wamid.OUT", from, whatsapp.CodeWindowClosed),
 		),
+		hook.Body(
+			hook.Text(from, "both").WithUser("US.99", "sheena"),
+			hook.ChangedNumber(from, "16505559999"),
+			hook.ChangedUserID("", "US.99", "US.100"),
+			hook.Edit(from, "wamid.X", "new"),
+			hook.Revoke(from, "wamid.X"),
+			hook.Echo(hook.Text(from, "from the app")),
+			hook.Echo(hook.Image("", "").WithUser("US.99", "")),
+			hook.Echo(hook.Edit(from, "wamid.E", "fixed")),
+			hook.Echo(hook.Revoke(from, "wamid.E")),
+			hook.History(from, hook.Text(from, "old")),
+			hook.ContactSync(from, "Sheena", "add"),
+			hook.FailedStatus("wamid.OUT", "", whatsapp.CodeHealthyEcosystem),
+			hook.ValueError(whatsapp.CodeThroughput),
+		),
+		[]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"history","value":{"history":{"not":"a list"}}}]}]}`),
+		[]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"smb_message_echoes","value":{"message_echoes":[{"to":"+ZA.1","type":"edit","edit":{"message":{"type":"edit","edit":{}}}}]}}]}]}`),
+	}
+	fixtures, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	for _, name := range fixtures {
+		if body, err := os.ReadFile(name); err == nil {
+			seeds = append(seeds, body)
+		}
 	}
 	return seeds
 }
@@ -63,15 +88,26 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, m := range n.Messages() {
 			_ = m.Describe()
+			if m.Validate() == nil && m.ReplyTo().Validate() != nil {
+				t.Fatalf("valid message %+v cannot be answered: %v", m, m.ReplyTo().Validate())
+			}
 		}
+		for _, e := range n.Echoes() {
+			_ = e.Describe()
+			if e.Validate() == nil && !whatsapp.ValidWaID(e.Customer()) && !whatsapp.ValidUserID(e.Customer()) {
+				t.Fatalf("valid echo %+v has customer %q", e, e.Customer())
+			}
+		}
+		_ = n.Syncs()
 		for _, s := range n.Statuses() {
+			_ = s.Reason()
 			for _, e := range s.Errors {
 				_ = e.Error()
 				_ = whatsapp.IsWindowClosed(e)
 			}
 		}
 		for _, e := range n.Errors() {
-			_ = e.Error()
+			_ = e.Error() + e.Reason()
 		}
 	})
 }

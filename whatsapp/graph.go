@@ -24,6 +24,10 @@ const (
 	MaxButtonBodyLength  = 1024
 	// MaxCallbackDataLength bounds biz_opaque_callback_data, which status webhooks echo.
 	MaxCallbackDataLength = 512
+	// MaxTemplateNameLength bounds a template's name and MaxTemplateParameterLength its body parameter
+	// (a template body is at most 1024 characters in all).
+	MaxTemplateNameLength      = 512
+	MaxTemplateParameterLength = 1024
 )
 
 // DefaultTimeout bounds each Graph API call when NewClient is given no http.Client.
@@ -59,30 +63,63 @@ type Button struct {
 	Title string
 }
 
-// SendText sends a free-form text message to the customer with wa_id to and returns its WAMID.
+// Sent is WhatsApp's answer to an accepted send. Acceptance is not delivery: a failed status can still
+// arrive by webhook.
+type Sent struct {
+	// MessageID is the WAMID WhatsApp assigned to the message.
+	MessageID string
+	// WaID and UserID are the customer's identifiers as WhatsApp resolved them (contacts[0].wa_id and
+	// contacts[0].user_id), when the response carried them.
+	WaID   string
+	UserID string
+	// MessageStatus is messages[0].message_status, which template sends may carry ("accepted",
+	// "held_for_quality_assessment", "paused"), or "".
+	MessageStatus string
+}
+
+// Template is an approved message template to send, with at most one body parameter.
+type Template struct {
+	// Name is the template's name, such as "order_update_v1".
+	Name string
+	// Language is the template's language code, such as "en_US".
+	Language string
+	// BodyText fills the body's one parameter ({{1}}); empty sends the template without parameters.
+	BodyText string
+}
+
+// SendText sends a free-form text message to the customer with wa_id to and returns its WAMID. A
+// business-scoped user ID in to is refused (ErrInvalidMessage): use SendTextTo for a customer who may have
+// no phone number.
 func (c *Client) SendText(ctx context.Context, to, body string) (messageID string, err error) {
-	if err := validateText(to, body); err != nil {
-		return "", fmt.Errorf("send whatsapp text: %w", err)
+	sent, err := c.SendTextTo(ctx, To{Phone: to}, body)
+	return sent.MessageID, err
+}
+
+// SendTextTo sends a free-form text message to the customer and returns WhatsApp's answer.
+func (c *Client) SendTextTo(ctx context.Context, to To, body string) (Sent, error) {
+	if err := validateText(body); err != nil {
+		return Sent{}, fmt.Errorf("send whatsapp text: %w", err)
 	}
-	request := outboundMessage{
-		MessagingProduct: "whatsapp",
-		RecipientType:    "individual",
-		To:               to,
-		Type:             "text",
-		Text:             &outboundText{PreviewURL: false, Body: body},
-	}
-	id, err := c.send(ctx, request)
+	request := outboundMessage{Type: "text", Text: &outboundText{PreviewURL: false, Body: body}}
+	sent, err := c.send(ctx, to, request)
 	if err != nil {
-		return "", fmt.Errorf("send whatsapp text: %w", err)
+		return Sent{}, fmt.Errorf("send whatsapp text: %w", err)
 	}
-	return id, nil
+	return sent, nil
 }
 
 // SendButtons sends body with one to three reply buttons to the customer with wa_id to and returns the
-// message's WAMID. A tap arrives as an inbound interactive message whose ButtonID is the button's ID.
+// message's WAMID. A tap arrives as an inbound interactive message whose ButtonID is the button's ID. A
+// business-scoped user ID in to is refused: use SendButtonsTo for a customer who may have no phone number.
 func (c *Client) SendButtons(ctx context.Context, to, body string, buttons []Button) (messageID string, err error) {
-	if err := validateButtons(to, body, buttons); err != nil {
-		return "", fmt.Errorf("send whatsapp buttons: %w", err)
+	sent, err := c.SendButtonsTo(ctx, To{Phone: to}, body, buttons)
+	return sent.MessageID, err
+}
+
+// SendButtonsTo sends body with one to three reply buttons to the customer and returns WhatsApp's answer.
+func (c *Client) SendButtonsTo(ctx context.Context, to To, body string, buttons []Button) (Sent, error) {
+	if err := validateButtons(body, buttons); err != nil {
+		return Sent{}, fmt.Errorf("send whatsapp buttons: %w", err)
 	}
 	interactive := &outboundInteractive{Type: "button"}
 	interactive.Body.Text = body
@@ -91,18 +128,29 @@ func (c *Client) SendButtons(ctx context.Context, to, body string, buttons []But
 		button.Reply.ID, button.Reply.Title = b.ID, b.Title
 		interactive.Action.Buttons = append(interactive.Action.Buttons, button)
 	}
-	request := outboundMessage{
-		MessagingProduct: "whatsapp",
-		RecipientType:    "individual",
-		To:               to,
-		Type:             "interactive",
-		Interactive:      interactive,
-	}
-	id, err := c.send(ctx, request)
+	sent, err := c.send(ctx, to, outboundMessage{Type: "interactive", Interactive: interactive})
 	if err != nil {
-		return "", fmt.Errorf("send whatsapp buttons: %w", err)
+		return Sent{}, fmt.Errorf("send whatsapp buttons: %w", err)
 	}
-	return id, nil
+	return sent, nil
+}
+
+// SendTemplate sends an approved template, the only kind of message that may reach a customer outside the
+// 24-hour window (wire-formats.md A5, A6), and returns WhatsApp's answer.
+func (c *Client) SendTemplate(ctx context.Context, to To, t Template) (Sent, error) {
+	if err := validateTemplate(t); err != nil {
+		return Sent{}, fmt.Errorf("send whatsapp template: %w", err)
+	}
+	template := &outboundTemplate{Name: t.Name}
+	template.Language.Code = t.Language
+	if t.BodyText != "" {
+		template.Components = []outboundComponent{{Type: "body", Parameters: []outboundParameter{{Type: "text", Text: t.BodyText}}}}
+	}
+	sent, err := c.send(ctx, to, outboundMessage{Type: "template", Template: template})
+	if err != nil {
+		return Sent{}, fmt.Errorf("send whatsapp template: %w", err)
+	}
+	return sent, nil
 }
 
 // MarkRead marks the inbound message messageID as read (blue ticks). With typing set, the customer also
@@ -127,10 +175,7 @@ func (c *Client) MarkRead(ctx context.Context, messageID string, typing bool) er
 	return nil
 }
 
-func validateText(to, body string) error {
-	if to == "" {
-		return fmt.Errorf("%w: no recipient", ErrInvalidMessage)
-	}
+func validateText(body string) error {
 	if strings.TrimSpace(body) == "" {
 		return fmt.Errorf("%w: empty text", ErrInvalidMessage)
 	}
@@ -140,10 +185,7 @@ func validateText(to, body string) error {
 	return nil
 }
 
-func validateButtons(to, body string, buttons []Button) error {
-	if to == "" {
-		return fmt.Errorf("%w: no recipient", ErrInvalidMessage)
-	}
+func validateButtons(body string, buttons []Button) error {
 	if strings.TrimSpace(body) == "" {
 		return fmt.Errorf("%w: empty button message body", ErrInvalidMessage)
 	}
@@ -175,6 +217,26 @@ func validateButtons(to, body string, buttons []Button) error {
 	return nil
 }
 
+func validateTemplate(t Template) error {
+	switch {
+	case strings.TrimSpace(t.Name) == "":
+		return fmt.Errorf("%w: no template name", ErrInvalidMessage)
+	case utf8.RuneCountInString(t.Name) > MaxTemplateNameLength:
+		return fmt.Errorf("%w: template name is longer than %d characters", ErrInvalidMessage, MaxTemplateNameLength)
+	case strings.TrimSpace(t.Language) == "":
+		return fmt.Errorf("%w: template %q has no language code", ErrInvalidMessage, t.Name)
+	}
+	if n := utf8.RuneCountInString(t.BodyText); n > MaxTemplateParameterLength {
+		return fmt.Errorf("%w: template parameter has %d characters, the limit is %d", ErrInvalidMessage, n, MaxTemplateParameterLength)
+	}
+	if t.BodyText != "" && (strings.TrimSpace(t.BodyText) == "" || strings.ContainsAny(t.BodyText, "\n\t") ||
+		strings.Contains(t.BodyText, "     ")) {
+		// WhatsApp refuses such a parameter (error 132018).
+		return fmt.Errorf("%w: template parameter is blank, or has a new line, a tab or more than four spaces in a row", ErrInvalidMessage)
+	}
+	return nil
+}
+
 type callbackDataKey struct{}
 
 // WithCallbackData returns a context whose messages carry data as biz_opaque_callback_data: WhatsApp echoes
@@ -190,25 +252,39 @@ func CallbackData(ctx context.Context) string {
 	return data
 }
 
-// send posts a message and returns the WAMID WhatsApp assigned to it. The message carries the context's
-// callback data.
-func (c *Client) send(ctx context.Context, request outboundMessage) (string, error) {
+// send addresses request to the customer, posts it and returns WhatsApp's answer. The message carries the
+// context's callback data.
+func (c *Client) send(ctx context.Context, to To, request outboundMessage) (Sent, error) {
+	var err error
+	request.MessagingProduct, request.RecipientType = "whatsapp", "individual"
+	if request.To, request.Recipient, err = to.fields(); err != nil {
+		return Sent{}, err
+	}
 	request.BizOpaqueCallbackData = CallbackData(ctx)
 	if n := utf8.RuneCountInString(request.BizOpaqueCallbackData); n > MaxCallbackDataLength {
-		return "", fmt.Errorf("%w: callback data has %d characters, the limit is %d", ErrInvalidMessage, n, MaxCallbackDataLength)
+		return Sent{}, fmt.Errorf("%w: callback data has %d characters, the limit is %d", ErrInvalidMessage, n, MaxCallbackDataLength)
 	}
 	var response struct {
+		Contacts []struct {
+			WaID   string `json:"wa_id"`
+			UserID string `json:"user_id"`
+		} `json:"contacts"`
 		Messages []struct {
-			ID string `json:"id"`
+			ID            string `json:"id"`
+			MessageStatus string `json:"message_status"`
 		} `json:"messages"`
 	}
 	if err := c.post(ctx, request, &response); err != nil {
-		return "", err
+		return Sent{}, err
 	}
 	if len(response.Messages) == 0 || response.Messages[0].ID == "" {
-		return "", errors.New("response carries no message id")
+		return Sent{}, errors.New("response carries no message id")
 	}
-	return response.Messages[0].ID, nil
+	sent := Sent{MessageID: response.Messages[0].ID, MessageStatus: response.Messages[0].MessageStatus}
+	if len(response.Contacts) > 0 {
+		sent.WaID, sent.UserID = response.Contacts[0].WaID, response.Contacts[0].UserID
+	}
+	return sent, nil
 }
 
 // post sends payload as JSON and decodes a 2xx answer into out. Any other answer becomes an *APIError, a
@@ -300,12 +376,15 @@ func snippet(body []byte) string {
 }
 
 type outboundMessage struct {
-	MessagingProduct string               `json:"messaging_product"`
-	RecipientType    string               `json:"recipient_type"`
-	To               string               `json:"to"`
-	Type             string               `json:"type"`
-	Text             *outboundText        `json:"text,omitempty"`
-	Interactive      *outboundInteractive `json:"interactive,omitempty"`
+	MessagingProduct string `json:"messaging_product"`
+	RecipientType    string `json:"recipient_type"`
+	// To holds a phone number and Recipient a business-scoped user ID; exactly one is set.
+	To          string               `json:"to,omitempty"`
+	Recipient   string               `json:"recipient,omitempty"`
+	Type        string               `json:"type"`
+	Text        *outboundText        `json:"text,omitempty"`
+	Interactive *outboundInteractive `json:"interactive,omitempty"`
+	Template    *outboundTemplate    `json:"template,omitempty"`
 	// BizOpaqueCallbackData is echoed by WhatsApp in the message's status webhooks.
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
@@ -323,6 +402,24 @@ type outboundInteractive struct {
 	Action struct {
 		Buttons []outboundButton `json:"buttons"`
 	} `json:"action"`
+}
+
+type outboundTemplate struct {
+	Name     string `json:"name"`
+	Language struct {
+		Code string `json:"code"`
+	} `json:"language"`
+	Components []outboundComponent `json:"components,omitempty"`
+}
+
+type outboundComponent struct {
+	Type       string              `json:"type"`
+	Parameters []outboundParameter `json:"parameters"`
+}
+
+type outboundParameter struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
 }
 
 type outboundButton struct {

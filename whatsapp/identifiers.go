@@ -69,22 +69,27 @@ func ValidMessageID(s string) bool {
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
-// Validate reports whether m can be handed to a conversation: its sender (From) is a wa_id or a
-// business-scoped user ID, and its id is a WAMID. The error wraps ErrInvalidSender or ErrInvalidMessageID
-// and says what is wrong without quoting the value, which may be anything up to a few megabytes. A UserID
-// beside a valid wa_id is not checked (the message can be answered by phone): check it with ValidUserID
-// before relying on it.
+// Validate reports whether m can be handed to a conversation: its sender has a valid wa_id (Phone) or a
+// valid business-scoped user ID (UserID), which Parse puts in From, and its id is a WAMID. The error wraps
+// ErrInvalidSender or ErrInvalidMessageID and says what is wrong without quoting the value, which may be
+// anything up to a few megabytes. Only From is checked: a Phone or UserID beside a valid From may be
+// malformed, so check it with ValidWaID or ValidUserID before relying on it (Message.ReplyTo does).
 func (m Message) Validate() error {
+	return validateIdentifiers(m.From, m.ID)
+}
+
+// validateIdentifiers checks the key a sender is known by and a message id.
+func validateIdentifiers(key, id string) error {
 	switch {
-	case m.From == "":
+	case key == "":
 		return fmt.Errorf("%w: no wa_id or business-scoped user ID", ErrInvalidSender)
-	case !ValidWaID(m.From) && !ValidUserID(m.From):
+	case !ValidWaID(key) && !ValidUserID(key):
 		return fmt.Errorf("%w: %s is neither a wa_id (%d-%d digits) nor a business-scoped user ID (CC.alphanumerics)",
-			ErrInvalidSender, shape(m.From), MinWaIDDigits, MaxWaIDDigits)
-	case m.ID == "":
+			ErrInvalidSender, shape(key), MinWaIDDigits, MaxWaIDDigits)
+	case id == "":
 		return fmt.Errorf("%w: no message id", ErrInvalidMessageID)
-	case !ValidMessageID(m.ID):
-		return fmt.Errorf("%w: %s is not up to %d printable ASCII characters", ErrInvalidMessageID, shape(m.ID), MaxMessageIDSize)
+	case !ValidMessageID(id):
+		return fmt.Errorf("%w: %s is not up to %d printable ASCII characters", ErrInvalidMessageID, shape(id), MaxMessageIDSize)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +14,17 @@ import (
 // objectBusinessAccount is the only notification object this package accepts.
 const objectBusinessAccount = "whatsapp_business_account"
 
+// Webhook fields (entry[].changes[].field) the parser reads. Customer messages and statuses come as
+// "messages"; the other three come only to numbers that also use the WhatsApp Business app (coexistence).
+const (
+	FieldMessages     = "messages"
+	FieldEchoes       = "smb_message_echoes"
+	FieldHistory      = "history"
+	FieldAppStateSync = "smb_app_state_sync"
+)
+
 // Notification is one webhook POST body from the WhatsApp Cloud API. It may carry several messages and
-// statuses across several entries and changes; Messages and Statuses flatten them.
+// statuses across several entries and changes; Messages, Statuses, Echoes, Syncs and Errors flatten them.
 type Notification struct {
 	values []changeValue
 }
@@ -22,13 +33,23 @@ type Notification struct {
 type Message struct {
 	// ID is the message's WAMID, the key for deduplication.
 	ID string
-	// From is the sender's wa_id (phone digits without "+"). For a username user who shares no phone
-	// number it is the business-scoped user ID instead.
+	// From is the one identifier to key the sender on: Phone when it is a valid wa_id, else UserID when it is
+	// a valid business-scoped user ID, else whichever of the two was sent (and Validate refuses it).
 	From string
-	// UserID is the sender's business-scoped user ID, when WhatsApp sent one.
+	// Phone is the sender's wa_id (phone digits without "+") from messages[].from or the matching
+	// contacts[].wa_id, as sent; empty for a username user who shares no phone number.
+	Phone string
+	// UserID is the sender's business-scoped user ID (BSUID) from messages[].from_user_id or the matching
+	// contacts[].user_id, as sent; empty when WhatsApp sent none.
 	UserID string
 	// Name is the sender's WhatsApp profile name, when the notification carried it.
 	Name string
+	// Username is the sender's WhatsApp username (contacts[].profile.username), when they have one.
+	Username string
+	// CountryCode is contacts[].country_code, as sent.
+	CountryCode string
+	// LogicalID is messages[].from_logical_id, as sent.
+	LogicalID string
 	// PhoneNumberID is the business phone number that received the message.
 	PhoneNumberID string
 	Timestamp     time.Time
@@ -48,6 +69,35 @@ type Message struct {
 	// ContextID is the WAMID of the message this one replies to, for example the one carrying the buttons.
 	ContextID string
 	Forwarded bool
+	// OriginalID is, for an edit or a revoke (type edit or revoke), the WAMID of the message it changes.
+	OriginalID string
+	// Edit is, for an edit, the message's new content (its Type, Text, Media...); nil when the edit carried
+	// none.
+	Edit *Message
+	// System is, for a system message, the change it announces, such as a new phone number.
+	System *SystemChange
+}
+
+// System message kinds (system.type) that change a customer's identifiers.
+const (
+	SystemUserChangedNumber = "user_changed_number"
+	SystemUserChangedUserID = "user_changed_user_id"
+)
+
+// SystemChange is what a system message (type system) announces. For SystemUserChangedNumber the customer
+// who had OldPhone now has NewPhone (and, as the BSUID follows the number, maybe NewUserID); for
+// SystemUserChangedUserID the customer who had OldUserID now has NewUserID. Any field may be empty when
+// WhatsApp left it out; the old identifiers are the message's sender identifiers unless the system object
+// names them.
+type SystemChange struct {
+	// Kind is system.type: SystemUserChangedNumber, SystemUserChangedUserID, or a kind added later.
+	Kind string
+	// Body is WhatsApp's sentence for people, such as "User A changed from 27820000001 to 27830000002".
+	Body      string
+	OldPhone  string
+	NewPhone  string
+	OldUserID string
+	NewUserID string
 }
 
 // Media describes an image, audio, video, document or sticker. ID fetches the file from the Graph API.
@@ -92,8 +142,25 @@ type Status struct {
 	PhoneNumberID string
 	Timestamp     time.Time
 	Errors        []Error
+	// RecipientUserID is the customer's business-scoped user ID (statuses[].recipient_user_id), when sent.
+	// RecipientID, the wa_id, may then be empty.
+	RecipientUserID string
 	// CallbackData is the biz_opaque_callback_data the message was sent with, or "".
 	CallbackData string
+}
+
+// Recipient returns the customer the status is about, with the identifiers WhatsApp named.
+func (s Status) Recipient() To {
+	return To{Phone: s.RecipientID, UserID: s.RecipientUserID}
+}
+
+// Reason returns a short reason in words for a failed status, from its first error, or "" when it carries
+// no error.
+func (s Status) Reason() string {
+	if len(s.Errors) == 0 {
+		return ""
+	}
+	return s.Errors[0].Reason()
 }
 
 // Error is an error WhatsApp reports inside a webhook: on a failed status, on an unsupported message or
@@ -124,6 +191,13 @@ func (e Error) Error() string {
 func (m Message) Describe() string {
 	var s string
 	switch {
+	case m.Type == "edit":
+		s = "edited"
+		if m.Edit != nil {
+			s += ": " + m.Edit.Describe()
+		}
+	case m.Type == "revoke":
+		s = "deleted a message"
 	case m.Type == "text":
 		s = m.Text
 	case m.ButtonID != "" || m.ButtonTitle != "":
@@ -204,7 +278,9 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 // Parse decodes a webhook body. Unknown fields and unknown message types are accepted; malformed JSON or an
-// object other than whatsapp_business_account is an error, which the gateway answers with 400.
+// object other than whatsapp_business_account is an error, which the gateway answers with 400. Of the
+// changes, only the fields FieldMessages, FieldEchoes, FieldHistory and FieldAppStateSync are read; the
+// contents of the last two are only counted, so a shape of theirs the parser does not know is no error.
 func Parse(body []byte) (*Notification, error) {
 	var envelope struct {
 		Object string `json:"object"`
@@ -224,16 +300,25 @@ func Parse(body []byte) (*Notification, error) {
 	n := &Notification{}
 	for _, entry := range envelope.Entry {
 		for _, change := range entry.Changes {
+			field := change.Field
+			if field == "" {
+				field = FieldMessages
+			}
 			// Other fields (account updates, template reviews) have shapes of their own and carry no messages.
-			if change.Field != "messages" && change.Field != "" {
+			if field != FieldMessages && field != FieldEchoes && field != FieldHistory && field != FieldAppStateSync {
 				continue
 			}
 			if len(change.Value) == 0 || bytes.Equal(change.Value, []byte("null")) {
 				continue
 			}
-			var value changeValue
-			if err := json.Unmarshal(change.Value, &value); err != nil {
+			value := changeValue{field: field}
+			err := json.Unmarshal(change.Value, &value)
+			if err != nil && (field == FieldMessages || field == FieldEchoes) {
 				return nil, fmt.Errorf("parse whatsapp notification: %w", err)
+			}
+			if err != nil {
+				// Only counted: whatever could be read is enough.
+				value = changeValue{field: field, Metadata: value.Metadata}
 			}
 			n.values = append(n.values, value)
 		}
@@ -241,10 +326,11 @@ func Parse(body []byte) (*Notification, error) {
 	return n, nil
 }
 
-// Messages returns every inbound message in the notification, in the order WhatsApp sent them.
+// Messages returns every inbound customer message in the notification, in the order WhatsApp sent them.
+// System messages (Message.System set) are among them; echoes and history are not.
 func (n *Notification) Messages() []Message {
 	var out []Message
-	for _, value := range n.values {
+	for value := range n.changes(FieldMessages) {
 		for _, m := range value.Messages {
 			out = append(out, m.normalize(value))
 		}
@@ -255,24 +341,25 @@ func (n *Notification) Messages() []Message {
 // Statuses returns every delivery status in the notification, in the order WhatsApp sent them.
 func (n *Notification) Statuses() []Status {
 	var out []Status
-	for _, value := range n.values {
+	for value := range n.changes(FieldMessages) {
 		for _, s := range value.Statuses {
 			out = append(out, Status{
-				ID:            s.ID,
-				Status:        s.Status,
-				RecipientID:   s.RecipientID,
-				PhoneNumberID: value.Metadata.PhoneNumberID,
-				Timestamp:     s.Timestamp.time(),
-				Errors:        convertErrors(s.Errors),
-				CallbackData:  s.BizOpaqueCallbackData,
+				ID:              s.ID,
+				Status:          s.Status,
+				RecipientID:     s.RecipientID,
+				RecipientUserID: s.RecipientUserID,
+				PhoneNumberID:   value.Metadata.PhoneNumberID,
+				Timestamp:       s.Timestamp.time(),
+				Errors:          convertErrors(s.Errors),
+				CallbackData:    s.BizOpaqueCallbackData,
 			})
 		}
 	}
 	return out
 }
 
-// Errors returns the errors WhatsApp reported for the notification as a whole (value.errors), such as a
-// rate limit, as opposed to errors attached to a single message or status.
+// Errors returns the errors WhatsApp reported for a change as a whole (value.errors), such as a rate limit
+// (130429), as opposed to errors attached to a single message or status. They come from every field read.
 func (n *Notification) Errors() []Error {
 	var out []Error
 	for _, value := range n.values {
@@ -281,32 +368,54 @@ func (n *Notification) Errors() []Error {
 	return out
 }
 
-// changeValue is entry[].changes[].value for the "messages" field.
+// changes yields the notification's changes of the fields, in order.
+func (n *Notification) changes(fields ...string) iter.Seq[changeValue] {
+	return func(yield func(changeValue) bool) {
+		for _, value := range n.values {
+			if slices.Contains(fields, value.field) && !yield(value) {
+				return
+			}
+		}
+	}
+}
+
+// changeValue is entry[].changes[].value for the fields Parse reads; field says which.
 type changeValue struct {
+	field    string
 	Metadata struct {
-		PhoneNumberID string `json:"phone_number_id"`
+		DisplayPhoneNumber string `json:"display_phone_number"`
+		PhoneNumberID      string `json:"phone_number_id"`
 	} `json:"metadata"`
 	Contacts []wireContact `json:"contacts"`
 	Messages []wireMessage `json:"messages"`
 	Statuses []wireStatus  `json:"statuses"`
 	Errors   []wireError   `json:"errors"`
+	// Coexistence fields (echo.go).
+	MessageEchoes []wireEcho    `json:"message_echoes"`
+	History       []wireHistory `json:"history"`
+	StateSync     []struct {
+		Type string `json:"type"`
+	} `json:"state_sync"`
 }
 
 type wireContact struct {
 	Profile struct {
-		Name string `json:"name"`
+		Name     string `json:"name"`
+		Username string `json:"username"`
 	} `json:"profile"`
-	WaID   string `json:"wa_id"`
-	UserID string `json:"user_id"`
+	WaID        string `json:"wa_id"`
+	UserID      string `json:"user_id"`
+	CountryCode string `json:"country_code"`
 }
 
 type wireMessage struct {
-	From       string   `json:"from"`
-	FromUserID string   `json:"from_user_id"`
-	ID         string   `json:"id"`
-	Timestamp  unixTime `json:"timestamp"`
-	Type       string   `json:"type"`
-	Context    *struct {
+	From          string   `json:"from"`
+	FromUserID    string   `json:"from_user_id"`
+	FromLogicalID string   `json:"from_logical_id"`
+	ID            string   `json:"id"`
+	Timestamp     unixTime `json:"timestamp"`
+	Type          string   `json:"type"`
+	Context       *struct {
 		ID                  string `json:"id"`
 		Forwarded           bool   `json:"forwarded"`
 		FrequentlyForwarded bool   `json:"frequently_forwarded"`
@@ -353,13 +462,41 @@ type wireMessage struct {
 		MessageID string `json:"message_id"`
 		Emoji     string `json:"emoji"`
 	} `json:"reaction"`
-	System *struct {
-		Body string `json:"body"`
-	} `json:"system"`
-	Order *struct {
+	System *wireSystem `json:"system"`
+	Edit   *struct {
+		wireOriginal
+		// Message is the new content, shaped as an inbound message; some senders put it at the top.
+		Message *wireMessage `json:"message"`
+		Text    *struct {
+			Body string `json:"body"`
+		} `json:"text"`
+	} `json:"edit"`
+	Revoke *wireOriginal `json:"revoke"`
+	Order  *struct {
 		Text string `json:"text"`
 	} `json:"order"`
 }
+
+// wireSystem is the system object. The new identifiers' field names vary between accounts and versions.
+type wireSystem struct {
+	Body           string `json:"body"`
+	Type           string `json:"type"`
+	WaID           string `json:"wa_id"`
+	NewWaID        string `json:"new_wa_id"`
+	UserID         string `json:"user_id"`
+	NewUserID      string `json:"new_user_id"`
+	OldUserID      string `json:"old_user_id"`
+	PreviousUserID string `json:"previous_user_id"`
+}
+
+// wireOriginal names the message an edit or revoke changes.
+type wireOriginal struct {
+	OriginalMessageID string `json:"original_message_id"`
+	MessageID         string `json:"message_id"`
+	ID                string `json:"id"`
+}
+
+func (o wireOriginal) id() string { return firstNonEmpty(o.OriginalMessageID, o.MessageID, o.ID) }
 
 type wireChoice struct {
 	ID    string `json:"id"`
@@ -381,6 +518,8 @@ type wireStatus struct {
 	RecipientID string      `json:"recipient_id"`
 	Errors      []wireError `json:"errors"`
 
+	RecipientUserID string `json:"recipient_user_id"`
+
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
 }
 
@@ -394,33 +533,84 @@ type wireError struct {
 	Href string `json:"href"`
 }
 
-// normalize turns the wire message into a Message, taking the sender's name from value's contacts.
+// normalize turns the wire message into a Message, taking the sender's name and missing identifiers from
+// value's contacts.
 func (m wireMessage) normalize(value changeValue) Message {
 	msg := Message{
 		ID:            m.ID,
-		From:          m.From,
+		Phone:         m.From,
 		UserID:        m.FromUserID,
+		LogicalID:     m.FromLogicalID,
 		PhoneNumberID: value.Metadata.PhoneNumberID,
 		Timestamp:     m.Timestamp.time(),
-		Type:          m.Type,
-	}
-	if msg.From == "" {
-		msg.From = m.FromUserID
 	}
 	if sender, ok := senderContact(value.Contacts, m.From, m.FromUserID); ok {
-		msg.Name = sender.Profile.Name
-		if msg.UserID == "" {
-			msg.UserID = sender.UserID
+		msg.Name, msg.Username, msg.CountryCode = sender.Profile.Name, sender.Profile.Username, sender.CountryCode
+		msg.Phone = firstNonEmpty(msg.Phone, sender.WaID)
+		msg.UserID = firstNonEmpty(msg.UserID, sender.UserID)
+	}
+	msg.From = senderKey(msg.Phone, msg.UserID)
+	m.fillContent(&msg, true)
+	if m.System != nil {
+		sys := m.System
+		msg.System = &SystemChange{
+			Kind:      sys.Type,
+			Body:      sys.Body,
+			OldPhone:  msg.Phone,
+			NewPhone:  firstNonEmpty(sys.NewWaID, sys.WaID),
+			OldUserID: firstNonEmpty(sys.OldUserID, sys.PreviousUserID),
+			NewUserID: firstNonEmpty(sys.NewUserID, sys.UserID),
 		}
-		if msg.From == "" {
-			msg.From = firstNonEmpty(sender.WaID, sender.UserID)
+		if msg.System.OldUserID == "" && msg.UserID != msg.System.NewUserID {
+			msg.System.OldUserID = msg.UserID
+		}
+		if msg.System.NewPhone == msg.System.OldPhone {
+			msg.System.OldPhone = ""
 		}
 	}
+	return msg
+}
+
+// senderKey returns the identifier a sender is keyed on: a valid wa_id first, then a valid business-scoped
+// user ID, then whatever was sent, for Validate to refuse.
+func senderKey(phone, userID string) string {
+	switch {
+	case ValidWaID(phone):
+		return phone
+	case ValidUserID(userID):
+		return userID
+	}
+	return firstNonEmpty(phone, userID)
+}
+
+// fillContent sets msg's type and content from m: text, buttons, media and the rest. An edit's new content
+// is filled into msg.Edit, one level deep.
+func (m wireMessage) fillContent(msg *Message, top bool) {
+	msg.Type = m.Type
 	if m.Context != nil {
 		msg.ContextID = m.Context.ID
 		msg.Forwarded = m.Context.Forwarded || m.Context.FrequentlyForwarded
 	}
 	switch {
+	case m.Edit != nil:
+		msg.OriginalID = firstNonEmpty(m.Edit.id(), msg.ContextID)
+		if !top {
+			break
+		}
+		switch {
+		case m.Edit.Message != nil:
+			msg.Edit = &Message{}
+			m.Edit.Message.fillContent(msg.Edit, false)
+			if msg.Edit.Type == "" && msg.Edit.Text != "" {
+				msg.Edit.Type = "text"
+			}
+		case m.Edit.Text != nil:
+			msg.Edit = &Message{Type: "text", Text: m.Edit.Text.Body}
+		case m.Text != nil:
+			msg.Edit = &Message{Type: "text", Text: m.Text.Body}
+		}
+	case m.Revoke != nil:
+		msg.OriginalID = firstNonEmpty(m.Revoke.id(), msg.ContextID)
 	case m.Text != nil:
 		msg.Text = m.Text.Body
 	case m.Interactive != nil:
@@ -471,7 +661,6 @@ func (m wireMessage) normalize(value changeValue) Message {
 			msg.Text = msg.Media.Caption
 		}
 	}
-	return msg
 }
 
 // media returns the message's media object of the kind its type names, or else the first one it carries.

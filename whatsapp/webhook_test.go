@@ -27,7 +27,7 @@ func unix(seconds int64) time.Time { return time.Unix(seconds, 0).UTC() }
 
 // sheena is the sender every inbound() message comes from, at 1739321024.
 func sheena(m whatsapp.Message) whatsapp.Message {
-	m.From, m.Name, m.PhoneNumberID, m.Timestamp = "16505551234", "Sheena Nelson", "106540352242922", unix(1739321024)
+	m.From, m.Phone, m.Name, m.PhoneNumberID, m.Timestamp = "16505551234", "16505551234", "Sheena Nelson", "106540352242922", unix(1739321024)
 	return m
 }
 
@@ -186,7 +186,9 @@ func TestParseMessages(t *testing.T) {
 			body: notification(inbound(`{"from":"16505551234","id":"wamid.SYS","timestamp":"1739321024","type":"system",
 			  "system":{"body":"Sheena changed from 16505551234 to 16505559999","wa_id":"16505559999","type":"user_changed_number"}}`)),
 			want: sheena(whatsapp.Message{ID: "wamid.SYS", Type: "system",
-				Text: "Sheena changed from 16505551234 to 16505559999"}),
+				Text: "Sheena changed from 16505551234 to 16505559999",
+				System: &whatsapp.SystemChange{Kind: whatsapp.SystemUserChangedNumber, Body: "Sheena changed from 16505551234 to 16505559999",
+					OldPhone: "16505551234", NewPhone: "16505559999"}}),
 			describe: "[system] Sheena changed from 16505551234 to 16505559999",
 		},
 		{
@@ -224,7 +226,8 @@ func TestParseMessages(t *testing.T) {
 			  "contacts":[{"profile":{"name":"Sheena Nelson","username":"@sheena"},"wa_id":"16505551234","identity_key_hash":"abc","country_code":"US"}],
 			  "messages":[{"from":"16505551234","id":"wamid.X","timestamp":"1739321024","type":"text","text":{"body":"hi","extra":1},
 			               "referral":{"source_url":"https://fb.me/ad","source_type":"ad","headline":"Sale"},"from_logical_id":"42"}]}`),
-			want:     sheena(whatsapp.Message{ID: "wamid.X", Type: "text", Text: "hi"}),
+			want: sheena(whatsapp.Message{ID: "wamid.X", Type: "text", Text: "hi", Username: "@sheena", CountryCode: "US",
+				LogicalID: "42"}),
 			describe: "hi",
 		},
 		{
@@ -235,7 +238,7 @@ func TestParseMessages(t *testing.T) {
 			  "messages":[{"from_user_id":"IN.1410018717833190","from_logical_id":"123","id":"wamid.UN","timestamp":"1739321024",
 			               "type":"text","text":{"body":"hello"}}]}`),
 			want: whatsapp.Message{ID: "wamid.UN", From: "IN.1410018717833190", UserID: "IN.1410018717833190", Name: "Ravi",
-				PhoneNumberID: "106540352242922", Timestamp: unix(1739321024), Type: "text", Text: "hello"},
+				Username: "ravi.k", CountryCode: "IN", LogicalID: "123", PhoneNumberID: "106540352242922", Timestamp: unix(1739321024), Type: "text", Text: "hello"},
 			describe: "hello",
 		},
 		{
@@ -260,7 +263,7 @@ func TestParseMessages(t *testing.T) {
 			  "metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
 			  "contacts":[{"profile":{"name":"Someone"},"wa_id":"1"},{"profile":{"name":"Else"},"wa_id":"2"}],
 			  "messages":[{"from":"16505551234","id":"wamid.NC","timestamp":"1739321024","type":"text","text":{"body":"hi"}}]}`),
-			want: whatsapp.Message{ID: "wamid.NC", From: "16505551234", PhoneNumberID: "106540352242922",
+			want: whatsapp.Message{ID: "wamid.NC", From: "16505551234", Phone: "16505551234", PhoneNumberID: "106540352242922",
 				Timestamp: unix(1739321024), Type: "text", Text: "hi"},
 		},
 		{
@@ -271,7 +274,7 @@ func TestParseMessages(t *testing.T) {
 		{
 			name: "unparsable timestamp",
 			body: notification(inbound(`{"from":"16505551234","id":"wamid.BAD","timestamp":"soon","type":"text","text":{"body":"hi"}}`)),
-			want: whatsapp.Message{ID: "wamid.BAD", From: "16505551234", Name: "Sheena Nelson", PhoneNumberID: "106540352242922",
+			want: whatsapp.Message{ID: "wamid.BAD", From: "16505551234", Phone: "16505551234", Name: "Sheena Nelson", PhoneNumberID: "106540352242922",
 				Type: "text", Text: "hi"},
 		},
 	}

@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -33,17 +34,21 @@ type Graph struct {
 	recorder
 	requests int
 	messages []GraphMessage
+	dropped  []GraphMessage
 	reads    []GraphRead
 	failures []GraphFailure
 	latency  time.Duration
+	// users maps a phone (wa_id) to the business-scoped user ID LinkUser gave it.
+	users map[string]string
 
 	// Status webhooks and hanging sends (graph_status.go).
-	statusOpts *GraphStatuses
-	statusURL  string
-	statuses   []GraphStatusDelivery
-	hangNext   int
-	hung       int
-	closed     chan struct{}
+	statusOpts     *GraphStatuses
+	statusURL      string
+	statusFailures []graphStatusFailure
+	statuses       []GraphStatusDelivery
+	hangNext       int
+	hung           int
+	closed         chan struct{}
 }
 
 // GraphMessage is a message the Graph fake accepted.
@@ -51,16 +56,22 @@ type GraphMessage struct {
 	// ID is the WAMID the fake returned.
 	ID            string
 	PhoneNumberID string
-	// To is the recipient as the client sent it (perhaps with a "+").
-	To   string
-	Type string
+	// To is the "to" as the client sent it (perhaps with a "+"); empty for a send to a business-scoped
+	// user ID.
+	To string
+	// Recipient is the "recipient" (a business-scoped user ID) as the client sent it, or "".
+	Recipient string
+	Type      string
 	// Text is the body of a text message, or the body text of an interactive one.
 	Text    string
 	Buttons []GraphButton
 	// ReplyTo is the WAMID in context.message_id, for a quoted reply.
 	ReplyTo string
-	// Template is the template name of a template message.
-	Template string
+	// Template is the template name of a template message, TemplateLanguage its language code and
+	// TemplateParams the texts of its body parameters.
+	Template         string
+	TemplateLanguage string
+	TemplateParams   []string
 	// CallbackData is the message's biz_opaque_callback_data, echoed in its status webhooks.
 	CallbackData string
 	// Body is the request body as received.
@@ -83,7 +94,8 @@ type GraphRead struct {
 
 // GraphFailure tells the Graph fake to answer message sends with an error instead of accepting them.
 type GraphFailure struct {
-	// To limits the failure to sends to this recipient; empty means any send.
+	// To limits the failure to sends to this recipient, a phone or a business-scoped user ID (see
+	// LinkUser); empty means any send.
 	To string
 	// Times is how many requests fail; 0 means every matching request until ClearFailures.
 	Times int
@@ -104,6 +116,7 @@ func NewGraph(t testing.TB) *Graph {
 		phoneNumberID: graphPhoneNumberID,
 		accessToken:   graphAccessToken,
 		closed:        make(chan struct{}),
+		users:         map[string]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phoneNumberID}/messages", g.handleMessages)
@@ -166,7 +179,27 @@ func (g *Graph) Requests() int {
 	return g.requests
 }
 
-// Messages returns the accepted messages to the recipient (with or without "+"), or all of them for "".
+// LinkUser tells the fake that the customer with phone (wa_id) has the business-scoped user ID userID, as
+// WhatsApp knows: send responses and status webhooks then carry both, and Messages, WaitForMessages and
+// failure rules find the customer's messages by either.
+func (g *Graph) LinkUser(phone, userID string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.users[whatsAppRecipient(phone)] = userID
+}
+
+// Dropped returns the messages whose "to" held a business-scoped user ID: WhatsApp answers them 200 with a
+// message id, reads the BSUID as a phone number and delivers nothing, and so does the fake (no status
+// webhooks either). They are never among Messages.
+func (g *Graph) Dropped() []GraphMessage {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]GraphMessage(nil), g.dropped...)
+}
+
+// Messages returns the accepted messages to the recipient, or all of them for "". The recipient is a phone
+// (with or without "+") or a business-scoped user ID; either finds the messages sent to the other when
+// LinkUser linked them.
 func (g *Graph) Messages(to string) []GraphMessage {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -180,7 +213,8 @@ func (g *Graph) Reads() []GraphRead {
 	return append([]GraphRead(nil), g.reads...)
 }
 
-// WaitForMessages waits until at least n messages to the recipient ("" for anyone) have been accepted and
+// WaitForMessages waits until at least n messages to the recipient (a phone or a business-scoped user ID as
+// for Messages; "" for anyone) have been accepted and
 // returns all of them; after timeout it fails the test. Call it from the test's goroutine.
 func (g *Graph) WaitForMessages(t testing.TB, to string, n int, timeout time.Duration) []GraphMessage {
 	t.Helper()
@@ -213,11 +247,27 @@ func (g *Graph) WaitForReads(t testing.TB, n int, timeout time.Duration) []Graph
 func (g *Graph) messagesTo(to string) []GraphMessage {
 	var out []GraphMessage
 	for _, m := range g.messages {
-		if to == "" || whatsAppRecipient(m.To) == whatsAppRecipient(to) {
+		if to == "" || g.isFor(m.To, m.Recipient, to) {
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// isFor reports whether a message sent with the "to" and "recipient" reaches the customer known by key, a
+// phone or a business-scoped user ID. The caller holds g.mu.
+func (g *Graph) isFor(to, recipient, key string) bool {
+	key = whatsAppRecipient(key)
+	phone := whatsAppRecipient(to)
+	userID := recipient
+	if phone != "" {
+		userID = g.users[phone]
+	}
+	if key == phone || (userID != "" && key == userID) {
+		return true
+	}
+	// A send to the user ID reaches the phone linked to it.
+	return phone == "" && userID != "" && g.users[key] == userID
 }
 
 // graphRequest is the union of the request bodies the fake understands.
@@ -225,6 +275,7 @@ type graphRequest struct {
 	MessagingProduct string `json:"messaging_product"`
 	RecipientType    string `json:"recipient_type"`
 	To               string `json:"to"`
+	Recipient        string `json:"recipient"`
 	Type             string `json:"type"`
 	Status           string `json:"status"`
 	MessageID        string `json:"message_id"`
@@ -253,7 +304,17 @@ type graphRequest struct {
 		} `json:"action"`
 	} `json:"interactive"`
 	Template *struct {
-		Name string `json:"name"`
+		Name     string `json:"name"`
+		Language *struct {
+			Code string `json:"code"`
+		} `json:"language"`
+		Components []struct {
+			Type       string `json:"type"`
+			Parameters []struct {
+				Type string `json:"type"`
+				Text string `json:"text"`
+			} `json:"parameters"`
+		} `json:"components"`
 	} `json:"template"`
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
 }
@@ -297,7 +358,7 @@ func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	isRead := req.Status == "read"
-	if f, ok := g.takeFailure(req.To, isRead); ok {
+	if f, ok := g.takeFailure(req.To, req.Recipient, isRead); ok {
 		writeGraphFailure(w, f)
 		return
 	}
@@ -309,14 +370,14 @@ func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 // takeFailure returns the first failure rule matching a request, using up one of its times.
-func (g *Graph) takeFailure(to string, isRead bool) (GraphFailure, bool) {
+func (g *Graph) takeFailure(to, recipient string, isRead bool) (GraphFailure, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, f := range g.failures {
 		if isRead && !f.IncludeReads {
 			continue
 		}
-		if f.To != "" && whatsAppRecipient(f.To) != whatsAppRecipient(to) {
+		if f.To != "" && !g.isFor(to, recipient, f.To) {
 			continue
 		}
 		if f.Times > 0 {
@@ -342,7 +403,8 @@ func (g *Graph) acceptRead(w http.ResponseWriter, req graphRequest, at time.Time
 }
 
 func (g *Graph) acceptMessage(w http.ResponseWriter, r *http.Request, req graphRequest, body []byte, at time.Time) {
-	msg := GraphMessage{PhoneNumberID: g.phoneNumberID, To: req.To, Type: req.Type, CallbackData: req.BizOpaqueCallbackData, Body: body, At: at}
+	msg := GraphMessage{PhoneNumberID: g.phoneNumberID, To: req.To, Recipient: req.Recipient, Type: req.Type,
+		CallbackData: req.BizOpaqueCallbackData, Body: body, At: at}
 	if msg.Type == "" {
 		msg.Type = "text"
 	}
@@ -354,15 +416,33 @@ func (g *Graph) acceptMessage(w http.ResponseWriter, r *http.Request, req graphR
 		return
 	}
 	msg.ID = newOutboundWAMID()
+	phone := whatsAppRecipient(req.To)
+	if isWhatsAppUserID(phone) {
+		// WhatsApp strips the country prefix, reads the rest as a phone number and delivers nothing.
+		g.record(func() { g.dropped = append(g.dropped, msg) })
+		writeGraphSent(w, msg, map[string]string{"input": req.To, "wa_id": phone[3:]})
+		return
+	}
 	var hang bool
+	var statusFailure int
+	contact := map[string]string{"input": req.To}
 	g.record(func() {
 		g.messages = append(g.messages, msg)
 		if hang = g.hangNext > 0; hang {
 			g.hangNext--
 			g.hung++
 		}
+		statusFailure = g.takeStatusFailure(msg)
+		if phone != "" {
+			contact["wa_id"] = phone
+			if userID := g.users[phone]; userID != "" {
+				contact["user_id"] = userID
+			}
+		} else {
+			contact["input"], contact["user_id"] = req.Recipient, req.Recipient
+		}
 	})
-	g.reportStatuses(msg)
+	g.reportStatuses(msg, contact["user_id"], statusFailure)
 	if hang {
 		// WhatsApp has the message; the sender never hears so.
 		select {
@@ -371,25 +451,34 @@ func (g *Graph) acceptMessage(w http.ResponseWriter, r *http.Request, req graphR
 		}
 		return
 	}
+	writeGraphSent(w, msg, contact)
+}
 
+// writeGraphSent writes the success body of a send.
+func writeGraphSent(w http.ResponseWriter, msg GraphMessage, contact map[string]string) {
 	sent := map[string]any{"id": msg.ID}
 	if msg.Type == "template" {
 		sent["message_status"] = "accepted"
 	}
 	writeGraphJSON(w, http.StatusOK, map[string]any{
 		"messaging_product": "whatsapp",
-		"contacts":          []map[string]string{{"input": req.To, "wa_id": whatsAppRecipient(req.To)}},
+		"contacts":          []map[string]string{contact},
 		"messages":          []map[string]any{sent},
 	})
 }
 
 // validateGraphMessage enforces WhatsApp's limits and fills msg from req. It returns what is wrong, or "".
 func validateGraphMessage(req graphRequest, msg *GraphMessage) string {
-	if whatsAppRecipient(req.To) == "" {
-		return "The parameter to is required."
-	}
 	if req.RecipientType != "" && req.RecipientType != "individual" {
 		return "Param recipient_type must be individual."
+	}
+	if whatsAppRecipient(req.To) == "" {
+		switch {
+		case req.Recipient == "":
+			return "The parameter to is required."
+		case !isWhatsAppUserID(req.Recipient):
+			return "Param recipient must be a valid business-scoped user ID."
+		}
 	}
 	if utf8.RuneCountInString(req.BizOpaqueCallbackData) > 512 {
 		return "Param biz_opaque_callback_data must be at most 512 characters long."
@@ -443,7 +532,24 @@ func validateGraphMessage(req graphRequest, msg *GraphMessage) string {
 		if req.Template == nil || req.Template.Name == "" {
 			return "Param template['name'] is required."
 		}
-		msg.Template = req.Template.Name
+		if req.Template.Language == nil || req.Template.Language.Code == "" {
+			return "Param template['language']['code'] is required."
+		}
+		msg.Template, msg.TemplateLanguage = req.Template.Name, req.Template.Language.Code
+		for _, c := range req.Template.Components {
+			if c.Type != "body" {
+				continue
+			}
+			for _, p := range c.Parameters {
+				if p.Type != "text" || strings.TrimSpace(p.Text) == "" {
+					return "Param template['components'][0]['parameters'] must be non-empty text."
+				}
+				if strings.ContainsAny(p.Text, "\n\t") || strings.Contains(p.Text, "     ") {
+					return "Param text cannot have new-line/tab characters or more than 4 consecutive spaces."
+				}
+				msg.TemplateParams = append(msg.TemplateParams, p.Text)
+			}
+		}
 	}
 	return ""
 }
@@ -474,6 +580,12 @@ func graphErrorText(code int) (message, details string) {
 		return "Message Undeliverable", "Message Undeliverable."
 	case 131030:
 		return "Recipient phone number not in allowed list", "Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again."
+	case 131049:
+		return "This message was not delivered to maintain healthy ecosystem engagement.", "In order to maintain a healthy ecosystem engagement, the message failed to be delivered."
+	case 131051:
+		return "Unsupported message type", "Message type is not currently supported."
+	case 131053:
+		return "Media upload error", "Unable to upload the media used in the message."
 	case 131047:
 		return "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."
 	case 131048:
@@ -536,6 +648,22 @@ func whatsAppRecipient(to string) string {
 	return strings.TrimPrefix(strings.TrimSpace(to), "+")
 }
 
+// isWhatsAppUserID reports whether s has the shape of a business-scoped user ID: two capital letters, a dot
+// and 1 to 128 letters and digits.
+func isWhatsAppUserID(s string) bool {
+	if len(s) < 4 || len(s) > 131 || s[2] != '.' || !isCapital(s[0]) || !isCapital(s[1]) {
+		return false
+	}
+	for _, c := range []byte(s[3:]) {
+		if !isCapital(c) && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isCapital(c byte) bool { return c >= 'A' && c <= 'Z' }
+
 // newOutboundWAMID returns a unique message ID shaped like WhatsApp's.
 func newOutboundWAMID() string {
 	return "wamid.HBgL" + whatsAppRandomToken(40)
@@ -551,7 +679,7 @@ func whatsAppRandomToken(n int) string {
 func describeGraphMessages(messages []GraphMessage) string {
 	parts := make([]string, 0, len(messages))
 	for _, m := range messages {
-		parts = append(parts, fmt.Sprintf("%s to %s %q", m.Type, m.To, m.Text))
+		parts = append(parts, fmt.Sprintf("%s to %s %q", m.Type, cmp.Or(m.To, m.Recipient), m.Text))
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

@@ -12,7 +12,8 @@ import (
 
 // GraphStatuses makes the Graph fake report on the messages it accepts as WhatsApp does: after accepting a
 // message it posts status webhooks for it, signed with the app secret, to the business's webhook URL. Each
-// carries the message's WAMID, its recipient_id and the biz_opaque_callback_data it was sent with. A
+// carries the message's WAMID, its recipient_id (the phone) and recipient_user_id (the business-scoped
+// user ID, for a send to one or a phone LinkUser linked) and the biz_opaque_callback_data it was sent with. A
 // delivery that gets no 200 is tried again (every 100 ms to 1 s, like Meta's redeliveries but faster) until
 // it gets one or the test ends, re-reading the URL each time (see SetStatusURL).
 type GraphStatuses struct {
@@ -33,9 +34,14 @@ type GraphStatuses struct {
 // GraphStatusDelivery is a status webhook the Graph fake delivered and got a 200 for.
 type GraphStatusDelivery struct {
 	// MessageID is the WAMID the status is about.
-	MessageID    string
-	Status       string
-	RecipientID  string
+	MessageID string
+	Status    string
+	// RecipientID is the customer's phone (recipient_id), empty for a send to a business-scoped user ID;
+	// RecipientUserID the customer's business-scoped user ID (recipient_user_id), when the fake knows one.
+	RecipientID     string
+	RecipientUserID string
+	// ErrorCode is the code in errors[] of a failed status (see FailNextStatus), else 0.
+	ErrorCode    int
 	CallbackData string
 	// Attempts is how many posts it took to get the 200.
 	Attempts int
@@ -98,8 +104,37 @@ func (g *Graph) WaitForStatuses(t testing.TB, timeout time.Duration, what string
 	return got
 }
 
-// reportStatuses starts delivering the status webhooks of a message just accepted, if turned on.
-func (g *Graph) reportStatuses(msg GraphMessage) {
+// FailNextStatus makes the next message accepted for the recipient (a phone or a business-scoped user ID
+// as for Messages; "" for any) report a single status webhook, "failed" with an errors[] entry of the code
+// (such as 131049 or 131026), in place of the statuses DeliverStatuses set. Statuses must be turned on.
+func (g *Graph) FailNextStatus(to string, code int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.statusFailures = append(g.statusFailures, graphStatusFailure{to: to, code: code})
+}
+
+// graphStatusFailure is a FailNextStatus rule.
+type graphStatusFailure struct {
+	to   string
+	code int
+}
+
+// takeStatusFailure returns the code of the first FailNextStatus rule for msg, using it up, or 0. The
+// caller holds g.mu.
+func (g *Graph) takeStatusFailure(msg GraphMessage) int {
+	for i, f := range g.statusFailures {
+		if f.to == "" || g.isFor(msg.To, msg.Recipient, f.to) {
+			g.statusFailures = append(g.statusFailures[:i:i], g.statusFailures[i+1:]...)
+			return f.code
+		}
+	}
+	return 0
+}
+
+// reportStatuses starts delivering the status webhooks of a message just accepted, if turned on: the
+// configured ones, or a single failed one with failureCode when it is not 0. userID is the customer's
+// business-scoped user ID when known.
+func (g *Graph) reportStatuses(msg GraphMessage, userID string, failureCode int) {
 	g.mu.Lock()
 	o := g.statusOpts
 	g.mu.Unlock()
@@ -113,6 +148,9 @@ func (g *Graph) reportStatuses(msg GraphMessage) {
 	if o.Reverse {
 		slices.Reverse(statuses)
 	}
+	if failureCode != 0 {
+		statuses = []string{"failed"}
+	}
 	go func() {
 		if !g.pause(o.Delay) {
 			return
@@ -121,15 +159,15 @@ func (g *Graph) reportStatuses(msg GraphMessage) {
 		hook.PhoneNumberID = g.phoneNumberID
 		for _, status := range statuses {
 			st := hook.Status(msg.ID, whatsAppRecipient(msg.To), status)
-			st.CallbackData = msg.CallbackData
+			st.RecipientUserID, st.CallbackData, st.ErrorCode = userID, msg.CallbackData, failureCode
 			attempts, ok := g.postStatus(hook, hook.Body(st))
 			if !ok {
 				return
 			}
 			g.record(func() {
 				g.statuses = append(g.statuses, GraphStatusDelivery{
-					MessageID: msg.ID, Status: status, RecipientID: st.RecipientID, CallbackData: msg.CallbackData,
-					Attempts: attempts, At: time.Now(),
+					MessageID: msg.ID, Status: status, RecipientID: st.RecipientID, RecipientUserID: userID,
+					ErrorCode: failureCode, CallbackData: msg.CallbackData, Attempts: attempts, At: time.Now(),
 				})
 			})
 		}

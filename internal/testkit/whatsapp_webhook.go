@@ -38,7 +38,9 @@ func NewWhatsAppWebhook(appSecret string) *WhatsAppWebhook {
 	}
 }
 
-// WhatsAppEvent is a WhatsAppMessage or a WhatsAppStatus.
+// WhatsAppEvent is a WhatsAppMessage, WhatsAppStatus or WhatsAppValueError (field "messages"), a
+// WhatsAppEcho (field "smb_message_echoes"), a WhatsAppHistory (field "history") or a WhatsAppStateSync
+// (field "smb_app_state_sync").
 type WhatsAppEvent interface {
 	whatsAppEvent()
 }
@@ -52,10 +54,13 @@ type WhatsAppMessage struct {
 	From string
 	// UserID is the sender's business-scoped user ID (from_user_id, contacts[].user_id); optional.
 	UserID string
-	// Name is the sender's profile name.
-	Name      string
-	Timestamp time.Time
-	Type      string
+	// Name is the sender's profile name, Username their username (contacts[].profile.username) and
+	// CountryCode contacts[].country_code; empty ones are left out.
+	Name        string
+	Username    string
+	CountryCode string
+	Timestamp   time.Time
+	Type        string
 	// Payload is the object keyed by Type, such as {"body": "hi"} for text; nil leaves it out.
 	Payload any
 	// ContextID is the WAMID the message replies to (context.id).
@@ -76,17 +81,38 @@ type WhatsAppStatus struct {
 	// ID is the WAMID of the message the status is about.
 	ID string
 	// Status is sent, delivered, read, played or failed.
-	Status      string
-	RecipientID string
-	Timestamp   time.Time
+	Status string
+	// RecipientID is the customer's phone; RecipientUserID their business-scoped user ID. Empty ones are
+	// left out (a status always has one of them).
+	RecipientID     string
+	RecipientUserID string
+	Timestamp       time.Time
 	// ErrorCode, when set, adds an errors[] entry with that code (131047 for a closed window).
 	ErrorCode int
 	// CallbackData is the biz_opaque_callback_data the message was sent with; empty leaves it out.
 	CallbackData string
 }
 
-func (WhatsAppMessage) whatsAppEvent() {}
-func (WhatsAppStatus) whatsAppEvent()  {}
+func (WhatsAppMessage) whatsAppEvent()    {}
+func (WhatsAppStatus) whatsAppEvent()     {}
+func (WhatsAppValueError) whatsAppEvent() {}
+func (WhatsAppEcho) whatsAppEvent()       {}
+func (WhatsAppHistory) whatsAppEvent()    {}
+func (WhatsAppStateSync) whatsAppEvent()  {}
+
+// WithUser returns m sent by a customer with the business-scoped user ID and username (may be empty), the
+// country code taken from the ID. With m.From empty the customer shares no phone number, as a username user
+// may: the message carries the BSUID only.
+func (m WhatsAppMessage) WithUser(userID, username string) WhatsAppMessage {
+	m.UserID, m.Username = userID, username
+	if len(userID) > 2 {
+		m.CountryCode = userID[:2]
+	}
+	if m.From == "" {
+		m.Name = whatsAppDefaultName(userID)
+	}
+	return m
+}
 
 // Message returns a message of any type with its payload, such as an unknown type from the future.
 func (w *WhatsAppWebhook) Message(from, messageType string, payload any) WhatsAppMessage {
@@ -205,6 +231,38 @@ func (w *WhatsAppWebhook) Unsupported(from, kind string) WhatsAppMessage {
 	return m
 }
 
+// ChangedNumber returns the system message WhatsApp sends when the customer with oldPhone moves to
+// newPhone (user_changed_number); from is the old number.
+func (w *WhatsAppWebhook) ChangedNumber(oldPhone, newPhone string) WhatsAppMessage {
+	return w.Message(oldPhone, "system", whatsAppObj(
+		"body", "User "+whatsAppDefaultName(oldPhone)+" changed from "+oldPhone+" to "+newPhone,
+		"wa_id", newPhone,
+		"type", "user_changed_number"))
+}
+
+// ChangedUserID returns the system message WhatsApp sends when the customer's business-scoped user ID
+// changes from oldUserID to newUserID (user_changed_user_id); phone is their number, empty when they share
+// none.
+func (w *WhatsAppWebhook) ChangedUserID(phone, oldUserID, newUserID string) WhatsAppMessage {
+	m := w.Message(phone, "system", whatsAppObj(
+		"body", "User changed their business-scoped user ID",
+		"user_id", newUserID,
+		"type", "user_changed_user_id"))
+	return m.WithUser(oldUserID, "")
+}
+
+// Edit returns an edit of the message originalID, whose text is now body.
+func (w *WhatsAppWebhook) Edit(from, originalID, body string) WhatsAppMessage {
+	return w.Message(from, "edit", whatsAppObj(
+		"original_message_id", originalID,
+		"message", whatsAppObj("type", "text", "text", whatsAppObj("body", body))))
+}
+
+// Revoke returns the deletion (for everyone) of the message originalID.
+func (w *WhatsAppWebhook) Revoke(from, originalID string) WhatsAppMessage {
+	return w.Message(from, "revoke", whatsAppObj("original_message_id", originalID))
+}
+
 // Status returns a delivery status (sent, delivered, read, played) for the message messageID.
 func (w *WhatsAppWebhook) Status(messageID, recipientID, status string) WhatsAppStatus {
 	return WhatsAppStatus{ID: messageID, Status: status, RecipientID: recipientID, Timestamp: time.Now()}
@@ -217,7 +275,58 @@ func (w *WhatsAppWebhook) FailedStatus(messageID, recipientID string, code int) 
 	return s
 }
 
-// Body returns a notification carrying all events in one entry and one change, as WhatsApp batches them.
+// WhatsAppValueError is a value-level errors[] item: an error about the change as a whole, such as 130429.
+type WhatsAppValueError struct {
+	Code int
+}
+
+// ValueError returns a value-level error with the code, titled as Meta titles it.
+func (w *WhatsAppWebhook) ValueError(code int) WhatsAppValueError {
+	return WhatsAppValueError{Code: code}
+}
+
+// WhatsAppEcho is one smb_message_echoes item: a message the business sent from the WhatsApp Business app.
+type WhatsAppEcho struct {
+	// Message is the content, with the customer it went to in From (to) and UserID (to_user_id).
+	Message WhatsAppMessage
+	// From is the business number it was sent from.
+	From string
+}
+
+// Echo returns m as an echo: what the business sent to the customer m names (m.From, m.UserID) from the
+// WhatsApp Business app, such as hook.Echo(hook.Text(phone, "Hi, Sipho here")) or hook.Echo(hook.Revoke(
+// phone, id)).
+func (w *WhatsAppWebhook) Echo(m WhatsAppMessage) WhatsAppEcho {
+	return WhatsAppEcho{Message: m, From: w.DisplayPhoneNumber}
+}
+
+// WhatsAppHistory is one history item: past messages of one chat the business agreed to share.
+type WhatsAppHistory struct {
+	// Customer is the chat's customer (threads[].id).
+	Customer string
+	Messages []WhatsAppMessage
+}
+
+// History returns a chunk of shared chat history with the customer, holding the messages.
+func (w *WhatsAppWebhook) History(customer string, messages ...WhatsAppMessage) WhatsAppHistory {
+	return WhatsAppHistory{Customer: customer, Messages: messages}
+}
+
+// WhatsAppStateSync is one smb_app_state_sync item: a contact added, edited or removed in the app.
+type WhatsAppStateSync struct {
+	Phone  string
+	Name   string
+	Action string
+	At     time.Time
+}
+
+// ContactSync returns a contact change in the WhatsApp Business app; action is add, edit or remove.
+func (w *WhatsAppWebhook) ContactSync(phone, name, action string) WhatsAppStateSync {
+	return WhatsAppStateSync{Phone: phone, Name: name, Action: action, At: time.Now()}
+}
+
+// Body returns a notification carrying all events in one entry, one change per field, as WhatsApp batches
+// them.
 func (w *WhatsAppWebhook) Body(events ...WhatsAppEvent) []byte {
 	return w.encode(whatsAppObj(
 		"object", "whatsapp_business_account",
@@ -270,11 +379,14 @@ func SignWhatsApp(appSecret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// entry builds one entry[] item with a single "messages" change holding the events.
+// entry builds one entry[] item holding the events, one change per field in the order the fields first
+// appear.
 func (w *WhatsAppWebhook) entry(events []WhatsAppEvent) whatsAppObject {
-	var contacts, messages, statuses []any
+	var contacts, messages, statuses, valueErrors, echoes, history, sync []any
+	var fields []string
 	seen := map[string]bool{}
 	for _, e := range events {
+		field := "messages"
 		switch e := e.(type) {
 		case WhatsAppMessage:
 			if key := e.From + "|" + e.UserID; !seen[key] {
@@ -284,32 +396,75 @@ func (w *WhatsAppWebhook) entry(events []WhatsAppEvent) whatsAppObject {
 			messages = append(messages, e.object())
 		case WhatsAppStatus:
 			statuses = append(statuses, e.object())
+		case WhatsAppValueError:
+			valueErrors = append(valueErrors, whatsAppError(e.Code))
+		case WhatsAppEcho:
+			field = "smb_message_echoes"
+			echoes = append(echoes, e.object())
+		case WhatsAppHistory:
+			field = "history"
+			history = append(history, e.object())
+		case WhatsAppStateSync:
+			field = "smb_app_state_sync"
+			sync = append(sync, e.object())
+		}
+		if !seen["field "+field] {
+			seen["field "+field] = true
+			fields = append(fields, field)
 		}
 	}
-	value := whatsAppObj(
-		"messaging_product", "whatsapp",
-		"metadata", whatsAppObj("display_phone_number", w.DisplayPhoneNumber, "phone_number_id", w.PhoneNumberID),
-	)
-	if len(messages) > 0 {
-		value = append(value, WhatsAppField{"contacts", contacts}, WhatsAppField{"messages", messages})
+	changes := make([]any, 0, len(fields))
+	for _, field := range fields {
+		value := whatsAppObj(
+			"messaging_product", "whatsapp",
+			"metadata", whatsAppObj("display_phone_number", w.DisplayPhoneNumber, "phone_number_id", w.PhoneNumberID),
+		)
+		value = appendNonEmpty(value, "contacts", contacts, field == "messages" && len(messages) > 0)
+		value = appendNonEmpty(value, "messages", messages, field == "messages")
+		value = appendNonEmpty(value, "statuses", statuses, field == "messages")
+		value = appendNonEmpty(value, "errors", valueErrors, field == "messages")
+		value = appendNonEmpty(value, "message_echoes", echoes, field == "smb_message_echoes")
+		value = appendNonEmpty(value, "history", history, field == "history")
+		value = appendNonEmpty(value, "state_sync", sync, field == "smb_app_state_sync")
+		changes = append(changes, whatsAppObj("value", value, "field", field))
 	}
-	if len(statuses) > 0 {
-		value = append(value, WhatsAppField{"statuses", statuses})
+	return whatsAppObj("id", w.BusinessAccountID, "changes", changes)
+}
+
+// appendNonEmpty adds the key and items to o when when holds and there are items.
+func appendNonEmpty(o whatsAppObject, key string, items []any, when bool) whatsAppObject {
+	if !when || len(items) == 0 {
+		return o
 	}
+	return append(o, WhatsAppField{key, items})
+}
+
+// whatsAppError is an errors[] item with the code, as Meta writes it in webhooks.
+func whatsAppError(code int) whatsAppObject {
+	title, details := graphErrorText(code)
 	return whatsAppObj(
-		"id", w.BusinessAccountID,
-		"changes", []any{whatsAppObj("value", value, "field", "messages")},
+		"code", code,
+		"title", title,
+		"message", title,
+		"error_data", whatsAppObj("details", details),
+		"href", "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
 	)
 }
 
 func (m WhatsAppMessage) contact() whatsAppObject {
 	profile := whatsAppObj("name", m.Name)
+	if m.Username != "" {
+		profile = append(profile, WhatsAppField{"username", m.Username})
+	}
 	c := whatsAppObj("profile", profile)
 	if m.From != "" {
 		c = append(c, WhatsAppField{"wa_id", m.From})
 	}
 	if m.UserID != "" {
 		c = append(c, WhatsAppField{"user_id", m.UserID})
+	}
+	if m.CountryCode != "" {
+		c = append(c, WhatsAppField{"country_code", m.CountryCode})
 	}
 	return c
 }
@@ -327,6 +482,11 @@ func (m WhatsAppMessage) object() whatsAppObject {
 	if m.UserID != "" {
 		o = append(o, WhatsAppField{"from_user_id", m.UserID})
 	}
+	return m.content(o)
+}
+
+// content appends the message's id, timestamp, type, payload and extra fields to o.
+func (m WhatsAppMessage) content(o whatsAppObject) whatsAppObject {
 	o = append(o,
 		WhatsAppField{"id", m.ID},
 		WhatsAppField{"timestamp", whatsAppUnix(m.Timestamp)},
@@ -338,8 +498,45 @@ func (m WhatsAppMessage) object() whatsAppObject {
 	return append(o, m.Extra...)
 }
 
+func (e WhatsAppEcho) object() whatsAppObject {
+	o := whatsAppObj("from", e.From)
+	if e.Message.From != "" {
+		o = append(o, WhatsAppField{"to", e.Message.From})
+	}
+	if e.Message.UserID != "" {
+		o = append(o, WhatsAppField{"to_user_id", e.Message.UserID})
+	}
+	return e.Message.content(o)
+}
+
+func (h WhatsAppHistory) object() whatsAppObject {
+	messages := make([]any, 0, len(h.Messages))
+	for _, m := range h.Messages {
+		messages = append(messages, append(m.object(), WhatsAppField{"history_context", whatsAppObj("status", "READ")}))
+	}
+	return whatsAppObj(
+		"metadata", whatsAppObj("phase", 0, "chunk_order", 1, "progress", 100),
+		"threads", []any{whatsAppObj("id", h.Customer, "messages", messages)},
+	)
+}
+
+func (s WhatsAppStateSync) object() whatsAppObject {
+	return whatsAppObj(
+		"type", "contact",
+		"contact", whatsAppObj("full_name", s.Name, "first_name", strings.Fields(s.Name + " x")[0], "phone_number", s.Phone),
+		"action", s.Action,
+		"metadata", whatsAppObj("timestamp", whatsAppUnix(s.At)),
+	)
+}
+
 func (s WhatsAppStatus) object() whatsAppObject {
-	o := whatsAppObj("id", s.ID, "status", s.Status, "timestamp", whatsAppUnix(s.Timestamp), "recipient_id", s.RecipientID)
+	o := whatsAppObj("id", s.ID, "status", s.Status, "timestamp", whatsAppUnix(s.Timestamp))
+	if s.RecipientID != "" || s.RecipientUserID == "" {
+		o = append(o, WhatsAppField{"recipient_id", s.RecipientID})
+	}
+	if s.RecipientUserID != "" {
+		o = append(o, WhatsAppField{"recipient_user_id", s.RecipientUserID})
+	}
 	if s.Status == "sent" {
 		o = append(o,
 			WhatsAppField{"conversation", whatsAppObj(
@@ -350,14 +547,7 @@ func (s WhatsAppStatus) object() whatsAppObject {
 		)
 	}
 	if s.ErrorCode != 0 {
-		title, details := graphErrorText(s.ErrorCode)
-		o = append(o, WhatsAppField{"errors", []any{whatsAppObj(
-			"code", s.ErrorCode,
-			"title", title,
-			"message", title,
-			"error_data", whatsAppObj("details", details),
-			"href", "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
-		)}})
+		o = append(o, WhatsAppField{"errors", []any{whatsAppError(s.ErrorCode)}})
 	}
 	if s.CallbackData != "" {
 		o = append(o, WhatsAppField{"biz_opaque_callback_data", s.CallbackData})

@@ -1,0 +1,73 @@
+package whatsapp
+
+import (
+	"fmt"
+	"strings"
+)
+
+// To addresses a customer for a send. WhatsApp knows a customer by phone number (wa_id), by business-scoped
+// user ID (BSUID), or both (wire-formats.md A8). A send goes to Phone, in the request's "to", whenever it is
+// set; otherwise to UserID, in "recipient" with "recipient_type":"individual". A BSUID is never put in "to":
+// WhatsApp would accept the message and silently drop it, so a Phone that looks like one is refused before
+// sending (ErrInvalidMessage).
+type To struct {
+	// Phone is the customer's phone number: a wa_id, with or without "+".
+	Phone string
+	// UserID is the customer's business-scoped user ID, such as "ZA.13491208655302741918".
+	UserID string
+}
+
+// ToCustomer addresses a customer known by one identifier that may be either kind, such as a conversation
+// key: a business-scoped user ID goes to UserID, anything else to Phone.
+func ToCustomer(id string) To {
+	if ValidUserID(strings.TrimSpace(id)) {
+		return To{UserID: strings.TrimSpace(id)}
+	}
+	return To{Phone: id}
+}
+
+// ReplyTo addresses the sender of m, with the identifiers of m that are valid: the phone when it is a wa_id,
+// and the business-scoped user ID when it is one. A send then goes to the phone if there is one.
+func (m Message) ReplyTo() To {
+	var to To
+	if ValidWaID(m.Phone) {
+		to.Phone = m.Phone
+	}
+	if ValidUserID(m.UserID) {
+		to.UserID = m.UserID
+	}
+	if to == (To{}) {
+		to = ToCustomer(m.From)
+	}
+	return to
+}
+
+// Validate reports whether t can be sent to: it has a Phone that is not a business-scoped user ID, or else a
+// valid UserID. The error wraps ErrInvalidMessage.
+func (t To) Validate() error {
+	_, _, err := t.fields()
+	return err
+}
+
+// fields returns the values for the request's "to" and "recipient"; exactly one is set.
+func (t To) fields() (to, recipient string, err error) {
+	phone := strings.TrimSpace(t.Phone)
+	if phone != "" {
+		digits := strings.TrimPrefix(phone, "+")
+		if ValidUserID(digits) || strings.ContainsFunc(digits, isASCIILetter) {
+			return "", "", fmt.Errorf("%w: the phone number is a business-scoped user ID (%s); address it as To.UserID",
+				ErrInvalidMessage, shape(digits))
+		}
+		return phone, "", nil
+	}
+	userID := strings.TrimSpace(t.UserID)
+	switch {
+	case userID == "":
+		return "", "", fmt.Errorf("%w: no recipient", ErrInvalidMessage)
+	case !ValidUserID(userID):
+		return "", "", fmt.Errorf("%w: recipient %s is not a business-scoped user ID (CC.alphanumerics)", ErrInvalidMessage, shape(userID))
+	}
+	return "", userID, nil
+}
+
+func isASCIILetter(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') }
