@@ -68,6 +68,8 @@ func (n *SlackNotifier) Notify(ctx context.Context, no conversation.Notice) (con
 		if no.Source != conversation.SourceSlack { // a reply written in the thread is there already
 			_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.AgentText(no.Agent, no.Text))
 		}
+	case conversation.NoticeNotDelivered:
+		_, err = n.Client.PostThread(ctx, ref.Channel, ref.TS, slackapp.NotDeliveredText(no.Agent, no.Text, no.Reason))
 	case conversation.NoticeConfirmPrompt:
 		p := slackapp.Prompt{Phone: no.Phone}
 		if no.Card != nil {

@@ -46,13 +46,20 @@ func (s *Server) agentAuth(c *gin.Context) {
 	c.Next()
 }
 
+// phone resolves the {phone} of a path, any identifier of the customer (a wa_id or a business-scoped user
+// ID), to the key of their conversation.
 func (s *Server) phone(c *gin.Context) (string, bool) {
 	p := strings.TrimPrefix(c.Param("phone"), "+")
-	if !phonePattern.MatchString(p) {
-		c.JSON(http.StatusBadRequest, gin.H{"error": "the phone number must be the customer's wa_id digits"})
+	if !phonePattern.MatchString(p) && !whatsapp.ValidUserID(p) {
+		c.JSON(http.StatusBadRequest, gin.H{"error": "the customer must be named by their wa_id digits or their WhatsApp user ID"})
 		return "", false
 	}
-	return p, true
+	key, err := s.customerKey(c.Request.Context(), p)
+	if err != nil {
+		s.fail(c, err)
+		return "", false
+	}
+	return key, true
 }
 
 func (s *Server) temporalURL(phone string) string {
@@ -219,12 +226,17 @@ func (s *Server) respondConversation(c *gin.Context, phone string, code int) {
 	if snap.Transcript == nil {
 		snap.Transcript = []conversation.Line{}
 	}
+	if err := s.opts.Store.Deliveries(ctx, snap.Transcript); err != nil {
+		s.log.Warn("delivery statuses unavailable for the transcript", "error", err)
+	}
 	c.JSON(code, snap)
 }
 
 type agentBody struct {
 	Agent string `json:"agent"`
 	Text  string `json:"text"`
+	// Source is "console" when the agent console sends the request; anything else is the API.
+	Source string `json:"source,omitempty"`
 }
 
 func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
@@ -293,7 +305,11 @@ func (s *Server) reply(c *gin.Context) {
 		return
 	}
 	var res workflows.ReplyResult
-	req := workflows.ReplyRequest{Agent: b.Agent, Text: b.Text, Source: conversation.SourceConsole}
+	source := conversation.SourceAPI
+	if b.Source == string(conversation.SourceConsole) {
+		source = conversation.SourceConsole
+	}
+	req := workflows.ReplyRequest{Agent: b.Agent, Text: b.Text, Source: source}
 	if err := s.update(c.Request.Context(), phone, workflows.UpdateReply, req, &res); err != nil {
 		s.fail(c, err)
 		return
@@ -368,9 +384,13 @@ func timedOut(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &de) || status.Code(err) == codes.DeadlineExceeded
 }
 
-func temporalSearchAttributes(phone string, status conversation.Status) temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(
-		workflows.SupportStatusKey.ValueSet(string(status)),
-		workflows.CustomerPhoneKey.ValueSet(phone),
-	)
+func temporalSearchAttributes(to conversation.Address, status conversation.Status) temporal.SearchAttributes {
+	updates := []temporal.SearchAttributeUpdate{workflows.SupportStatusKey.ValueSet(string(status))}
+	if to.Phone != "" {
+		updates = append(updates, workflows.CustomerPhoneKey.ValueSet(to.Phone))
+	}
+	if to.UserID != "" {
+		updates = append(updates, workflows.CustomerUserIDKey.ValueSet(to.UserID))
+	}
+	return temporal.NewSearchAttributes(updates...)
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -55,6 +56,8 @@ type Server struct {
 	engine *gin.Engine
 	// work is what runs on after a request was answered (Slack outcomes and hints); Drain waits for it.
 	work sync.WaitGroup
+	// rebuilding is set while this gateway rebuilds the customer links (customers.go).
+	rebuilding atomic.Bool
 }
 
 // backgroundTimeout bounds work that runs on after a request was answered.

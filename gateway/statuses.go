@@ -2,6 +2,11 @@ package gateway
 
 import (
 	"context"
+	"errors"
+
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/supportd/supportd/workflows"
 	"github.com/supportd/supportd/workflows/conversation"
 	"log/slog"
 	"time"
@@ -27,9 +32,15 @@ func (s *Server) statuses(ctx context.Context, log *slog.Logger, statuses []what
 	var failure error
 	for _, st := range statuses {
 		if st.Status == "failed" {
-			log.Warn("whatsapp reports a message not delivered", logx.Phone(st.RecipientID), "message_id", st.ID, "errors", st.Errors)
+			log.Warn("whatsapp reports a message not delivered", logx.Phone(st.Recipient().Phone), "message_id", st.ID, "reason", st.Reason())
 			for _, e := range st.Errors {
 				m.DownstreamError("whatsapp", e.Code)
+			}
+		}
+		if d := conversation.Delivery(st.Status); failure == nil && st.ID != "" && d.Known() && d != conversation.DeliveryAccepted {
+			if _, err := s.opts.Store.RecordDelivery(rctx, st.ID, d, st.Reason()); err != nil {
+				failure = err
+				log.Warn("whatsapp status not recorded for the transcript (best effort)", "message_id", st.ID, "error", err)
 			}
 		}
 		if failure != nil || st.ID == "" || !activities.IsSendTag(st.CallbackData) || !store.SendStatusKnown(st.Status) ||
@@ -47,4 +58,42 @@ func (s *Server) statuses(ctx context.Context, log *slog.Logger, statuses []what
 			log.Debug("whatsapp status already known or older than the record", "message_id", st.ID, "status", st.Status)
 		}
 	}
+}
+
+// failures hands every failed delivery to the conversation of its customer, which marks the line and tells
+// the agents; they must not believe their reply arrived. A conversation that no longer exists has nobody to
+// tell. An error means Temporal could not be reached: Meta should deliver the statuses again.
+func (s *Server) failures(ctx context.Context, log *slog.Logger, statuses []whatsapp.Status) error {
+	for _, st := range statuses {
+		if st.Status != string(conversation.DeliveryFailed) || st.ID == "" {
+			continue
+		}
+		to := st.Recipient()
+		ids := nonEmpty([]string{validPhone(to.Phone), validUserID(to.UserID)})
+		if len(ids) == 0 {
+			log.Warn("failed status without a customer acknowledged", "message_id", st.ID)
+			continue
+		}
+		key, err := s.customerKey(ctx, ids...)
+		if err != nil {
+			return err
+		}
+		if len(ids) > 1 {
+			s.link(ctx, key, ids...)
+		}
+		msg := workflows.CustomerMessage{Phone: key, Kind: workflows.KindDelivery, RefID: st.ID,
+			Delivery: conversation.DeliveryFailed, Error: st.Reason(), At: st.Timestamp}
+		sctx, cancel := context.WithTimeout(ctx, signalTimeout)
+		err = s.opts.Temporal.SignalWorkflow(sctx, workflows.WorkflowID(key), "", workflows.SignalCustomerMessage, msg)
+		cancel()
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			log.Info("failed status for a conversation that has ended", logx.Phone(key), "message_id", st.ID)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,7 +1,11 @@
 package gateway_test
 
 import (
+	"context"
 	"github.com/supportd/supportd/workflows/conversation"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,7 +29,18 @@ func statusGateway(t *testing.T) (*gateway.Server, *store.Store, *miniredis.Mini
 	rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), MaxRetries: -1})
 	t.Cleanup(func() { _ = rdb.Close() })
 	st := store.New(rdb)
-	return gateway.New(gateway.Options{Store: st, WhatsAppAppSecret: secret}), st, mr
+	return gateway.New(gateway.Options{Store: st, WhatsAppAppSecret: secret, Temporal: noConversations{}}), st, mr
+}
+
+// noConversations is a Temporal that knows no conversation: a failed status has nobody to tell.
+type noConversations struct{ client.Client }
+
+func (noConversations) ListWorkflow(context.Context, *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	return &workflowservice.ListWorkflowExecutionsResponse{}, nil
+}
+
+func (noConversations) SignalWorkflow(context.Context, string, string, string, any) error {
+	return serviceerror.NewNotFound("workflow not found")
 }
 
 func postStatuses(t *testing.T, gw http.Handler, hook *testkit.WhatsAppWebhook, statuses ...testkit.WhatsAppStatus) int {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -83,29 +84,50 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": "malformed notification: " + err.Error()})
 		return
 	}
-	s.statuses(c.Request.Context(), log, n.Statuses())
+	ctx := c.Request.Context()
+	s.statuses(ctx, log, n.Statuses())
+	for _, e := range n.Errors() {
+		m.DownstreamError("whatsapp", e.Code)
+		log.Warn("whatsapp reports an error for the notification", "code", e.Code, "reason", e.Reason())
+	}
+	for _, sync := range n.Syncs() {
+		log.Info("whatsapp business app sync accepted, never answered", "field", sync.Field, "items", sync.Items)
+	}
+	var inbound []inboundEvent
 	for _, msg := range n.Messages() {
 		if err := msg.Validate(); err != nil {
-			// No redelivery can make this message processable: acknowledge it, so Meta stops retrying.
-			result := "invalid_sender"
-			if errors.Is(err, whatsapp.ErrInvalidMessageID) {
-				result = "invalid_message_id"
-			}
-			m.Webhook("whatsapp", result)
-			log.Warn("whatsapp message that can never be processed acknowledged", "reason", err.Error(), "type", safeType(msg.Type))
+			s.invalid(log, err, msg.Type)
 			continue
 		}
-		err := s.deliver(c.Request.Context(), msg, received)
+		inbound = append(inbound, inboundEvent{msg: customerMessage(msg), ids: []string{msg.ReplyTo().Phone, msg.ReplyTo().UserID}})
+	}
+	for _, e := range n.Echoes() {
+		if err := e.Validate(); err != nil {
+			s.invalid(log, err, e.Content.Type)
+			continue
+		}
+		cm := workflows.CustomerMessage{ID: e.ID, Kind: workflows.KindEcho, Text: e.Describe(), At: e.Timestamp}
+		inbound = append(inbound, inboundEvent{msg: cm, ids: []string{validPhone(e.To.Phone), validUserID(e.To.UserID)}})
+	}
+	for _, ev := range inbound {
+		ev.msg.ReceivedAt = received
+		err := s.deliver(ctx, ev)
 		if err == nil {
 			continue
 		}
 		if permanent(err) {
 			m.Webhook("whatsapp", "rejected")
-			log.Error("temporal refused a message for good; acknowledged so that Meta stops retrying", logx.Phone(msg.From), "message_id", msg.ID, "error", err)
+			log.Error("temporal refused a message for good; acknowledged so that Meta stops retrying", logx.Phone(ev.msg.Phone), "message_id", ev.msg.ID, "error", err)
 			continue
 		}
 		m.Webhook("whatsapp", "temporal_error")
-		log.Error("message not handed to its conversation; asking Meta to deliver again", logx.Phone(msg.From), "message_id", msg.ID, "error", err)
+		log.Error("message not handed to its conversation; asking Meta to deliver again", logx.Phone(ev.msg.Phone), "message_id", ev.msg.ID, "error", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "temporarily unavailable, retry"})
+		return
+	}
+	if err := s.failures(ctx, log, n.Statuses()); err != nil {
+		m.Webhook("whatsapp", "temporal_error")
+		log.Error("failed delivery not handed to its conversation; asking Meta to deliver again", "error", err)
 		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "temporarily unavailable, retry"})
 		return
 	}
@@ -113,14 +135,31 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// deliver signals one message to its conversation, starting the conversation if needed. It skips the message
-// only when an earlier delivery reported it done (Temporal holds it); see claimTTL. Without Redis it signals:
-// the workflow deduplicates, so a Redis outage only costs speed.
-func (s *Server) deliver(ctx context.Context, msg whatsapp.Message, received time.Time) error {
-	log := s.log.With(logx.Phone(msg.From))
+// invalid acknowledges a message no redelivery can make processable, so that Meta stops retrying it.
+func (s *Server) invalid(log *slog.Logger, err error, msgType string) {
+	result := "invalid_sender"
+	if errors.Is(err, whatsapp.ErrInvalidMessageID) {
+		result = "invalid_message_id"
+	}
+	s.opts.Metrics.Webhook("whatsapp", result)
+	log.Warn("whatsapp message that can never be processed acknowledged", "reason", err.Error(), "type", safeType(msgType))
+}
+
+// inboundEvent is one thing WhatsApp reported that a conversation must take in: a customer message, or a
+// Business app echo, with the customer's identifiers (the phone first).
+type inboundEvent struct {
+	msg workflows.CustomerMessage
+	ids []string
+}
+
+// deliver signals one message to its customer's conversation, starting the conversation if needed. It skips
+// the message only when an earlier delivery reported it done (Temporal holds it); see claimTTL. Without Redis
+// it signals: the workflow deduplicates, so a Redis outage only costs speed.
+func (s *Server) deliver(ctx context.Context, ev inboundEvent) error {
+	msg := ev.msg
 	state, err := s.opts.Store.ClaimDelivery(ctx, "wa", msg.ID, claimTTL)
 	if err != nil {
-		log.Warn("redis dedupe unavailable; relying on the workflow's", "error", err)
+		s.log.Warn("redis dedupe unavailable; relying on the workflow's", "error", err)
 		state = store.DeliveryClaimed
 	}
 	if state == store.DeliveryPending {
@@ -128,7 +167,7 @@ func (s *Server) deliver(ctx context.Context, msg whatsapp.Message, received tim
 	}
 	if state == store.DeliveryDone {
 		s.opts.Metrics.DedupeHit("whatsapp")
-		log.Info("duplicate whatsapp message skipped", "message_id", msg.ID)
+		s.log.Info("duplicate whatsapp message skipped", "message_id", msg.ID)
 		return nil
 	}
 	if s.opts.beforeSignal != nil {
@@ -136,28 +175,43 @@ func (s *Server) deliver(ctx context.Context, msg whatsapp.Message, received tim
 			return err
 		}
 	}
-	cm := customerMessage(msg)
-	cm.ReceivedAt = received
-	sctx, cancel := context.WithTimeout(ctx, signalTimeout)
-	defer cancel()
-	_, err = s.opts.Temporal.SignalWithStartWorkflow(sctx, workflows.WorkflowID(msg.From), workflows.SignalCustomerMessage, cm,
-		client.StartWorkflowOptions{
-			ID:                    workflows.WorkflowID(msg.From),
-			TaskQueue:             s.opts.TaskQueue,
-			TypedSearchAttributes: temporalSearchAttributes(msg.From, conversation.StatusActive),
-		},
-		workflows.WorkflowName, workflows.Input{Phone: msg.From, Name: msg.Name})
+	ids := nonEmpty(ev.ids)
+	key, err := s.customerKey(ctx, ids...)
+	if err == nil {
+		msg.Phone = key
+		err = s.signal(ctx, msg)
+	}
 	if err != nil {
 		if rerr := s.opts.Store.ReleaseDelivery(context.WithoutCancel(ctx), "wa", msg.ID); rerr != nil {
-			log.Warn("dedupe claim not released", "error", rerr)
+			s.log.Warn("dedupe claim not released", "error", rerr)
 		}
 		return err
 	}
+	s.link(context.WithoutCancel(ctx), key, append(ids, msg.WaID, msg.UserID)...)
 	if err := s.opts.Store.MarkDelivered(context.WithoutCancel(ctx), "wa", msg.ID, doneTTL); err != nil {
 		// Temporal holds the message: a redelivery will signal it again and the workflow will ignore it.
-		log.Warn("delivered message not marked done in redis", "message_id", msg.ID, "error", err)
+		s.log.Warn("delivered message not marked done in redis", "message_id", msg.ID, "error", err)
 	}
 	return nil
+}
+
+// signal hands msg to the conversation msg.Phone names, starting it if needed.
+func (s *Server) signal(ctx context.Context, msg workflows.CustomerMessage) error {
+	sctx, cancel := context.WithTimeout(ctx, signalTimeout)
+	defer cancel()
+	id := workflows.WorkflowID(msg.Phone)
+	to := conversation.Address{Phone: msg.WaID, UserID: msg.UserID}
+	if to.IsZero() {
+		to = conversation.AddressOf(msg.Phone)
+	}
+	_, err := s.opts.Temporal.SignalWithStartWorkflow(sctx, id, workflows.SignalCustomerMessage, msg,
+		client.StartWorkflowOptions{
+			ID:                    id,
+			TaskQueue:             s.opts.TaskQueue,
+			TypedSearchAttributes: temporalSearchAttributes(to, conversation.StatusActive),
+		},
+		workflows.WorkflowName, workflows.Input{Phone: msg.Phone, WaID: to.Phone, UserID: to.UserID, Name: msg.Name})
+	return err
 }
 
 // awaitDelivery waits up to pendingWait for the delivery that claimed id to report it done. It returns
@@ -241,7 +295,9 @@ func safeType(t string) string {
 
 // customerMessage turns a WhatsApp message into the workflow's message.
 func customerMessage(m whatsapp.Message) workflows.CustomerMessage {
-	cm := workflows.CustomerMessage{ID: m.ID, Phone: m.From, Name: m.Name, At: m.Timestamp, Text: m.Text}
+	to := m.ReplyTo()
+	cm := workflows.CustomerMessage{ID: m.ID, Phone: m.From, WaID: to.Phone, UserID: to.UserID, Username: m.Username,
+		Name: m.Name, At: m.Timestamp, Text: m.Text}
 	switch m.Type {
 	case "text":
 		cm.Kind = workflows.KindText
@@ -270,6 +326,13 @@ func customerMessage(m whatsapp.Message) workflows.CustomerMessage {
 	case "system":
 		cm.Kind = workflows.KindSystem
 		cm.Text = m.Describe()
+		if sys := m.System; sys != nil && (sys.Kind == whatsapp.SystemUserChangedNumber || sys.Kind == whatsapp.SystemUserChangedUserID) {
+			// The customer's old identifiers find the conversation; it learns the new ones.
+			cm.Kind, cm.WaID, cm.UserID = workflows.KindIdentity, validPhone(sys.NewPhone), validUserID(sys.NewUserID)
+			if cm.Text == "" {
+				cm.Text = "The customer's WhatsApp identifiers changed"
+			}
+		}
 	default:
 		cm.Kind = workflows.KindUnsupported
 		cm.Text = m.Describe()
@@ -281,3 +344,18 @@ func customerMessage(m whatsapp.Message) workflows.CustomerMessage {
 }
 
 var errNoConversation = errors.New("no conversation with this number")
+
+func validPhone(id string) string {
+	id = strings.TrimPrefix(id, "+")
+	if whatsapp.ValidWaID(id) {
+		return id
+	}
+	return ""
+}
+
+func validUserID(id string) string {
+	if whatsapp.ValidUserID(id) {
+		return id
+	}
+	return ""
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,8 +16,12 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/serviceerror"
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -24,6 +29,7 @@ import (
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 const testSecret = "gateway-test-secret"
@@ -38,9 +44,67 @@ type fakeTemporal struct {
 	signals   []workflows.CustomerMessage
 	processed map[string]int
 	refuse    func(workflowID string, msg workflows.CustomerMessage, input workflows.Input) error
+	// customers holds, by workflow id, the identifiers its conversation's search attributes carry, as the
+	// workflow keeps them; ListWorkflow answers from it.
+	customers map[string][]string
+	// targets is the workflow id of each signal, in order.
+	targets []string
 }
 
-func newFakeTemporal() *fakeTemporal { return &fakeTemporal{processed: map[string]int{}} }
+func newFakeTemporal() *fakeTemporal {
+	return &fakeTemporal{processed: map[string]int{}, customers: map[string][]string{}}
+}
+
+// ListWorkflow finds conversations by the identifiers in the query, as Temporal's visibility does by the
+// search attributes CustomerPhone and CustomerUserID; a query naming none lists every conversation.
+func (f *fakeTemporal) ListWorkflow(ctx context.Context, req *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	resp := &workflowservice.ListWorkflowExecutionsResponse{}
+	for id, ids := range f.customers {
+		match := !strings.Contains(req.GetQuery(), "(")
+		for _, c := range ids {
+			match = match || strings.Contains(req.GetQuery(), "'"+c+"'")
+		}
+		if !match {
+			continue
+		}
+		attrs := map[string]*commonpb.Payload{}
+		for _, c := range ids {
+			name := workflows.CustomerPhoneKey.GetName()
+			if conversation.IsUserID(c) {
+				name = workflows.CustomerUserIDKey.GetName()
+			}
+			attrs[name], _ = converter.GetDefaultDataConverter().ToPayload(c)
+		}
+		resp.Executions = append(resp.Executions, &workflowpb.WorkflowExecutionInfo{
+			Execution:        &commonpb.WorkflowExecution{WorkflowId: id},
+			SearchAttributes: &commonpb.SearchAttributes{IndexedFields: attrs},
+		})
+	}
+	return resp, nil
+}
+
+// SignalWorkflow records a signal to a running conversation; one never started is not found.
+func (f *fakeTemporal) SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg any) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.customers[workflowID]; !ok {
+		return serviceerror.NewNotFound("workflow not found")
+	}
+	f.signals = append(f.signals, arg.(workflows.CustomerMessage))
+	f.targets = append(f.targets, workflowID)
+	return nil
+}
+
+// learn keeps a conversation's identifiers as the workflow does from the messages it takes in.
+func (f *fakeTemporal) learn(workflowID string, ids ...string) {
+	for _, id := range ids {
+		if id != "" && !slices.Contains(f.customers[workflowID], id) {
+			f.customers[workflowID] = append(f.customers[workflowID], id)
+		}
+	}
+}
 
 func (f *fakeTemporal) SignalWithStartWorkflow(ctx context.Context, workflowID, signalName string, signalArg any,
 	options client.StartWorkflowOptions, workflow any, workflowArgs ...any) (client.WorkflowRun, error) {
@@ -57,7 +121,9 @@ func (f *fakeTemporal) SignalWithStartWorkflow(ctx context.Context, workflowID, 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.signals = append(f.signals, msg)
+	f.targets = append(f.targets, workflowID)
 	f.processed[msg.ID]++
+	f.learn(workflowID, input.WaID, input.UserID, msg.WaID, msg.UserID)
 	return nil, nil
 }
 

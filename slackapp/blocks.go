@@ -89,7 +89,7 @@ func cardBlocks(c conversation.Card, transcriptBudget int) []slack.Block {
 		slack.NewHeaderBlock(plainText(cardTitle(c.Reason))),
 		slack.NewSectionBlock(nil, []*slack.TextBlockObject{
 			mrkdwn(fieldText("Customer", customerName(c.Name))),
-			mrkdwn(fieldText("Number", phoneNumber(c.Phone))),
+			mrkdwn(fieldText(identityTitle(c), identity(c))),
 			mrkdwn(fieldText("Reason", reasonLabel(c.Reason))),
 			mrkdwn(fieldText("Status", cardStatus(c))),
 		}, nil),
@@ -122,6 +122,32 @@ func cardTitle(r handoff.Reason) string {
 		title = string([]rune(title)[:maxHeaderText-1]) + ellipsis
 	}
 	return title
+}
+
+// identityTitle and identity show who the customer is on WhatsApp: their number when they share it, else
+// their username and business-scoped user ID.
+func identityTitle(c conversation.Card) string {
+	if c.WaID == "" && (c.UserID != "" || conversation.IsUserID(c.Phone)) {
+		return "WhatsApp user"
+	}
+	return "Number"
+}
+
+func identity(c conversation.Card) string {
+	if c.WaID == "" && (c.UserID != "" || conversation.IsUserID(c.Phone)) {
+		id := c.UserID
+		if id == "" {
+			id = c.Phone
+		}
+		if u := singleLine(c.Username); u != "" {
+			return escapeLimit("@"+strings.TrimPrefix(u, "@"), 40) + " (" + escapeLimit(id, 140) + ")"
+		}
+		return escapeLimit(id, 140)
+	}
+	if c.WaID != "" {
+		return phoneNumber(c.WaID)
+	}
+	return phoneNumber(c.Phone)
 }
 
 // phoneNumber shows a wa_id as an international number, "+27821234567".
@@ -347,6 +373,19 @@ func CustomerText(text string) string { return speakerText("*Customer:*", text) 
 
 // AgentText is the thread message for a reply an agent sent from outside Slack (the web console or the API).
 func AgentText(agent, text string) string { return speakerText("*Agent* "+Mention(agent)+":", text) }
+
+// NotDeliveredText tells the thread that WhatsApp could not deliver a message, who wrote it (empty for the
+// bot) and why.
+func NotDeliveredText(agent, text, reason string) string {
+	who := "The bot's message"
+	if agent != "" {
+		who = "The message from " + Mention(agent)
+	}
+	if reason = singleLine(reason); reason == "" {
+		reason = "no reason given"
+	}
+	return speakerText(":warning: "+who+" was *not delivered* ("+escapeLimit(reason, 200)+"):", text)
+}
 
 // newlines turns every kind of line break into "\n".
 var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n")

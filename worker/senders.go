@@ -16,8 +16,8 @@ type whatsappSender struct {
 }
 
 func (s whatsappSender) SendText(ctx context.Context, to conversation.Address, text string) (string, error) {
-	id, err := s.client.SendText(ctx, to.String(), text)
-	return id, s.count(err)
+	sent, err := s.client.SendTextTo(ctx, whatsapp.To{Phone: to.Phone, UserID: to.UserID}, text)
+	return sent.MessageID, s.count(err)
 }
 
 func (s whatsappSender) SendButtons(ctx context.Context, to conversation.Address, body string, buttons []conversation.Button) (string, error) {
@@ -25,8 +25,8 @@ func (s whatsappSender) SendButtons(ctx context.Context, to conversation.Address
 	for i, b := range buttons {
 		bs[i] = whatsapp.Button{ID: b.ID, Title: b.Title}
 	}
-	id, err := s.client.SendButtons(ctx, to.String(), body, bs)
-	return id, s.count(err)
+	sent, err := s.client.SendButtonsTo(ctx, whatsapp.To{Phone: to.Phone, UserID: to.UserID}, body, bs)
+	return sent.MessageID, s.count(err)
 }
 
 func (s whatsappSender) MarkRead(ctx context.Context, messageID string, typing bool) error {

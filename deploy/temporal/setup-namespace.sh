@@ -4,7 +4,8 @@
 # (depends_on: condition: service_completed_successfully) start.
 #
 #   SupportStatus  Keyword  active | handoff | awaiting_confirmation (e.g. SupportStatus="handoff" in the UI)
-#   CustomerPhone  Keyword  the customer's WhatsApp number (wa_id)
+#   CustomerPhone  Keyword  the customer's WhatsApp number (wa_id), when known
+#   CustomerUserID Keyword  the customer's business-scoped user ID (BSUID), when known
 #
 # Idempotent: an existing namespace is kept as it is (its retention too) and existing search attributes are
 # skipped, so it runs on every `docker compose up`. supportd also registers the two attributes itself when
@@ -45,14 +46,15 @@ else
 fi
 
 # A new namespace reaches every Temporal service's cache within seconds: retry until it is accepted.
-echo "temporal-setup: search attributes SupportStatus and CustomerPhone (Keyword) on ${TEMPORAL_NAMESPACE}"
+echo "temporal-setup: search attributes SupportStatus, CustomerPhone and CustomerUserID (Keyword) on ${TEMPORAL_NAMESPACE}"
 retry 30 temporal operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" --address "$TEMPORAL_ADDRESS" \
   --name SupportStatus --type Keyword \
-  --name CustomerPhone --type Keyword
+  --name CustomerPhone --type Keyword \
+  --name CustomerUserID --type Keyword
 
 check() {
   list=$(temporal operator search-attribute list --namespace "$TEMPORAL_NAMESPACE" --address "$TEMPORAL_ADDRESS") &&
-    echo "$list" | grep -q SupportStatus && echo "$list" | grep -q CustomerPhone
+    echo "$list" | grep -q SupportStatus && echo "$list" | grep -q CustomerPhone && echo "$list" | grep -q CustomerUserID
 }
 retry 15 check
 echo "temporal-setup: done"

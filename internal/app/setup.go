@@ -25,8 +25,9 @@ import (
 
 // SearchAttributes are the custom search attributes the conversations need.
 var SearchAttributes = map[string]enumspb.IndexedValueType{
-	workflows.SupportStatusKey.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
-	workflows.CustomerPhoneKey.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	workflows.SupportStatusKey.GetName():  enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	workflows.CustomerPhoneKey.GetName():  enumspb.INDEXED_VALUE_TYPE_KEYWORD,
+	workflows.CustomerUserIDKey.GetName(): enumspb.INDEXED_VALUE_TYPE_KEYWORD,
 }
 
 // NewLogger builds the process logger: text in dev, JSON otherwise, unless LOG_FORMAT says.

@@ -24,7 +24,7 @@ export class AgentApi {
   }
 
   reply(phone, text) {
-    return this.#act(phone, "reply", { text });
+    return this.#act(phone, "reply", { text, source: "console" });
   }
 
   returnToBot(phone) {

@@ -16,10 +16,14 @@ type Button struct {
 // holds it now. The Slack card and the console show it; every text field may hold anything a customer typed
 // and is escaped where it is shown.
 type Card struct {
-	Phone   string         `json:"phone"`
-	Name    string         `json:"name"`
-	Reason  handoff.Reason `json:"reason"`
-	Summary string         `json:"summary"`
+	// Phone is the conversation key; WaID, UserID and Username identify the customer as known now.
+	Phone    string         `json:"phone"`
+	WaID     string         `json:"wa_id,omitempty"`
+	UserID   string         `json:"user_id,omitempty"`
+	Username string         `json:"username,omitempty"`
+	Name     string         `json:"name"`
+	Reason   handoff.Reason `json:"reason"`
+	Summary  string         `json:"summary"`
 	// Transcript is the end of the conversation, oldest first; Earlier counts the lines left out.
 	Transcript []Line `json:"transcript"`
 	Earlier    int    `json:"earlier,omitempty"`

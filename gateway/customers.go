@@ -1,0 +1,166 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
+)
+
+// A customer is one conversation whichever identifiers their messages carry (docs/CONTRACT.md, "Customers
+// and their identifiers"). The conversation's key is fixed when it starts (the wa_id if the first message
+// had one, else the business-scoped user ID); every identifier seen with it is linked to it in Redis, and
+// the conversation keeps its current identifiers in the search attributes CustomerPhone and CustomerUserID.
+// Redis is the fast path; when it misses and may have lost links, Temporal's visibility is asked, and the
+// links are rebuilt from it once.
+
+// customerKey returns the key of the conversation of the customer known by ids (a wa_id and/or a user ID,
+// the phone first), or, for a customer never seen, the key a new conversation gets: the first of ids.
+func (s *Server) customerKey(ctx context.Context, ids ...string) (string, error) {
+	ids = nonEmpty(ids)
+	if len(ids) == 0 {
+		return "", fmt.Errorf("no customer identifier")
+	}
+	key, found, err := s.opts.Store.CustomerKey(ctx, ids...)
+	if err == nil && found {
+		return key, nil
+	}
+	if err == nil {
+		complete, cerr := s.opts.Store.LinksComplete(ctx)
+		if cerr == nil && complete {
+			return ids[0], nil // every link is in Redis: a customer never seen
+		}
+	}
+	if err != nil {
+		s.log.Warn("redis customer links unavailable; asking Temporal", "error", err)
+	} else {
+		s.rebuildLinks()
+	}
+	key, found, err = s.findConversation(ctx, ids)
+	if err != nil {
+		return "", fmt.Errorf("find the customer's conversation: %w", err)
+	}
+	if !found {
+		return ids[0], nil
+	}
+	if lerr := s.opts.Store.LinkCustomer(ctx, key, ids...); lerr != nil {
+		s.log.Warn("customer links not saved", logx.Phone(key), "error", lerr)
+	}
+	return key, nil
+}
+
+// link records that ids belong to the conversation key. It is best effort: the conversation's search
+// attributes hold the same knowledge.
+func (s *Server) link(ctx context.Context, key string, ids ...string) {
+	if err := s.opts.Store.LinkCustomer(ctx, key, nonEmpty(ids)...); err != nil {
+		s.log.Warn("customer links not saved", logx.Phone(key), "error", err)
+	}
+}
+
+// findConversation looks in Temporal's visibility for the newest conversation of a customer known by any of
+// ids.
+func (s *Server) findConversation(ctx context.Context, ids []string) (string, bool, error) {
+	query := fmt.Sprintf("WorkflowType = '%s' AND (", workflows.WorkflowName)
+	for i, id := range ids {
+		if i > 0 {
+			query += " OR "
+		}
+		attr := workflows.CustomerPhoneKey.GetName()
+		if conversation.IsUserID(id) {
+			attr = workflows.CustomerUserIDKey.GetName()
+		}
+		query += fmt.Sprintf("%s = '%s' OR WorkflowId = '%s'", attr, quoteless(id), quoteless(workflows.WorkflowID(id)))
+	}
+	query += ")"
+	resp, err := s.opts.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Namespace: s.opts.Namespace, Query: query, PageSize: 1,
+	})
+	if err != nil {
+		return "", false, err
+	}
+	for _, e := range resp.GetExecutions() {
+		if key, ok := workflows.KeyOf(e.GetExecution().GetWorkflowId()); ok {
+			return key, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// rebuildLinks rewrites, in the background, the links of every conversation Temporal knows, then marks them
+// complete, so that later misses need not ask Temporal. Redis keeps one gateway at a time at it.
+func (s *Server) rebuildLinks() {
+	if !s.rebuilding.CompareAndSwap(false, true) {
+		return
+	}
+	s.background(func(ctx context.Context) {
+		defer s.rebuilding.Store(false)
+		n := 0
+		ran, err := s.opts.Store.RebuildLinks(ctx, func(link func(key string, ids ...string) error) error {
+			query := fmt.Sprintf("WorkflowType = '%s'", workflows.WorkflowName)
+			var token []byte
+			for {
+				resp, err := s.opts.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+					Namespace: s.opts.Namespace, Query: query, PageSize: 1000, NextPageToken: token,
+				})
+				if err != nil {
+					return err
+				}
+				for _, e := range resp.GetExecutions() {
+					key, ok := workflows.KeyOf(e.GetExecution().GetWorkflowId())
+					if !ok {
+						continue
+					}
+					var ids []string
+					for _, attr := range []string{workflows.CustomerPhoneKey.GetName(), workflows.CustomerUserIDKey.GetName()} {
+						if p := e.GetSearchAttributes().GetIndexedFields()[attr]; p != nil {
+							var v string
+							if converter.GetDefaultDataConverter().FromPayload(p, &v) == nil && v != "" {
+								ids = append(ids, v)
+							}
+						}
+					}
+					if err := link(key, ids...); err != nil {
+						return err
+					}
+					n++
+				}
+				if token = resp.GetNextPageToken(); len(token) == 0 {
+					return nil
+				}
+			}
+		})
+		switch {
+		case err != nil:
+			s.log.Warn("customer links not rebuilt; Temporal is asked on each miss meanwhile", "error", err)
+		case ran:
+			s.log.Info("customer links rebuilt from Temporal", "conversations", n)
+		}
+	})
+}
+
+// quoteless keeps an identifier from closing the quotes of a visibility query. Identifiers are validated
+// before they get here (digits, or a user ID's letters, digits and one dot); this is a second guard.
+func quoteless(id string) string {
+	out := make([]byte, 0, len(id))
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c != '\'' && c != '\\' {
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+func nonEmpty(ids []string) []string {
+	out := ids[:0:0]
+	for _, id := range ids {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
