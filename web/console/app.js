@@ -152,7 +152,8 @@ function onLiveState(s, failures) {
   if (s === "live") stopPolling();
   // One failure may be a gateway restarting; from the second on, poll slowly until the stream is back.
   if (s !== "live" && failures >= 2 && !state.timer) schedule(0);
-  showLive(s, failures);
+  // "Live" shows once the list read that follows "ready" is in.
+  if (s !== "live") showLive(s, failures);
 }
 
 function showLive(s, failures) {
@@ -175,7 +176,11 @@ function showLive(s, failures) {
 
 function onLiveEvent(name, data) {
   if (name === "ready" || name === "resync") {
-    resync().then((ok) => !ok && state.api && state.liveState === "live" && schedule(RESYNC_RETRY_MS));
+    resync().then((ok) => {
+      if (!state.api || state.liveState !== "live") return;
+      if (ok) showLive("live", 0);
+      else schedule(RESYNC_RETRY_MS);
+    });
     return;
   }
   if (name !== "conversation") return;
