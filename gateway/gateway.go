@@ -44,6 +44,10 @@ type Options struct {
 
 	Metrics *Metrics
 
+	// StreamHeartbeat is the interval of the comment lines that keep an idle console event stream open;
+	// zero means 15 s.
+	StreamHeartbeat time.Duration
+
 	// beforeSignal, when set, runs between the fast-path claim of an inbound message and its signal; tests
 	// inject faults there.
 	beforeSignal func(messageID string) error
@@ -58,6 +62,8 @@ type Server struct {
 	work sync.WaitGroup
 	// rebuilding is set while this gateway rebuilds the customer links (customers.go).
 	rebuilding atomic.Bool
+	// streams are the agent consoles' open event streams (events.go).
+	streams streams
 }
 
 // backgroundTimeout bounds work that runs on after a request was answered.
@@ -72,9 +78,10 @@ func (s *Server) background(f func(ctx context.Context)) {
 	})
 }
 
-// Drain waits until the work that runs on after answered requests has finished, or ctx is done. Call it
-// after the HTTP server has stopped taking requests.
+// Drain ends the console event streams and waits until the work that runs on after answered requests has
+// finished, or ctx is done. Call it after the HTTP server has stopped taking requests.
 func (s *Server) Drain(ctx context.Context) error {
+	s.CloseStreams()
 	done := make(chan struct{})
 	go func() {
 		s.work.Wait()
@@ -118,6 +125,7 @@ func (s *Server) routes() {
 	r.POST("/webhooks/slack/events", s.slackEvents)
 
 	api := r.Group("/api", s.agentAuth)
+	api.GET("/events", s.events)
 	api.GET("/conversations", s.listConversations)
 	api.GET("/conversations/:phone", s.getConversation)
 	api.POST("/conversations/:phone/takeover", s.takeover)

@@ -132,9 +132,7 @@ func TestBrowserHandoffLoop(t *testing.T) {
 	console.WaitVisible("#act-return")
 
 	reply := "Hi Thandi, I'm Naledi. I've started your refund; you'll have it in 3 working days."
-	console.Type("#reply-text", reply)
-	console.WaitFunc(`() => !document.getElementById("reply-send").disabled`, "Send to be enabled")
-	console.Click("#reply-send")
+	consoleReply(console, reply)
 	console.WaitAnyText("#transcript .msg-agent", reply)
 	if got := console.Value("#reply-text"); got != "" {
 		t.Errorf("console: the composer keeps %q after sending", got)
@@ -220,6 +218,7 @@ func startBrowserStack(t *testing.T) string {
 	}
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(func() {
+		a.CloseStreams() // the console's event stream would keep srv.Close waiting
 		srv.Close()
 		a.Stop()
 	})
@@ -234,6 +233,13 @@ func simSay(sim *testkit.Tab, text string) {
 	// Not :last-child: the bot may have answered by the time the page is looked at.
 	sim.WaitAnyText("#messages .msg-mine", text)
 	sim.WaitText("#status", "delivered")
+}
+
+// consoleReply writes a reply in the console's composer and sends it.
+func consoleReply(console *testkit.Tab, text string) {
+	console.Type("#reply-text", text)
+	console.WaitFunc(`() => !document.getElementById("reply-send").disabled`, "Send to be enabled")
+	console.Click("#reply-send")
 }
 
 // openConversation clicks the conversation in the console's list and waits until it is open. The list

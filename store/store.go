@@ -38,7 +38,8 @@ func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
 // StatusKey is the Redis key mirroring a customer's bot status (docs/CONTRACT.md).
 func StatusKey(phone string) string { return statusPrefix + phone }
 
-// Mirror writes chat_status:{wa_id} (active, or paused with an expiry) and the conversation's list entry.
+// Mirror writes chat_status:{wa_id} (active, or paused with an expiry) and the conversation's list entry,
+// and announces the entry on ChangesChannel in the same transaction (see WatchChanges).
 func (s *Store) Mirror(ctx context.Context, m conversation.Mirror) error {
 	entry, err := json.Marshal(m)
 	if err != nil {
@@ -57,6 +58,7 @@ func (s *Store) Mirror(ctx context.Context, m conversation.Mirror) error {
 		p.Set(ctx, conversationPrefix+m.Phone, entry, 0)
 		score := float64(m.LastActivity.UnixMilli())
 		p.ZAdd(ctx, conversationsIndex, redis.Z{Score: score, Member: m.Phone})
+		p.Publish(ctx, ChangesChannel, entry)
 		return nil
 	})
 	if err != nil {

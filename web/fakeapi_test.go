@@ -26,6 +26,10 @@ type fakeBackend struct {
 	replies []fakeReply
 	actions []fakeAction
 	sends   []simSendRequest
+	// streams are the consoles' open event streams; streamed is what each conversation's row was when it
+	// was last sent on them.
+	streams  map[chan []byte]struct{}
+	streamed map[string]string
 }
 
 // fakeConversation is the fake's state of one customer.
@@ -151,11 +155,74 @@ func entry(from, text string, at time.Time, agent string) transcriptEntry {
 	return transcriptEntry{From: from, Text: text, At: at.UTC().Format(time.RFC3339), Agent: agent}
 }
 
-// setToken changes the agent token, as an operator rotating AGENT_API_TOKEN would.
+// setToken changes the agent token, as an operator rotating AGENT_API_TOKEN would (restarting the gateways,
+// which ends the consoles' event streams).
 func (f *fakeBackend) setToken(token string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.token = token
+	for ch := range f.streams {
+		close(ch)
+	}
+	f.streams = nil
+}
+
+// events is the consoles' event stream, as the gateway serves it: ready, then each changed row.
+func (f *fakeBackend) events(w http.ResponseWriter, r *http.Request) {
+	ch := make(chan []byte, 64)
+	f.mu.Lock()
+	if f.streams == nil {
+		f.streams = map[chan []byte]struct{}{}
+	}
+	f.streams[ch] = struct{}{}
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		delete(f.streams, ch)
+		f.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	fmt.Fprint(w, "retry: 1000\n\nevent: ready\ndata: {}\n\n")
+	w.(http.Flusher).Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case frame, ok := <-ch:
+			if !ok {
+				return
+			}
+			_, _ = w.Write(frame)
+			w.(http.Flusher).Flush()
+		}
+	}
+}
+
+// changes runs next, then sends every conversation row it changed on the event streams, as the workflows'
+// mirror does.
+func (f *fakeBackend) changes(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		next(w, r)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.streamed == nil {
+			f.streamed = map[string]string{}
+		}
+		for phone, c := range f.convs {
+			row, _ := json.Marshal(c.json(false))
+			if f.streamed[phone] == string(row) {
+				continue
+			}
+			f.streamed[phone] = string(row)
+			for ch := range f.streams {
+				select {
+				case ch <- fmt.Appendf(nil, "event: conversation\ndata: %s\n\n", row):
+				default:
+				}
+			}
+		}
+	}
 }
 
 // handler serves the pages and both APIs on the paths the gateway uses.
@@ -163,10 +230,11 @@ func (f *fakeBackend) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/agent/", http.StripPrefix("/agent/", Console()))
 	mux.Handle("/simulator/", http.StripPrefix("/simulator/", Simulator()))
+	mux.HandleFunc("GET /api/events", f.authorized(f.events))
 	mux.HandleFunc("GET /api/conversations", f.authorized(f.list))
 	mux.HandleFunc("GET /api/conversations/{phone}", f.authorized(f.get))
-	mux.HandleFunc("POST /api/conversations/{phone}/{action}", f.authorized(f.act))
-	mux.HandleFunc("POST /simulator/api/send", f.simSend)
+	mux.HandleFunc("POST /api/conversations/{phone}/{action}", f.authorized(f.changes(f.act)))
+	mux.HandleFunc("POST /simulator/api/send", f.changes(f.simSend))
 	mux.HandleFunc("GET /simulator/api/messages", f.simMessages)
 	return mux
 }

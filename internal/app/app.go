@@ -151,6 +151,14 @@ func Start(ctx context.Context, o Options) (*App, error) {
 	return a, nil
 }
 
+// CloseStreams ends the agent consoles' event streams, which would otherwise keep an HTTP server's graceful
+// shutdown waiting; pass it to Serve.
+func (a *App) CloseStreams() {
+	if a.gateway != nil {
+		a.gateway.CloseStreams()
+	}
+}
+
 // Stop lets the gateway's work after answered requests finish, drains the worker and closes the Temporal
 // connection. Stop the HTTP server first.
 func (a *App) Stop() {

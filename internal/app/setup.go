@@ -135,12 +135,16 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 }
 
 // Serve runs an HTTP server on addr; the returned function stops it, letting in-flight requests finish.
-func Serve(addr string, h http.Handler) (func(context.Context) error, <-chan error, error) {
+// onShutdown runs when the stop begins: it ends requests that never finish by themselves (event streams).
+func Serve(addr string, h http.Handler, onShutdown ...func()) (func(context.Context) error, <-chan error, error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	for _, f := range onShutdown {
+		srv.RegisterOnShutdown(f)
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

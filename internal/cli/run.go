@@ -42,7 +42,7 @@ func serve(ctx context.Context, o app.Options, addr string, ready func(*app.App)
 	shutdown := func(context.Context) error { return nil }
 	var errc <-chan error
 	if a.Handler != nil && addr != "" {
-		if shutdown, errc, err = app.Serve(addr, a.Handler); err != nil {
+		if shutdown, errc, err = app.Serve(addr, a.Handler, a.CloseStreams); err != nil {
 			a.Stop()
 			env := "HTTP_ADDR"
 			if !o.Gateway {

@@ -25,6 +25,7 @@ type Metrics struct {
 	LLMLatency        *prometheus.HistogramVec
 	LLMErrors         *prometheus.CounterVec
 	DownstreamErrors  *prometheus.CounterVec
+	ConsoleStreams    prometheus.Gauge
 }
 
 // New creates the metrics and registers them, with the Go and process collectors, on a new registry.
@@ -64,9 +65,13 @@ func New() *Metrics {
 		DownstreamErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "supportd_downstream_errors_total", Help: "Errors from WhatsApp, Slack and the LLM API, by API and code.",
 		}, []string{"api", "code"}),
+		ConsoleStreams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "supportd_console_streams", Help: "Agent console event streams open on this gateway.",
+		}),
 	}
 	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies,
 		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
+		m.ConsoleStreams,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -143,5 +148,12 @@ func (m *Metrics) LLMCall(engine, op string, took time.Duration, err error) {
 func (m *Metrics) DownstreamError(api string, code int) {
 	if m != nil {
 		m.DownstreamErrors.WithLabelValues(api, strconv.Itoa(code)).Inc()
+	}
+}
+
+// ConsoleStream counts an agent console event stream opening (+1) or closing (-1).
+func (m *Metrics) ConsoleStream(delta int) {
+	if m != nil {
+		m.ConsoleStreams.Add(float64(delta))
 	}
 }

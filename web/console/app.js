@@ -1,23 +1,29 @@
-// The agent console: sign-in, the waiting-first list, one conversation with its actions, and polling.
+// The agent console: sign-in, the waiting-first list, one conversation with its actions, and live updates
+// from the gateway's event stream (slow polling only while the stream is unavailable).
 import { AgentApi } from "./api.js";
 import { charCount, displayPhone } from "./format.js";
 import {
   MAX_REPLY_CHARS,
   displayName,
+  hints,
   matchesFilter,
   reasonLabel,
   safeLink,
   sortWaitingFirst,
   statusBadge,
   waitingFor,
+  unclaimed,
   waitsForPerson,
 } from "./conversations.js";
-import { renderList, renderTranscript, transcriptKey } from "./view.js";
+import { LiveStream } from "./live.js";
+import { renderHints, renderList, renderTranscript, transcriptKey } from "./view.js";
 
-const POLL_MS = 2000;
-const HIDDEN_POLL_MS = 10000;
+// SLOW_POLL_MS paces the list while the event stream is unavailable (blocked by a proxy, gateway restarting).
+const SLOW_POLL_MS = 30000;
+// RESYNC_RETRY_MS: a list read that failed while the stream is live is tried again after this.
+const RESYNC_RETRY_MS = 5000;
 const TITLE = "Agent console · supportd";
-const saved = { token: "supportd.agent.token", name: "supportd.agent.name" };
+const saved = { token: "supportd.agent.token", name: "supportd.agent.name", sound: "supportd.agent.sound" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,7 +37,15 @@ const state = {
   search: "",
   busy: false,
   drafts: new Map(),
-  timer: 0,
+  timer: 0, // the next list read, while polling or retrying; 0 for none
+  live: null, // the event stream
+  liveState: "connecting",
+  listLoaded: false,
+  resyncing: false,
+  queued: [], // events that came while the list was being read, applied after it
+  fresh: new Set(), // phones that newly wait for a person and nobody has opened since
+  alerts: 0,
+  sound: localStorage.getItem(saved.sound) === "on",
   session: 0, // changes at every sign-in and sign-out, so that late answers are dropped
   ticket: 0, // numbers detail requests, so that an answer older than an action's result is dropped
   minTicket: 0,
@@ -41,6 +55,7 @@ const state = {
 
 function showSignIn(message) {
   stopPolling();
+  stopLive();
   state.api = null;
   state.session++;
   $("app").hidden = true;
@@ -102,35 +117,137 @@ function startSession(api, list) {
   $("app").hidden = false;
   $("agent-name").textContent = api.agent;
   showError($("signin-error"), "");
+  state.listLoaded = false;
+  state.fresh.clear();
   if (list) applyList(list);
   state.selected = null; // so that route() lays out the panes afresh
   route();
-  schedule(list ? POLL_MS : 0);
+  if (!list) schedule(0);
+  startLive(api);
 }
 
-// Polling
+// Live updates. The stream says "ready" when it (re)connects and "resync" when the gateway may have missed
+// changes: the console then reads the list once. Each "conversation" event replaces that list row, and
+// reloads the open conversation when it is the one that changed.
+
+function startLive(api) {
+  stopLive();
+  const session = state.session;
+  const live = new LiveStream(api.token, {
+    onState: (s, failures) => session === state.session && onLiveState(s, failures),
+    onEvent: (name, data) => session === state.session && onLiveEvent(name, data),
+    onUnauthorized: () => session === state.session && handleAuth({ status: 401 }),
+  });
+  state.live = live;
+  live.start();
+}
+
+function stopLive() {
+  state.live?.stop();
+  state.live = null;
+}
+
+function onLiveState(s, failures) {
+  state.liveState = s;
+  if (s === "live") stopPolling();
+  // One failure may be a gateway restarting; from the second on, poll slowly until the stream is back.
+  if (s !== "live" && failures >= 2 && !state.timer) schedule(0);
+  // "Live" shows once the list read that follows "ready" is in.
+  if (s !== "live") showLive(s, failures);
+}
+
+function showLive(s, failures) {
+  const node = $("live");
+  node.dataset.state = s === "live" ? "live" : failures >= 2 ? "polling" : "connecting";
+  node.textContent =
+    s === "live"
+      ? "Live"
+      : failures >= 2
+        ? `Updates every ${SLOW_POLL_MS / 1000} s`
+        : failures
+          ? "Reconnecting…"
+          : "Connecting…";
+  node.title =
+    s === "live"
+      ? "Changes appear as they happen."
+      : "The live connection to the server is not available; the list is read every " +
+        `${SLOW_POLL_MS / 1000} seconds meanwhile.`;
+}
+
+function onLiveEvent(name, data) {
+  if (name === "ready" || name === "resync") {
+    resync().then((ok) => {
+      if (!state.api || state.liveState !== "live") return;
+      if (ok) showLive("live", 0);
+      else schedule(RESYNC_RETRY_MS);
+    });
+    return;
+  }
+  if (name !== "conversation") return;
+  let row;
+  try {
+    row = JSON.parse(data);
+  } catch {
+    return;
+  }
+  if (state.resyncing) state.queued.push(row);
+  else applyRow(row);
+}
+
+// Polling, while the stream is down, and retries of a failed list read
 
 function schedule(delay) {
   clearTimeout(state.timer);
-  state.timer = setTimeout(poll, delay ?? (document.hidden ? HIDDEN_POLL_MS : POLL_MS));
+  state.timer = setTimeout(poll, delay);
 }
 
 function stopPolling() {
   clearTimeout(state.timer);
+  state.timer = 0;
 }
 
 async function poll() {
+  state.timer = 0;
   const session = state.session;
+  const ok = await resync();
+  if (session !== state.session || !state.api) return;
+  if (state.liveState !== "live") schedule(SLOW_POLL_MS);
+  else if (!ok) schedule(RESYNC_RETRY_MS);
+}
+
+// resync reads the list and the open conversation, then applies the events that came meanwhile. It says
+// whether the list was read.
+async function resync() {
+  const session = state.session;
+  state.resyncing = true;
+  state.queued = [];
+  let ok = false;
   try {
     const [list] = await Promise.all([state.api.list(), state.selected ? loadDetail(state.selected) : null]);
-    if (session !== state.session) return;
+    if (session !== state.session) return false;
     applyList(list);
     showBanner("");
+    ok = true;
   } catch (err) {
-    if (session !== state.session || handleAuth(err)) return;
+    if (session !== state.session || handleAuth(err)) return false;
     showBanner(`Cannot refresh: ${err.message} Retrying…`);
+  } finally {
+    if (session === state.session) {
+      state.resyncing = false;
+      const queued = state.queued;
+      state.queued = [];
+      for (const row of queued) applyRow(row);
+    }
   }
-  if (session === state.session) schedule();
+  return ok;
+}
+
+// afterAction shows at once what an agent's action changed: the open conversation when the stream is
+// live (its list row comes as an event), everything otherwise.
+function afterAction() {
+  if (!state.api) return;
+  if (state.liveState !== "live") return schedule(0);
+  if (state.selected) loadDetail(state.selected).catch((err) => handleAuth(err) || showDetailError(err.message));
 }
 
 async function loadDetail(phone) {
@@ -147,8 +264,81 @@ async function loadDetail(phone) {
 // The list
 
 function applyList(list) {
+  const before = state.list;
   state.list = Array.isArray(list) ? list : [];
+  if (state.listLoaded) noteNewlyWaiting(before, state.list);
+  state.listLoaded = true;
   renderListView();
+}
+
+// applyRow puts a conversation's new list entry in place and reloads it when it is open.
+function applyRow(row) {
+  if (!row || typeof row.phone !== "string" || !row.phone) return;
+  const i = state.list.findIndex((c) => c.phone === row.phone);
+  const before = i >= 0 ? [state.list[i]] : [];
+  if (i >= 0) state.list[i] = row;
+  else state.list.push(row);
+  state.list.sort((a, b) => (Date.parse(b.last_activity) || 0) - (Date.parse(a.last_activity) || 0));
+  noteNewlyWaiting(before, [row]);
+  renderListView();
+  if (row.phone === state.selected && !state.busy) {
+    loadDetail(row.phone).catch((err) => handleAuth(err) || showDetailError(err.message));
+  }
+}
+
+// noteNewlyWaiting marks the conversations of after that wait for a person and did not in before (or were
+// not in it), and alerts the agent once for them.
+function noteNewlyWaiting(before, after) {
+  const was = new Map(before.map((c) => [c.phone, c]));
+  let added = 0;
+  for (const c of after) {
+    const old = was.get(c.phone);
+    if (unclaimed(c) && !(old && unclaimed(old)) && c.phone !== state.selected) {
+      state.fresh.add(c.phone);
+      added++;
+    }
+  }
+  if (added) alertAgent();
+}
+
+let audio = null;
+
+// alertAgent counts an alert (the page's data-alerts, for tests and extensions) and beeps when the agent
+// turned the sound on.
+function alertAgent() {
+  state.alerts++;
+  document.body.dataset.alerts = String(state.alerts);
+  if (state.sound) beep();
+}
+
+function beep() {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === "suspended") audio.resume();
+    const t = audio.currentTime;
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.0001, t);
+    gain.gain.exponentialRampToValueAtTime(0.2, t + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.3);
+    osc.connect(gain).connect(audio.destination);
+    osc.start(t);
+    osc.stop(t + 0.35);
+  } catch {
+    // No audio on this device: the badge still shows.
+  }
+}
+
+function setSound(on) {
+  state.sound = on;
+  localStorage.setItem(saved.sound, on ? "on" : "off");
+  const button = $("sound");
+  button.setAttribute("aria-pressed", String(on));
+  button.textContent = on ? "Sound on" : "Sound off";
+  button.title = on
+    ? "A short sound plays when a conversation starts waiting for a person."
+    : "Turn on a short sound for conversations that start waiting for a person.";
 }
 
 function renderListView() {
@@ -169,6 +359,17 @@ function renderListView() {
   pill.hidden = waiting === 0;
   pill.textContent = `${waiting} waiting`;
   document.title = waiting ? `(${waiting}) ${TITLE}` : TITLE;
+
+  for (const phone of state.fresh) {
+    const c = state.list.find((x) => x.phone === phone);
+    if (!c || !unclaimed(c) || phone === state.selected) state.fresh.delete(phone);
+  }
+  const fresh = $("new-count");
+  fresh.hidden = state.fresh.size === 0;
+  fresh.textContent = `${state.fresh.size} new`;
+  for (const phone of state.fresh) {
+    ul.querySelector(`[data-phone="${CSS.escape(phone)}"]`)?.classList.add("is-new");
+  }
 }
 
 function setFilter(filter) {
@@ -190,6 +391,7 @@ function select(phone) {
   if (phone === state.selected && (phone === "" || state.detail)) return;
   if (state.selected) state.drafts.set(state.selected, $("reply-text").value);
   state.selected = phone;
+  state.fresh.delete(phone);
   state.detail = null;
   state.detailKey = "";
   $("panes").classList.toggle("show-detail", Boolean(phone));
@@ -202,6 +404,7 @@ function select(phone) {
   $("d-name").textContent = displayPhone(phone);
   $("d-phone").textContent = "";
   $("d-status").hidden = true;
+  $("d-hints").replaceChildren();
   const transcript = $("transcript");
   transcript.replaceChildren();
   delete transcript.dataset.phone;
@@ -222,6 +425,7 @@ function applyDetail(conv) {
   status.textContent = badge.text;
   $("d-name").textContent = displayName(conv);
   $("d-phone").textContent = displayPhone(conv.phone);
+  renderHints($("d-hints"), hints(conv, Date.now()));
 
   const waiting = waitsForPerson(conv);
   setFact("reason", waiting ? reasonLabel(conv) : "");
@@ -281,7 +485,7 @@ async function act(kind, button, busyLabel) {
   } finally {
     button.textContent = label;
     setBusy(false);
-    if (state.api) schedule(0);
+    afterAction();
   }
 }
 
@@ -338,7 +542,7 @@ async function onReply(event) {
   } finally {
     button.textContent = "Send";
     setBusy(false);
-    if (state.api) schedule(0);
+    afterAction();
   }
 }
 
@@ -385,8 +589,16 @@ function main() {
     }
   });
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden && state.api) schedule(0);
+    if (document.hidden || !state.api || state.liveState === "live") return;
+    state.live?.reconnect();
+    if (state.timer) schedule(0);
   });
+  window.addEventListener("online", () => state.live?.reconnect());
+  $("sound").addEventListener("click", () => {
+    setSound(!state.sound);
+    if (state.sound) beep(); // a click may start audio: let the agent hear what it sounds like
+  });
+  setSound(state.sound);
 
   const token = localStorage.getItem(saved.token);
   const name = localStorage.getItem(saved.name);

@@ -8,6 +8,30 @@ export function waitsForPerson(conv) {
   return conv.status === "handoff" || conv.status === "awaiting_confirmation";
 }
 
+// unclaimed says whether the conversation waits for a person and nobody has taken it.
+export function unclaimed(conv) {
+  return conv.status === "handoff" && !conv.assignee;
+}
+
+// WINDOW_WARN_MS: how long before WhatsApp's 24-hour window closes the console warns.
+const WINDOW_WARN_MS = 2 * 60 * 60 * 1000;
+
+// hints are the warnings a conversation carries, when the server sends them: escalated because nobody
+// took it in time ("overdue"), and the customer-service window closing soon or closed
+// ("window_closes_at").
+export function hints(conv, now = Date.now()) {
+  const out = [];
+  if (conv.overdue === true && waitsForPerson(conv)) out.push({ text: "Overdue", tone: "alert" });
+  const closes = Date.parse(conv.window_closes_at || "");
+  if (!Number.isNaN(closes) && waitsForPerson(conv)) {
+    if (closes <= now) out.push({ text: "Window closed", tone: "alert" });
+    else if (closes - now <= WINDOW_WARN_MS) {
+      out.push({ text: `Window closes in ${duration(closes - now)}`, tone: "waiting" });
+    }
+  }
+  return out;
+}
+
 // sortWaitingFirst puts conversations waiting for a person first (unassigned before assigned, then the
 // longest waiting), then the ones the bot holds in the server's order (newest activity first).
 export function sortWaitingFirst(list) {

@@ -1,7 +1,7 @@
 // Rendering of the conversation list and the transcript. Everything the API returns is inserted as text.
 import { el } from "./dom.js";
 import { clockTime, fullTime } from "./format.js";
-import { displayName, reasonLabel, statusBadge, waitingFor, waitsForPerson } from "./conversations.js";
+import { displayName, hints, reasonLabel, statusBadge, waitingFor, waitsForPerson } from "./conversations.js";
 
 export function conversationHref(phone) {
   return `#/conversations/${encodeURIComponent(phone)}`;
@@ -52,12 +52,22 @@ function listItem(conv, { selected, me, now }) {
         "div",
         { class: "conv-meta" },
         el("span", { class: `badge badge-${badge.tone}`, text: badge.text }),
+        ...hints(conv, now).map(hintBadge),
         reason && el("span", { class: "conv-reason", title: reason, text: reason }),
         agent && el("span", { class: "conv-agent", text: agent }),
       ),
       preview && el("p", { class: "conv-preview", text: preview }),
     ),
   );
+}
+
+function hintBadge(h) {
+  return el("span", { class: `badge badge-${h.tone} badge-hint`, text: h.text });
+}
+
+// renderHints shows a conversation's warnings (overdue, window closing) next to its status.
+export function renderHints(node, list) {
+  node.replaceChildren(...list.map(hintBadge));
 }
 
 const speakers = { customer: "Customer", bot: "Bot", agent: "Agent", system: "" };
