@@ -99,7 +99,7 @@ type ReplyResult struct {
 func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, error) {
 	stop := heartbeat(ctx)
 	defer stop()
-	read := a.markReadWhile(ctx, in.ReadID, true)
+	read := a.markReadWhile(ctx, in.ReadID, a.likelyAnswered(ctx, in))
 	defer read()
 	r, err := a.Engine.Reply(ctx, ai.ReplyRequest{Text: in.Text, Recent: in.Recent, Name: in.Name})
 	if err != nil {
@@ -116,6 +116,21 @@ func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, err
 		out.Affirmative, out.Negative = a.Words.Affirmative(in.Text), a.Words.Negative(in.Text)
 	}
 	return out, nil
+}
+
+// likelyAnswered is the local engine's quick guess (well under a millisecond) at whether the bot will answer
+// the message rather than hand it to a person: the typing indicator is shown only then, since a customer who
+// sees "typing…" expects the bot to write.
+func (a *Activities) likelyAnswered(ctx context.Context, in ReplyInput) bool {
+	if a.Fallback == nil {
+		return true
+	}
+	c, err := a.Fallback.Classify(ctx, ai.ClassifyRequest{Text: in.Text, Recent: in.Recent})
+	if err != nil {
+		return false
+	}
+	handoff, _ := ai.HandoffPolicy(c)
+	return !handoff
 }
 
 // markReadWhile marks a customer's message read (with the typing indicator when the bot is about to speak)
@@ -196,6 +211,7 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 	if err != nil {
 		return SendResult{}, a.sendError(in.To.String(), err)
 	}
+	a.Metrics.Outbound(in.Kind)
 	switch in.Kind {
 	case SendAgent, "":
 	case SendHandoffNotice:

@@ -157,9 +157,14 @@ type inboundEvent struct {
 // it signals: the workflow deduplicates, so a Redis outage only costs speed.
 func (s *Server) deliver(ctx context.Context, ev inboundEvent) error {
 	msg := ev.msg
+	ids := nonEmpty(ev.ids)
+	log := s.log
+	if len(ids) > 0 {
+		log = log.With(logx.Phone(ids[0]))
+	}
 	state, err := s.opts.Store.ClaimDelivery(ctx, "wa", msg.ID, claimTTL)
 	if err != nil {
-		s.log.Warn("redis dedupe unavailable; relying on the workflow's", "error", err)
+		log.Warn("redis dedupe unavailable; relying on the workflow's", "error", err)
 		state = store.DeliveryClaimed
 	}
 	if state == store.DeliveryPending {
@@ -167,7 +172,7 @@ func (s *Server) deliver(ctx context.Context, ev inboundEvent) error {
 	}
 	if state == store.DeliveryDone {
 		s.opts.Metrics.DedupeHit("whatsapp")
-		s.log.Info("duplicate whatsapp message skipped", "message_id", msg.ID)
+		log.Info("duplicate whatsapp message skipped", "message_id", msg.ID)
 		return nil
 	}
 	if s.opts.beforeSignal != nil {
@@ -175,7 +180,6 @@ func (s *Server) deliver(ctx context.Context, ev inboundEvent) error {
 			return err
 		}
 	}
-	ids := nonEmpty(ev.ids)
 	key, err := s.customerKey(ctx, ids...)
 	if err == nil {
 		msg.Phone = key
@@ -183,14 +187,14 @@ func (s *Server) deliver(ctx context.Context, ev inboundEvent) error {
 	}
 	if err != nil {
 		if rerr := s.opts.Store.ReleaseDelivery(context.WithoutCancel(ctx), "wa", msg.ID); rerr != nil {
-			s.log.Warn("dedupe claim not released", "error", rerr)
+			log.Warn("dedupe claim not released", "error", rerr)
 		}
 		return err
 	}
 	s.link(context.WithoutCancel(ctx), key, append(ids, msg.WaID, msg.UserID)...)
 	if err := s.opts.Store.MarkDelivered(context.WithoutCancel(ctx), "wa", msg.ID, doneTTL); err != nil {
 		// Temporal holds the message: a redelivery will signal it again and the workflow will ignore it.
-		s.log.Warn("delivered message not marked done in redis", "message_id", msg.ID, "error", err)
+		log.Warn("delivered message not marked done in redis", "message_id", msg.ID, "error", err)
 	}
 	return nil
 }

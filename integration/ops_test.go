@@ -132,6 +132,8 @@ func TestMetricsAndLogsAfterAConversation(t *testing.T) {
 		regexp.MustCompile(`supportd_dedupe_hits_total\{source="whatsapp"\} 1`),
 		regexp.MustCompile(`supportd_bot_answers_total\{kind="answer"\} 1`),
 		regexp.MustCompile(`supportd_agent_replies_total\{source="console"\} 1`),
+		regexp.MustCompile(`supportd_outbound_messages_total\{kind="answer"\} 1`),
+		regexp.MustCompile(`supportd_outbound_messages_total\{kind="agent"\} 1`),
 		regexp.MustCompile(`supportd_webhook_to_send_seconds_count [1-9]`),
 		regexp.MustCompile(`supportd_llm_request_seconds_count\{engine="local",op="reply"\} [1-9]`),
 		regexp.MustCompile(`temporal_\w+`), // the Temporal SDK's own metrics

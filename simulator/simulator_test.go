@@ -25,17 +25,17 @@ func newOutbox(t *testing.T) (*Outbox, *miniredis.Miniredis) {
 func TestOutboxKeepsWhatsAppLimits(t *testing.T) {
 	o, _ := newOutbox(t)
 	ctx := context.Background()
-	if _, err := o.SendText(ctx, "27820000001", strings.Repeat("a", 4097)); o.Classify(err) != conversation.SendRejected {
+	if _, err := o.SendText(ctx, conversation.AddressOf("27820000001"), strings.Repeat("a", 4097)); o.Classify(err) != conversation.SendRejected {
 		t.Fatalf("over-long text: %v", err)
 	}
 	four := []conversation.Button{{ID: "a", Title: "a"}, {ID: "b", Title: "b"}, {ID: "c", Title: "c"}, {ID: "d", Title: "d"}}
-	if _, err := o.SendButtons(ctx, "27820000001", "pick", four); o.Classify(err) != conversation.SendRejected {
+	if _, err := o.SendButtons(ctx, conversation.AddressOf("27820000001"), "pick", four); o.Classify(err) != conversation.SendRejected {
 		t.Fatalf("four buttons: %v", err)
 	}
-	if _, err := o.SendButtons(ctx, "27820000001", "pick", []conversation.Button{{ID: "a", Title: "a title over twenty chars"}}); err == nil {
+	if _, err := o.SendButtons(ctx, conversation.AddressOf("27820000001"), "pick", []conversation.Button{{ID: "a", Title: "a title over twenty chars"}}); err == nil {
 		t.Fatal("long button title accepted")
 	}
-	if _, err := o.SendText(ctx, "27820000001", "hello"); err != nil {
+	if _, err := o.SendText(ctx, conversation.AddressOf("27820000001"), "hello"); err != nil {
 		t.Fatal(err)
 	}
 	msgs, err := o.Messages(ctx, "27820000001", 0)
@@ -47,12 +47,12 @@ func TestOutboxKeepsWhatsAppLimits(t *testing.T) {
 func TestSequenceGrowsAcrossRestarts(t *testing.T) {
 	o, mr := newOutbox(t)
 	ctx := context.Background()
-	if _, err := o.SendText(ctx, "27820000001", "before"); err != nil {
+	if _, err := o.SendText(ctx, conversation.AddressOf("27820000001"), "before"); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := o.Messages(ctx, "27820000001", 0)
 	mr.FlushAll() // an embedded Redis starts empty after a restart
-	if _, err := o.SendText(ctx, "27820000001", "after"); err != nil {
+	if _, err := o.SendText(ctx, conversation.AddressOf("27820000001"), "after"); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := o.Messages(ctx, "27820000001", before[0].Seq)

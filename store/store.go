@@ -205,7 +205,7 @@ func parseDelivery(v string) Delivery {
 // Snapshot turns a list entry into the console's view of a conversation.
 func Snapshot(m conversation.Mirror) conversation.Snapshot {
 	s := conversation.Snapshot{
-		Phone: m.Phone, Name: m.Name, Status: m.Status, Assignee: m.Assignee, HandoffReason: m.Reason,
+		Phone: m.Phone, WaID: m.WaID, UserID: m.UserID, Username: m.Username, Name: m.Name, Status: m.Status, Assignee: m.Assignee, HandoffReason: m.Reason,
 		HandoffReasonLabel: m.Reason.Label(), Summary: m.Summary, LastMessage: m.LastMessage,
 		LastActivity: m.LastActivity,
 	}

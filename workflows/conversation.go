@@ -545,8 +545,9 @@ func (c *conversationWorkflow) mirror(ctx workflow.Context) {
 
 // mirrorValue is what Redis shows of the conversation.
 func (c *conversationWorkflow) mirrorValue() conversation.Mirror {
+	to := c.s.Address()
 	m := conversation.Mirror{
-		Phone: c.s.Phone, Name: c.s.Name, Status: c.s.Status, Assignee: c.s.Assignee, Reason: c.s.Reason,
+		Phone: c.s.Phone, WaID: to.Phone, UserID: to.UserID, Username: c.s.Username, Name: c.s.Name, Status: c.s.Status, Assignee: c.s.Assignee, Reason: c.s.Reason,
 		Summary: c.s.Summary, LastMessage: c.s.LastMessage, LastActivity: c.s.LastActivity,
 	}
 	if c.s.Status.BotSilent() {

@@ -21,6 +21,7 @@ type Metrics struct {
 	Handoffs          *prometheus.CounterVec
 	BotAnswers        *prometheus.CounterVec
 	AgentReplies      *prometheus.CounterVec
+	OutboundMessages  *prometheus.CounterVec
 	WebhookToSend     prometheus.Histogram
 	LLMLatency        *prometheus.HistogramVec
 	LLMErrors         *prometheus.CounterVec
@@ -51,6 +52,10 @@ func New() *Metrics {
 		AgentReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "supportd_agent_replies_total", Help: "Agent replies sent to customers, by source (slack, console).",
 		}, []string{"source"}),
+		OutboundMessages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supportd_outbound_messages_total",
+			Help: "Messages sent to customers through WhatsApp, each one billed, by kind (answer, say, offer, handoff_notice, return_notice, agent).",
+		}, []string{"kind"}),
 		WebhookToSend: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "supportd_webhook_to_send_seconds", Help: "Time from receiving a customer's webhook to sending the bot's reply.",
 			Buckets: []float64{.025, .05, .1, .2, .3, .5, .75, 1, 2, 5, 10, 30},
@@ -69,7 +74,7 @@ func New() *Metrics {
 			Name: "supportd_console_streams", Help: "Agent console event streams open on this gateway.",
 		}),
 	}
-	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies,
+	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies, m.OutboundMessages,
 		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
 		m.ConsoleStreams,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -116,6 +121,16 @@ func (m *Metrics) Handoff(reason string) {
 func (m *Metrics) BotAnswer(kind string) {
 	if m != nil {
 		m.BotAnswers.WithLabelValues(kind).Inc()
+	}
+}
+
+// Outbound counts a message sent to a customer, by kind.
+func (m *Metrics) Outbound(kind string) {
+	if m != nil {
+		if kind == "" {
+			kind = "other"
+		}
+		m.OutboundMessages.WithLabelValues(kind).Inc()
 	}
 }
 

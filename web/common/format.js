@@ -6,8 +6,19 @@ export function charCount(text) {
 }
 
 // displayPhone shows a wa_id (digits with country code) the way people write an international number.
+// A WhatsApp user ID (a customer with a username who shares no number) is shown as it is.
 export function displayPhone(waID) {
-  return waID ? `+${waID}` : "";
+  if (!waID) return "";
+  return /^[A-Z]{2}\./.test(waID) ? waID : `+${waID}`;
+}
+
+// displayCustomer shows whatever identifies a customer on WhatsApp: their number when known, else their
+// @username and user ID.
+export function displayCustomer(conv) {
+  const number = conv.wa_id || (/^[A-Z]{2}\./.test(conv.phone || "") ? "" : conv.phone);
+  if (number) return `+${number}`;
+  const user = conv.user_id || conv.phone || "";
+  return conv.username ? `@${conv.username.replace(/^@/, "")} · ${user}` : user;
 }
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });

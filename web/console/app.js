@@ -1,7 +1,7 @@
 // The agent console: sign-in, the waiting-first list, one conversation with its actions, and live updates
 // from the gateway's event stream (slow polling only while the stream is unavailable).
 import { AgentApi } from "./api.js";
-import { charCount, displayPhone } from "./format.js";
+import { charCount, displayCustomer, displayPhone } from "./format.js";
 import {
   MAX_REPLY_CHARS,
   displayName,
@@ -424,7 +424,7 @@ function applyDetail(conv) {
   status.className = `badge badge-${badge.tone}`;
   status.textContent = badge.text;
   $("d-name").textContent = displayName(conv);
-  $("d-phone").textContent = displayPhone(conv.phone);
+  $("d-phone").textContent = displayCustomer(conv);
   renderHints($("d-hints"), hints(conv, Date.now()));
 
   const waiting = waitsForPerson(conv);

@@ -1,6 +1,8 @@
 // What the console knows about conversations: which ones wait for a person, in which order, and how
 // their state reads to an agent.
 
+import { displayPhone } from "./format.js";
+
 export const MAX_REPLY_CHARS = 4096;
 
 // waitsForPerson says whether the bot is silent and a person must act.
@@ -104,7 +106,7 @@ function humanize(code) {
 
 // displayName is the customer's name, or their number when WhatsApp gave no name.
 export function displayName(conv) {
-  return conv.name || `+${conv.phone}`;
+  return conv.name || (conv.username ? `@${conv.username.replace(/^@/, "")}` : displayPhone(conv.phone));
 }
 
 // safeLink accepts only web links, so a stored value can never run script when clicked.

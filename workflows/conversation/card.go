@@ -112,6 +112,9 @@ const BusinessAppAgent = "WhatsApp Business app"
 // Mirror is the conversation state copied to the shared store: the Redis status key and the console's list.
 type Mirror struct {
 	Phone        string         `json:"phone"`
+	WaID         string         `json:"wa_id,omitempty"`
+	UserID       string         `json:"user_id,omitempty"`
+	Username     string         `json:"username,omitempty"`
 	Name         string         `json:"name"`
 	Status       Status         `json:"status"`
 	Assignee     string         `json:"assignee,omitempty"`
