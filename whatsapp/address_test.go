@@ -3,6 +3,7 @@ package whatsapp_test
 import (
 	"encoding/json"
 	"errors"
+	"github.com/supportd/supportd/workflows/conversation"
 	"reflect"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestAddressing(t *testing.T) {
 			return c.SendTextTo(t.Context(), to, "Hello")
 		}},
 		{"interactive", func(c *whatsapp.Client, t *testing.T, to whatsapp.To) (whatsapp.Sent, error) {
-			return c.SendButtonsTo(t.Context(), to, "A person?", []whatsapp.Button{{ID: "handoff_yes", Title: "Yes"}})
+			return c.SendButtonsTo(t.Context(), to, "A person?", []conversation.Button{{ID: "handoff_yes", Title: "Yes"}})
 		}},
 		{"template", func(c *whatsapp.Client, t *testing.T, to whatsapp.To) (whatsapp.Sent, error) {
 			return c.SendTemplate(t.Context(), to, whatsapp.Template{Name: "order_update_v1", Language: "en_US", BodyText: "Alex"})
@@ -88,7 +89,7 @@ func TestBSUIDNeverInTo(t *testing.T) {
 	g := testkit.NewGraph(t)
 	c := newClient(g)
 	_, err1 := c.SendText(t.Context(), customerUserID, "Hello")
-	_, err2 := c.SendButtons(t.Context(), "+"+customerUserID, "A person?", []whatsapp.Button{{ID: "y", Title: "Yes"}})
+	_, err2 := c.SendButtons(t.Context(), "+"+customerUserID, "A person?", []conversation.Button{{ID: "y", Title: "Yes"}})
 	_, err3 := c.SendTextTo(t.Context(), whatsapp.To{Phone: customerUserID, UserID: customerUserID}, "Hello")
 	_, err4 := c.SendTemplate(t.Context(), whatsapp.To{UserID: "not a bsuid"}, whatsapp.Template{Name: "t", Language: "en"})
 	_, err5 := c.SendTextTo(t.Context(), whatsapp.To{}, "Hello")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"io"
 	"net/http"
 	"net/url"
@@ -57,12 +58,6 @@ func NewClient(baseURL, phoneNumberID, accessToken string, httpClient *http.Clie
 	}
 }
 
-// Button is a reply button: the customer sees Title; ID comes back in the webhook when they tap it.
-type Button struct {
-	ID    string
-	Title string
-}
-
 // Sent is WhatsApp's answer to an accepted send. Acceptance is not delivery: a failed status can still
 // arrive by webhook.
 type Sent struct {
@@ -111,13 +106,13 @@ func (c *Client) SendTextTo(ctx context.Context, to To, body string) (Sent, erro
 // SendButtons sends body with one to three reply buttons to the customer with wa_id to and returns the
 // message's WAMID. A tap arrives as an inbound interactive message whose ButtonID is the button's ID. A
 // business-scoped user ID in to is refused: use SendButtonsTo for a customer who may have no phone number.
-func (c *Client) SendButtons(ctx context.Context, to, body string, buttons []Button) (messageID string, err error) {
+func (c *Client) SendButtons(ctx context.Context, to, body string, buttons []conversation.Button) (messageID string, err error) {
 	sent, err := c.SendButtonsTo(ctx, To{Phone: to}, body, buttons)
 	return sent.MessageID, err
 }
 
 // SendButtonsTo sends body with one to three reply buttons to the customer and returns WhatsApp's answer.
-func (c *Client) SendButtonsTo(ctx context.Context, to To, body string, buttons []Button) (Sent, error) {
+func (c *Client) SendButtonsTo(ctx context.Context, to To, body string, buttons []conversation.Button) (Sent, error) {
 	if err := validateButtons(body, buttons); err != nil {
 		return Sent{}, fmt.Errorf("send whatsapp buttons: %w", err)
 	}
@@ -185,7 +180,7 @@ func validateText(body string) error {
 	return nil
 }
 
-func validateButtons(body string, buttons []Button) error {
+func validateButtons(body string, buttons []conversation.Button) error {
 	if strings.TrimSpace(body) == "" {
 		return fmt.Errorf("%w: empty button message body", ErrInvalidMessage)
 	}

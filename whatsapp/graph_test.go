@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/supportd/supportd/workflows/conversation"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -54,7 +55,7 @@ func TestSendText(t *testing.T) {
 
 func TestSendButtons(t *testing.T) {
 	g := testkit.NewGraph(t)
-	buttons := []whatsapp.Button{{ID: "handoff_yes", Title: "Yes, a person"}, {ID: "handoff_no", Title: "No, thanks"}}
+	buttons := []conversation.Button{{ID: "handoff_yes", Title: "Yes, a person"}, {ID: "handoff_no", Title: "No, thanks"}}
 	id, err := newClient(g).SendButtons(t.Context(), customer, "Shall I bring in a colleague?", buttons)
 	if err != nil {
 		t.Fatalf("SendButtons: %v", err)
@@ -105,7 +106,7 @@ func TestMarkRead(t *testing.T) {
 func TestLimitsAreRefusedBeforeSending(t *testing.T) {
 	g := testkit.NewGraph(t)
 	c := newClient(g)
-	ok := []whatsapp.Button{{ID: "a", Title: "A"}}
+	ok := []conversation.Button{{ID: "a", Title: "A"}}
 	tests := []struct {
 		name string
 		send func() error
@@ -118,31 +119,31 @@ func TestLimitsAreRefusedBeforeSending(t *testing.T) {
 		{"no recipient", func() error { _, err := c.SendText(t.Context(), "", "hi"); return err }},
 		{"no buttons", func() error { _, err := c.SendButtons(t.Context(), customer, "pick", nil); return err }},
 		{"four buttons", func() error {
-			_, err := c.SendButtons(t.Context(), customer, "pick", []whatsapp.Button{{"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}})
+			_, err := c.SendButtons(t.Context(), customer, "pick", []conversation.Button{{ID: "1", Title: "1"}, {ID: "2", Title: "2"}, {ID: "3", Title: "3"}, {ID: "4", Title: "4"}})
 			return err
 		}},
 		{"title over 20 characters", func() error {
-			_, err := c.SendButtons(t.Context(), customer, "pick", []whatsapp.Button{{"a", strings.Repeat("ü", 21)}})
+			_, err := c.SendButtons(t.Context(), customer, "pick", []conversation.Button{{ID: "a", Title: strings.Repeat("ü", 21)}})
 			return err
 		}},
 		{"empty title", func() error {
-			_, err := c.SendButtons(t.Context(), customer, "pick", []whatsapp.Button{{"a", ""}})
+			_, err := c.SendButtons(t.Context(), customer, "pick", []conversation.Button{{ID: "a", Title: ""}})
 			return err
 		}},
 		{"duplicate titles", func() error {
-			_, err := c.SendButtons(t.Context(), customer, "pick", []whatsapp.Button{{"a", "Same"}, {"b", "Same"}})
+			_, err := c.SendButtons(t.Context(), customer, "pick", []conversation.Button{{ID: "a", Title: "Same"}, {ID: "b", Title: "Same"}})
 			return err
 		}},
 		{"duplicate ids", func() error {
-			_, err := c.SendButtons(t.Context(), customer, "pick", []whatsapp.Button{{"a", "One"}, {"a", "Two"}})
+			_, err := c.SendButtons(t.Context(), customer, "pick", []conversation.Button{{ID: "a", Title: "One"}, {ID: "a", Title: "Two"}})
 			return err
 		}},
 		{"id over 256 characters", func() error {
-			_, err := c.SendButtons(t.Context(), customer, "pick", []whatsapp.Button{{strings.Repeat("x", 257), "A"}})
+			_, err := c.SendButtons(t.Context(), customer, "pick", []conversation.Button{{ID: strings.Repeat("x", 257), Title: "A"}})
 			return err
 		}},
 		{"empty id", func() error {
-			_, err := c.SendButtons(t.Context(), customer, "pick", []whatsapp.Button{{"", "A"}})
+			_, err := c.SendButtons(t.Context(), customer, "pick", []conversation.Button{{ID: "", Title: "A"}})
 			return err
 		}},
 		{"button body over 1024 characters", func() error {
@@ -174,7 +175,7 @@ func TestLimitsAtTheBoundaryAreSent(t *testing.T) {
 	if _, err := c.SendText(t.Context(), customer, strings.Repeat("é", whatsapp.MaxTextLength)); err != nil {
 		t.Errorf("4096-character text: %v", err)
 	}
-	buttons := []whatsapp.Button{
+	buttons := []conversation.Button{
 		{ID: strings.Repeat("i", whatsapp.MaxButtonIDLength), Title: strings.Repeat("ü", whatsapp.MaxButtonTitleLength)},
 		{ID: "b", Title: "B"},
 		{ID: "c", Title: "C"},
@@ -254,7 +255,7 @@ func TestGraphErrors(t *testing.T) {
 func TestGraphErrorDetails(t *testing.T) {
 	g := testkit.NewGraph(t)
 	g.CloseWindow(customer)
-	_, err := newClient(g).SendButtons(t.Context(), customer, "Talk to a person?", []whatsapp.Button{{ID: "handoff_yes", Title: "Yes"}})
+	_, err := newClient(g).SendButtons(t.Context(), customer, "Talk to a person?", []conversation.Button{{ID: "handoff_yes", Title: "Yes"}})
 	var apiErr *whatsapp.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("error = %v, want an *APIError", err)
@@ -454,7 +455,7 @@ func TestCallbackDataIsOnTheWire(t *testing.T) {
 	if _, err := c.SendText(ctx, customer, "We're open 08:00-17:00."); err != nil {
 		t.Fatal(err)
 	}
-	buttons := []whatsapp.Button{{ID: "handoff_yes", Title: "Yes, a person"}}
+	buttons := []conversation.Button{{ID: "handoff_yes", Title: "Yes, a person"}}
 	if _, err := c.SendButtons(ctx, customer, "Shall I bring in a colleague?", buttons); err != nil {
 		t.Fatal(err)
 	}

@@ -21,11 +21,7 @@ func (s whatsappSender) SendText(ctx context.Context, to conversation.Address, t
 }
 
 func (s whatsappSender) SendButtons(ctx context.Context, to conversation.Address, body string, buttons []conversation.Button) (string, error) {
-	bs := make([]whatsapp.Button, len(buttons))
-	for i, b := range buttons {
-		bs[i] = whatsapp.Button{ID: b.ID, Title: b.Title}
-	}
-	sent, err := s.client.SendButtonsTo(ctx, whatsapp.To{Phone: to.Phone, UserID: to.UserID}, body, bs)
+	sent, err := s.client.SendButtonsTo(ctx, whatsapp.To{Phone: to.Phone, UserID: to.UserID}, body, buttons)
 	return sent.MessageID, s.count(err)
 }
 
