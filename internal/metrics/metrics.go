@@ -25,6 +25,7 @@ type Metrics struct {
 	LLMLatency        *prometheus.HistogramVec
 	LLMErrors         *prometheus.CounterVec
 	DownstreamErrors  *prometheus.CounterVec
+	CSAT              *prometheus.CounterVec
 }
 
 // New creates the metrics and registers them, with the Go and process collectors, on a new registry.
@@ -64,9 +65,12 @@ func New() *Metrics {
 		DownstreamErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "supportd_downstream_errors_total", Help: "Errors from WhatsApp, Slack and the LLM API, by API and code.",
 		}, []string{"api", "code"}),
+		CSAT: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supportd_csat_total", Help: "Customers' ratings of the help after a hand-back to the bot, by score (good, ok, bad).",
+		}, []string{"score"}),
 	}
 	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies,
-		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
+		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors, m.CSAT,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -104,6 +108,13 @@ func (m *Metrics) DedupeHit(source string) {
 func (m *Metrics) Handoff(reason string) {
 	if m != nil {
 		m.Handoffs.WithLabelValues(reason).Inc()
+	}
+}
+
+// Rating counts a customer's rating of the help (CSAT).
+func (m *Metrics) Rating(score string) {
+	if m != nil {
+		m.CSAT.WithLabelValues(score).Inc()
 	}
 }
 
