@@ -20,6 +20,9 @@ const (
 	ReasonRepeatedQuestion Reason = "repeated_question"
 	ReasonAgentTakeover    Reason = "agent_takeover"
 	ReasonAIUnavailable    Reason = "ai_unavailable"
+	// ReasonCSATBad: the customer rated the help "Not good" (csat_bad) after a person handed the conversation
+	// back to the bot.
+	ReasonCSATBad Reason = "csat_bad"
 )
 
 // Label is the reason in words for an agent.
@@ -39,6 +42,8 @@ func (r Reason) Label() string {
 		return "Taken over by an agent"
 	case ReasonAIUnavailable:
 		return "The AI could not answer (engine unavailable)"
+	case ReasonCSATBad:
+		return "Rated the help Not good after a hand-back"
 	case ReasonNone:
 		return ""
 	}

@@ -119,4 +119,6 @@ type Snapshot struct {
 	Transcript         []Line         `json:"transcript,omitempty"`
 	// EarlierMessages counts transcript lines no longer kept in full.
 	EarlierMessages int `json:"earlier_messages,omitempty"`
+	// CSAT is the customer's rating of the help after the latest hand-back: good, ok or bad; empty when none.
+	CSAT string `json:"csat,omitempty"`
 }
