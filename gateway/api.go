@@ -225,7 +225,12 @@ func (s *Server) respondConversation(c *gin.Context, phone string, code int) {
 type agentBody struct {
 	Agent string `json:"agent"`
 	Text  string `json:"text"`
+	// Note is what an agent returning the conversation leaves for the bot (optional).
+	Note string `json:"note"`
 }
+
+// maxNoteLength bounds an agent's note for the bot.
+const maxNoteLength = 1000
 
 func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
 	var b agentBody
@@ -237,6 +242,11 @@ func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
 	b.Agent = strings.TrimSpace(b.Agent)
 	if b.Agent == "" {
 		c.JSON(http.StatusBadRequest, gin.H{"error": "agent is required: the name customers and colleagues will see"})
+		return b, false
+	}
+	b.Note = strings.TrimSpace(b.Note)
+	if n := utf8.RuneCountInString(b.Note); n > maxNoteLength {
+		c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("note is %d characters; at most %d", n, maxNoteLength)})
 		return b, false
 	}
 	if needText {
@@ -316,7 +326,11 @@ func (s *Server) agentDecision(c *gin.Context, update string) {
 		return
 	}
 	var snap conversation.Snapshot
-	if err := s.update(c.Request.Context(), phone, update, workflows.AgentRequest{Agent: b.Agent}, &snap); err != nil {
+	req := workflows.AgentRequest{Agent: b.Agent}
+	if update == workflows.UpdateReturnToBot {
+		req.Note = b.Note
+	}
+	if err := s.update(c.Request.Context(), phone, update, req, &snap); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -195,7 +195,8 @@ func (s *Server) slackEvents(c *gin.Context) {
 	note := slackapp.IsNote(ev.Text)
 	if note {
 		// A `//` note stays internal, and counts as agent activity: agents discussing a handoff are not idle.
-		name, arg = workflows.UpdateActivity, workflows.AgentRequest{Agent: agent, AgentID: ev.User}
+		// Its text is what a later Return to bot without a note of its own leaves for the bot.
+		name, arg = workflows.UpdateActivity, workflows.AgentRequest{Agent: agent, AgentID: ev.User, Note: ev.Text}
 	} else {
 		text := ev.Text
 		if s.opts.Slack != nil {
