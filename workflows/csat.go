@@ -182,7 +182,7 @@ func normalizeRating(text string) string {
 // returnedNoticeCSAT is the one message that tells the customer the assistant is back and asks how the
 // person helped, with the csatButtons.
 func returnedNoticeCSAT(business string) string {
-	return returnedNotice(business) + " And how did our team do? Tap a button to let us know."
+	return returnedNotice(business) + " How did our team do?"
 }
 
 // handBackMemory is the bot's memory after a person handed the conversation back: the questions asked

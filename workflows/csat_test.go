@@ -203,7 +203,7 @@ func TestCSATAskedOnceWithButtonsAfterReturn(t *testing.T) {
 	back := h.sentAt(1)
 	want := []string{ButtonCSATGood, ButtonCSATOK, ButtonCSATBad}
 	if back.Kind != activities.SendReturnNotice || !slices.Equal(buttonIDs(back), want) ||
-		!strings.HasPrefix(back.Text, returnedNotice("Baobab")) || !strings.Contains(back.Text, "how did our team do?") {
+		!strings.HasPrefix(back.Text, returnedNotice("Baobab")) || !strings.Contains(back.Text, "How did our team do?") {
 		t.Fatalf("welcome back = %+v, want one message with the buttons %v", back, want)
 	}
 	for i := 2; i < 4; i++ {
