@@ -37,6 +37,8 @@ type Settings struct {
 	// LocalEngine is true when the local engine classifies and answers: the workflow then runs it as a local
 	// activity.
 	LocalEngine bool
+	// CSAT is true when customers are asked to rate the help after a person returns the conversation (CSAT).
+	CSAT bool
 }
 
 // Words reads a customer's words the same way whichever engine classifies: the topic that recognises a
@@ -266,6 +268,8 @@ type RuntimeSettings struct {
 	LocalEngine    bool          `json:"local_engine,omitempty"`
 	InSupportHours bool          `json:"in_support_hours"`
 	NextOpening    time.Time     `json:"next_opening,omitempty"`
+	// CSAT is true when the customer is asked to rate the help after a hand-back (CSAT=on).
+	CSAT bool `json:"csat,omitempty"`
 }
 
 // greetingTopics is how many of the knowledge base's topics the bot's greeting names.
@@ -280,6 +284,7 @@ func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, erro
 		IdleTimeout:    a.Settings.IdleTimeout,
 		LocalEngine:    a.Settings.LocalEngine,
 		InSupportHours: a.KB.InSupportHours(now),
+		CSAT:           a.Settings.CSAT,
 	}
 	if !s.InSupportHours {
 		if next, ok := a.KB.NextOpening(now); ok {

@@ -62,11 +62,20 @@ func (s Sentiment) Valid() bool {
 	return false
 }
 
-// Turn is one earlier question the customer asked, with the topic it was classified under.
+// Turn is one earlier question the customer asked, with the topic it was classified under, or (Role
+// RoleHandBack) what a person left for the bot when handing the conversation back.
 type Turn struct {
 	Topic string `json:"topic"`
 	Text  string `json:"text"`
+	// Role is empty for the customer's question; RoleHandBack for a person's hand-back note and summary.
+	Role string `json:"role,omitempty"`
+	// Settled marks a question a person dealt with before handing the conversation back: context only, never
+	// a request still open (an old "I want a person" must not hand off again).
+	Settled bool `json:"settled,omitempty"`
 }
+
+// RoleHandBack is the Role of the turn a person leaves when returning a conversation to the bot.
+const RoleHandBack = "hand_back"
 
 // ClassifyRequest is one customer message to classify, with the recent questions that let the engine
 // recognise the same question asked again in other words.

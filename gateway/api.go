@@ -237,7 +237,12 @@ type agentBody struct {
 	Text  string `json:"text"`
 	// Source is "console" when the agent console sends the request; anything else is the API.
 	Source string `json:"source,omitempty"`
+	// Note is what an agent returning the conversation leaves for the bot (optional).
+	Note string `json:"note"`
 }
+
+// maxNoteLength bounds an agent's note for the bot.
+const maxNoteLength = 1000
 
 func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
 	var b agentBody
@@ -249,6 +254,11 @@ func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
 	b.Agent = strings.TrimSpace(b.Agent)
 	if b.Agent == "" {
 		c.JSON(http.StatusBadRequest, gin.H{"error": "agent is required: the name customers and colleagues will see"})
+		return b, false
+	}
+	b.Note = strings.TrimSpace(b.Note)
+	if n := utf8.RuneCountInString(b.Note); n > maxNoteLength {
+		c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("note is %d characters; at most %d", n, maxNoteLength)})
 		return b, false
 	}
 	if needText {
@@ -332,7 +342,11 @@ func (s *Server) agentDecision(c *gin.Context, update string) {
 		return
 	}
 	var snap conversation.Snapshot
-	if err := s.update(c.Request.Context(), phone, update, workflows.AgentRequest{Agent: b.Agent}, &snap); err != nil {
+	req := workflows.AgentRequest{Agent: b.Agent}
+	if update == workflows.UpdateReturnToBot {
+		req.Note = b.Note
+	}
+	if err := s.update(c.Request.Context(), phone, update, req, &snap); err != nil {
 		s.fail(c, err)
 		return
 	}

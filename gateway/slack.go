@@ -193,14 +193,15 @@ func (s *Server) slackEvents(c *gin.Context) {
 	agent := s.agentName(ctx, ev.User, "")
 	name, arg := workflows.UpdateReply, any(nil)
 	note := slackapp.IsNote(ev.Text)
+	text := ev.Text
+	if s.opts.Slack != nil {
+		text = s.opts.Slack.PlainText(ctx, ev.Text)
+	}
 	if note {
 		// A `//` note stays internal, and counts as agent activity: agents discussing a handoff are not idle.
-		name, arg = workflows.UpdateActivity, workflows.AgentRequest{Agent: agent, AgentID: ev.User}
+		// Its text is what a later Return to bot without a note of its own leaves for the bot.
+		name, arg = workflows.UpdateActivity, workflows.AgentRequest{Agent: agent, AgentID: ev.User, Note: text}
 	} else {
-		text := ev.Text
-		if s.opts.Slack != nil {
-			text = s.opts.Slack.PlainText(ctx, ev.Text)
-		}
 		arg = workflows.ReplyRequest{Agent: agent, AgentID: ev.User, Text: text, Source: conversation.SourceSlack, ThreadTS: ev.ThreadTS}
 	}
 	h, err := s.startUpdate(ctx, phone, name, "slack-"+ev.EventID, arg)

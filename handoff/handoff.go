@@ -22,6 +22,9 @@ const (
 	ReasonAIUnavailable    Reason = "ai_unavailable"
 	// ReasonBusinessAppReply: someone replied from the WhatsApp Business app on the same number.
 	ReasonBusinessAppReply Reason = "business_app_reply"
+	// ReasonCSATBad: the customer rated the help "Not good" (csat_bad) after a person handed the conversation
+	// back to the bot.
+	ReasonCSATBad Reason = "csat_bad"
 )
 
 // Label is the reason in words for an agent.
@@ -43,6 +46,8 @@ func (r Reason) Label() string {
 		return "Replied from the WhatsApp Business app"
 	case ReasonAIUnavailable:
 		return "The AI could not answer (engine unavailable)"
+	case ReasonCSATBad:
+		return "Rated the help Not good after a hand-back"
 	case ReasonNone:
 		return ""
 	}

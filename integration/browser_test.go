@@ -149,10 +149,13 @@ func TestBrowserHandoffLoop(t *testing.T) {
 		t.Errorf("simulator: the bot spoke between the handoff and the agent's reply: %q", theirs)
 	}
 
-	// Back to the bot: the customer is told, asks another question, and the bot answers it.
+	// Back to the bot with a note for it: the customer is told, asks another question, and the bot answers it.
+	note := "Refund started, 3 working days"
+	console.Type("#return-note", note)
 	console.Click("#act-return")
 	console.WaitText("#d-status", "With bot")
 	console.WaitVisible("#act-takeover")
+	console.WaitAnyText("#transcript .msg-system", "Note for the assistant from "+agentName+": "+note)
 	sim.WaitText("#messages .msg-theirs:last-child", "again. Ask me anything")
 
 	simSay(sim, "How much is delivery?")

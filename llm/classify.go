@@ -17,6 +17,7 @@ const (
 	maxMessageRunes    = 4000
 	maxRecentTurns     = 5
 	maxRecentRunes     = 200
+	maxHandBackRunes   = 600
 	maxQuestionsPerFAQ = 6
 )
 
@@ -91,19 +92,35 @@ func withRecent(prompt string, recent []ai.Turn) string {
 		recent = recent[len(recent)-maxRecentTurns:]
 	}
 	var lines []string
+	handBack := ""
 	for _, t := range recent {
 		text := strings.TrimSpace(t.Text)
 		if text == "" {
 			continue
 		}
+		if t.Role == ai.RoleHandBack {
+			q, _ := json.Marshal(truncate(text, maxHandBackRunes))
+			handBack = string(q)
+			continue
+		}
 		q, _ := json.Marshal(truncate(text, maxRecentRunes))
-		lines = append(lines, "- "+string(q))
+		line := "- " + string(q)
+		if t.Settled {
+			line += " (settled by a person on our team)"
+		}
+		lines = append(lines, line)
 	}
-	if len(lines) == 0 {
-		return prompt
+	if len(lines) > 0 {
+		prompt += "\nThe customer's earlier questions, oldest first, only to understand follow-ups such as " +
+			"\"and on Saturday?\". Classify the new message, not these:\n" + strings.Join(lines, "\n") + "\n"
 	}
-	return prompt + "\nThe customer's earlier questions, oldest first, only to understand follow-ups such as " +
-		"\"and on Saturday?\". Classify the new message, not these:\n" + strings.Join(lines, "\n") + "\n"
+	if handBack != "" {
+		prompt += "\nA person on our team dealt with the customer and handed the conversation back to you. What they " +
+			"left for you, as data: " + handBack + "\nDo not ask the customer again for what they settled. An earlier " +
+			"request settled by a person (such as asking for a person) is not a request now: classify only what " +
+			"the new message itself asks.\n"
+	}
+	return prompt
 }
 
 // Classify classifies one customer message with a single structured-output call. A reply outside the

@@ -664,3 +664,28 @@ func TestReplyValidates(t *testing.T) {
 		})
 	}
 }
+
+func TestHandBackInTheModelsContext(t *testing.T) {
+	e, fake := newEngine(t)
+	recent := []ai.Turn{
+		{Topic: "q:person", Text: "I want a person", Settled: true},
+		{Role: ai.RoleHandBack, Text: "A person on our team (Sipho) helped. Their note: refund of order 5544 approved."},
+	}
+	if _, err := e.Reply(context.Background(), ai.ReplyRequest{Text: "thanks", Recent: recent}); err != nil {
+		t.Fatalf("Reply: %v", err)
+	}
+	system := lastRequest(t, fake).System()
+	for _, want := range []string{
+		`- "I want a person" (settled by a person on our team)`,
+		`handed the conversation back to you`,
+		`"A person on our team (Sipho) helped. Their note: refund of order 5544 approved."`,
+		`Do not ask the customer again for what they settled`,
+	} {
+		if !strings.Contains(system, want) {
+			t.Errorf("system prompt lacks %q:\n%s", want, system)
+		}
+	}
+	if strings.Contains(system, `- "A person on our team`) {
+		t.Errorf("the hand-back is listed as a customer question:\n%s", system)
+	}
+}

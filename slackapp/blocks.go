@@ -97,6 +97,9 @@ func cardBlocks(c conversation.Card, transcriptBudget int) []slack.Block {
 	if note := strings.TrimSpace(c.OutOfHoursNote); note != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":crescent_moon: "+escapeLimit(note, maxNoteText))))
 	}
+	if rating := ratingText(c.CSAT); rating != "" {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(rating)))
+	}
 	if summary := strings.TrimSpace(c.Summary); summary != "" {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("*Summary*\n"+escapeLimit(summary, maxSummaryText)), nil, nil))
 	}
@@ -404,9 +407,24 @@ func AlreadyTakenText(assignee string) string {
 	return Mention(assignee) + " already has this conversation. Your thread replies stay internal."
 }
 
-// NoteKeptText tells an agent that their `//` note stays internal.
+// NoteKeptText tells an agent that their `//` note stays internal, and that the latest one is left for the
+// bot when the conversation is returned to it.
 func NoteKeptText() string {
-	return "Internal note: it stays in the thread and is not sent to the customer."
+	return "Internal note: it stays in the thread and is not sent to the customer. " +
+		"When you press Return to bot, your latest note is left for the bot, so it does not ask again what you settled."
+}
+
+// ratingText is the customer's rating of the help after the latest hand-back (CSAT), for the card.
+func ratingText(score string) string {
+	switch score {
+	case "good":
+		return ":star: Customer's rating after the hand-back: *Great*"
+	case "ok":
+		return ":neutral_face: Customer's rating after the hand-back: *OK*"
+	case "bad":
+		return ":warning: Customer's rating after the hand-back: *Not good*"
+	}
+	return ""
 }
 
 func mrkdwn(text string) *slack.TextBlockObject {

@@ -288,6 +288,20 @@ func TestCardMessageOutOfHours(t *testing.T) {
 	}
 }
 
+func TestCardMessageShowsTheRating(t *testing.T) {
+	for score, want := range map[string]string{"good": "*Great*", "ok": "*OK*", "bad": "*Not good*"} {
+		c := testCard()
+		c.Status, c.CSAT = conversation.StatusActive, score
+		text := viewBlocks(t, CardMessage(c).Blocks).allText()
+		if !strings.Contains(text, "Customer's rating after the hand-back: "+want) {
+			t.Errorf("card with csat %q lacks its rating:\n%s", score, text)
+		}
+	}
+	if text := viewBlocks(t, CardMessage(testCard()).Blocks).allText(); strings.Contains(text, "rating") {
+		t.Errorf("card without a rating shows one:\n%s", text)
+	}
+}
+
 func TestCardMessageWithoutOptionalParts(t *testing.T) {
 	m := CardMessage(conversation.Card{Phone: testPhone})
 	v := viewBlocks(t, m.Blocks)

@@ -98,7 +98,9 @@ func (c *conversationWorkflow) validateWithPeople(ctx workflow.Context, req Agen
 }
 
 func (c *conversationWorkflow) returnToBot(ctx workflow.Context, req AgentRequest) (conversation.Snapshot, error) {
-	c.apply(ctx, Event{Kind: EvReturn, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	agent := agentOf(req.Agent, req.AgentID)
+	c.apply(ctx, Event{Kind: EvReturn, Agent: agent, At: workflow.Now(ctx)})
+	c.handBack(ctx, agent.Name, req.Note)
 	return c.snapshot(false), nil
 }
 
@@ -110,6 +112,7 @@ func (c *conversationWorkflow) keep(ctx workflow.Context, req AgentRequest) (con
 // note restarts the idle timer while agents work on a handoff without writing to the customer.
 func (c *conversationWorkflow) note(ctx workflow.Context, req AgentRequest) error {
 	c.apply(ctx, Event{Kind: EvNote, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	c.keepNote(req.Note)
 	return nil
 }
 
@@ -187,5 +190,6 @@ func (c *conversationWorkflow) card(changedBy string) conversation.Card {
 		Transcript: lines, Earlier: c.s.Earlier + len(c.s.Transcript) - len(lines),
 		Status: c.s.Status, Assignee: c.s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
 		ChangedAt: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote, IdleTimeout: c.s.Settings.IdleTimeout,
+		CSAT: string(c.s.CSAT.Score),
 	}
 }

@@ -237,10 +237,7 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 		c.summarize(ctx, story)
 		c.notify(conversation.Notice{Kind: conversation.NoticeHandoff})
 	case DoWelcomeBack:
-		c.refreshSettings(ctx)
-		if f.Generation == c.s.Generation {
-			c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendReturnNotice, Text: returnedNotice(c.s.Settings.BusinessName)})
-		}
+		c.welcomeBack(ctx, f)
 	}
 }
 
@@ -355,6 +352,9 @@ func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) 
 		c.stopBot = nil
 	}()
 	gen := c.s.Generation
+	if c.rating(ctx, botCtx, gen, m) {
+		return
+	}
 	d := c.decide(botCtx, m)
 	if botCtx.Err() != nil || !c.s.Holds(gen) {
 		return
@@ -451,16 +451,18 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 	return ctx.Err() == nil && c.s.Holds(gen)
 }
 
-// tellCustomer sends a notice (the handoff notice, the welcome back) outside any bot turn.
-func (c *conversationWorkflow) tellCustomer(ctx workflow.Context, in activities.SendInput) {
+// tellCustomer sends a notice (the handoff notice, the welcome back) outside any bot turn, and reports whether
+// it went out.
+func (c *conversationWorkflow) tellCustomer(ctx workflow.Context, in activities.SendInput) bool {
 	var res activities.SendResult
 	in.To, in.ReadID = c.s.Address(), c.takeUnread()
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res); err != nil {
 		c.logger.Error("notice to the customer not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
-		return
+		return false
 	}
 	c.sent(in.Kind)
-	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: in.Text, At: workflow.Now(ctx), ID: res.MessageID})
+	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: botLine(in.Text, in.Buttons), At: workflow.Now(ctx), ID: res.MessageID})
+	return true
 }
 
 func botLine(text string, buttons []conversation.Button) string {
@@ -573,6 +575,7 @@ func (c *conversationWorkflow) snapshot(withTranscript bool) conversation.Snapsh
 		Name: c.s.Name, Status: c.s.Status, Assignee: c.s.Assignee,
 		HandoffReason: c.s.Reason, HandoffReasonLabel: c.s.Reason.Label(), Summary: c.s.Summary,
 		LastMessage: c.s.LastMessage, LastActivity: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote,
+		CSAT: string(c.s.CSAT.Score),
 	}
 	if c.s.Status.BotSilent() {
 		t := c.s.HandoffAt

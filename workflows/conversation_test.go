@@ -43,6 +43,8 @@ type harness struct {
 	summaryDelay time.Duration
 	// aiDown makes every AI call fail for good.
 	aiDown bool
+	// model, when set, revises the keyword classifier's verdict the way a model reading the recent turns would.
+	model func(in activities.ReplyInput, r activities.ReplyResult) activities.ReplyResult
 }
 
 func newHarness(t *testing.T) *harness {
@@ -94,7 +96,11 @@ func (h *harness) reply(ctx context.Context, in activities.ReplyInput) (activiti
 	if err != nil {
 		return activities.ReplyResult{}, err
 	}
-	return activities.ReplyResult{Analysis: an, Answer: h.answer(an.FAQID)}, nil
+	r := activities.ReplyResult{Analysis: an, Answer: h.answer(an.FAQID)}
+	if h.model != nil {
+		r = h.model(in, r)
+	}
+	return r, nil
 }
 
 // analyze is a keyword classifier.

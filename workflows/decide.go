@@ -181,6 +181,8 @@ func handoffNotice(reason handoff.Reason, name, outOfHours string) string {
 		b.WriteString("A person from our team is joining this chat now.")
 	case handoff.ReasonAIUnavailable:
 		b.WriteString("Sorry, I can't answer right now. I've asked a person on our team to reply here.")
+	case handoff.ReasonCSATBad:
+		b.WriteString("I'm sorry we didn't get it right. I've asked a person on our team to look at this again; they'll reply here.")
 	default:
 		b.WriteString("Sure, I'm passing you to a person on our team, who will reply here.")
 	}

@@ -181,8 +181,11 @@ type ReplyResult struct {
 	MessageID string `json:"message_id"`
 }
 
-// AgentRequest is an agent's return-to-bot or keep decision.
+// AgentRequest is an agent's return-to-bot or keep decision, or their activity on a handoff.
 type AgentRequest struct {
 	Agent   string `json:"agent"`
 	AgentID string `json:"agent_id,omitempty"`
+	// Note is what the agent leaves for the bot with a return to the bot, or the text of an internal note
+	// (agent activity), which a later return without a note of its own leaves for the bot.
+	Note string `json:"note,omitempty"`
 }

@@ -51,6 +51,11 @@ type State struct {
 	Recent []ai.Turn `json:"recent,omitempty"`
 	Repeat Repeat    `json:"repeat"`
 	Offer  Offer     `json:"offer"`
+	// CSAT is the rating question of the latest hand-back and its answer (csat.go).
+	CSAT CSAT `json:"csat"`
+	// Note is the latest internal note agents wrote on the current handoff: a return without a note of its
+	// own leaves this one for the bot (csat.go).
+	Note string `json:"note,omitempty"`
 
 	// Generation changes with every change of status; bot work and followups of an older generation are void.
 	Generation int `json:"generation"`
@@ -195,6 +200,7 @@ func (s *State) Transition(ev Event) Outcome {
 		s.Status, s.Reason, s.HandoffAt = conversation.StatusHandoff, reason, ev.At
 		s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
 		s.Summary, s.OutOfHoursNote, s.Offer = "", "", Offer{}
+		s.CSAT.Pending, s.Note = false, "" // a handoff cancels every other automation
 		s.Handoffs++
 		s.startIdleTimer(ev.At)
 		out = Outcome{StopBot: true, Line: "Handed to a person: " + reason.Label()}

@@ -65,6 +65,8 @@ type Config struct {
 	KnowledgeBase      string
 	HandoffIdleTimeout time.Duration
 	AgentAPIToken      string
+	// CSAT is true when customers are asked to rate the help after a hand-back (CSAT=on, the default).
+	CSAT bool
 
 	MetricsAddr string
 	LogFormat   string
@@ -120,6 +122,7 @@ func Vars() []Var {
 		{Env: "OPENAI_MODEL", Default: "gpt-4o-mini", Usage: "model name", Modes: thinking, set: str(func(c *Config) *string { return &c.OpenAIModel })},
 		{Env: "KNOWLEDGE_BASE", Usage: "path to the knowledge base YAML (empty: the built-in demo shop)", Modes: append(append([]Mode{}, all...), ModeClassify), set: str(func(c *Config) *string { return &c.KnowledgeBase })},
 		{Env: "HANDOFF_IDLE_TIMEOUT", Default: handoff.DefaultIdleTimeout.String(), Usage: "human inactivity before the bot asks an agent to confirm a return", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.HandoffIdleTimeout })},
+		{Env: "CSAT", Default: "on", Usage: "ask the customer to rate the help after a person returns the conversation to the bot (on or off)", Modes: working, set: onOff(func(c *Config) *bool { return &c.CSAT })},
 		{Env: "AGENT_API_TOKEN", Usage: "bearer token for /api/* and the agent console; dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.AgentAPIToken })},
 		{Env: "METRICS_ADDR", Default: ":9090", Usage: "worker: listen address of /metrics, /healthz and /readyz; empty turns it off", Modes: []Mode{ModeWorker}, set: str(func(c *Config) *string { return &c.MetricsAddr })},
 		{Env: "LOG_FORMAT", Usage: "text or json (default: text in dev, json otherwise)", Modes: all, set: str(func(c *Config) *string { return &c.LogFormat })},
@@ -148,6 +151,20 @@ func duration(p func(*Config) *time.Duration) func(*Config, string) error {
 			return fmt.Errorf("%q must be positive", v)
 		}
 		*p(c) = d
+		return nil
+	}
+}
+
+func onOff(p func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "on", "true", "1", "yes":
+			*p(c) = true
+		case "off", "false", "0", "no":
+			*p(c) = false
+		default:
+			return fmt.Errorf("%q is neither on nor off", v)
+		}
 		return nil
 	}
 }

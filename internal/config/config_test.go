@@ -17,7 +17,7 @@ func TestDefaults(t *testing.T) {
 	if c.HTTPAddr != ":8080" || c.TemporalTaskQueue != "support-conversations" || c.TemporalNamespace != "default" ||
 		c.TemporalDevPort != 7233 || c.TemporalUIPort != 8233 || c.HandoffIdleTimeout != 30*time.Minute ||
 		c.DataDir != ".data" || c.SlackAPIURL != "https://slack.com/api/" || c.OpenAIModel != "gpt-4o-mini" ||
-		c.WhatsAppAPIURL != "https://graph.facebook.com/v23.0" || c.PublicURL != "http://localhost:8080" {
+		c.WhatsAppAPIURL != "https://graph.facebook.com/v23.0" || c.PublicURL != "http://localhost:8080" || !c.CSAT {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -32,6 +32,20 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 	}
 }
 
+func TestCSATOff(t *testing.T) {
+	for _, v := range []string{"off", "OFF", "false"} {
+		c, err := Load(ModeDev, nil, env(map[string]string{"CSAT": v}), &bytes.Buffer{})
+		if err != nil || c.CSAT {
+			t.Fatalf("CSAT=%s: %+v, %v", v, c, err)
+		}
+	}
+	c, err := Load(ModeWorker, []string{"--csat", "on"}, env(map[string]string{"CSAT": "off", "TEMPORAL_ADDRESS": "t:7233",
+		"REDIS_URL": "redis://r:6379", "WHATSAPP_ACCESS_TOKEN": "EAAG", "WHATSAPP_PHONE_NUMBER_ID": "1065"}), &bytes.Buffer{})
+	if err != nil || !c.CSAT {
+		t.Fatalf("--csat on: %+v, %v", c, err)
+	}
+}
+
 func TestErrorsNameTheVariable(t *testing.T) {
 	cases := []struct {
 		mode Mode
@@ -41,6 +55,7 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{ModeDev, map[string]string{"HANDOFF_IDLE_TIMEOUT": "soon"}, "HANDOFF_IDLE_TIMEOUT"},
 		{ModeDev, map[string]string{"HANDOFF_IDLE_TIMEOUT": "-5m"}, "HANDOFF_IDLE_TIMEOUT"},
 		{ModeDev, map[string]string{"PUBLIC_URL": "localhost:8080"}, "PUBLIC_URL"},
+		{ModeDev, map[string]string{"CSAT": "sometimes"}, "CSAT"},
 		{ModeDev, map[string]string{"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": "api.example.com"}, "OPENAI_BASE_URL"},
 		{ModeDev, map[string]string{"REDIS_URL": "localhost:6379"}, "REDIS_URL"},
 		{ModeDev, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CHANNEL_ID": "C1"}, "SLACK_SIGNING_SECRET"},

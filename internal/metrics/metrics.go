@@ -27,6 +27,7 @@ type Metrics struct {
 	LLMErrors         *prometheus.CounterVec
 	DownstreamErrors  *prometheus.CounterVec
 	ConsoleStreams    prometheus.Gauge
+	CSAT              *prometheus.CounterVec
 }
 
 // New creates the metrics and registers them, with the Go and process collectors, on a new registry.
@@ -73,10 +74,13 @@ func New() *Metrics {
 		ConsoleStreams: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "supportd_console_streams", Help: "Agent console event streams open on this gateway.",
 		}),
+		CSAT: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "supportd_csat_total", Help: "Customers' ratings of the help after a hand-back to the bot, by score (good, ok, bad).",
+		}, []string{"score"}),
 	}
 	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies, m.OutboundMessages,
 		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
-		m.ConsoleStreams,
+		m.ConsoleStreams, m.CSAT,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -114,6 +118,13 @@ func (m *Metrics) DedupeHit(source string) {
 func (m *Metrics) Handoff(reason string) {
 	if m != nil {
 		m.Handoffs.WithLabelValues(reason).Inc()
+	}
+}
+
+// Rating counts a customer's rating of the help (CSAT).
+func (m *Metrics) Rating(score string) {
+	if m != nil {
+		m.CSAT.WithLabelValues(score).Inc()
 	}
 }
 

@@ -27,8 +27,8 @@ export class AgentApi {
     return this.#act(phone, "reply", { text, source: "console" });
   }
 
-  returnToBot(phone) {
-    return this.#act(phone, "return-to-bot", {});
+  returnToBot(phone, note = "") {
+    return this.#act(phone, "return-to-bot", note ? { note } : {});
   }
 
   keep(phone) {

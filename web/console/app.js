@@ -431,6 +431,7 @@ function applyDetail(conv) {
   setFact("reason", waiting ? reasonLabel(conv) : "");
   setFact("waiting", waiting ? waitingFor(conv.handoff_at).replace(/^waiting /, "") : "");
   setFact("assignee", conv.assignee === me ? `${conv.assignee} (you)` : conv.assignee || "");
+  setFact("csat", CSAT_LABELS[conv.csat] || "");
   const link = safeLink(conv.temporal_url);
   $("f-temporal").hidden = !link;
   if (link) $("d-temporal").href = link;
@@ -453,6 +454,9 @@ function applyDetail(conv) {
   }
 }
 
+// The customer's rating of the help after the latest hand-back (CSAT).
+const CSAT_LABELS = { good: "Great", ok: "OK", bad: "Not good" };
+
 function setFact(name, value) {
   $(`f-${name}`).hidden = !value;
   $(`d-${name}`).textContent = value;
@@ -466,6 +470,8 @@ function updateActions() {
   $("act-takeover").hidden = !conv || confirming || mine || takenByOther;
   $("act-keep").hidden = !confirming;
   $("act-return").hidden = !conv || conv.status === "active";
+  $("return-note").hidden = $("act-return").hidden;
+  $("return-note").disabled = state.busy || !conv;
   for (const id of ["act-takeover", "act-keep", "act-return"]) $(id).disabled = state.busy || !conv;
 }
 
@@ -477,7 +483,9 @@ async function act(kind, button, busyLabel) {
   button.textContent = busyLabel;
   showDetailError("");
   try {
-    const conv = await state.api[kind](phone);
+    const note = kind === "returnToBot" ? $("return-note").value.trim() : "";
+    const conv = await state.api[kind](phone, ...(note ? [note] : []));
+    if (kind === "returnToBot") $("return-note").value = "";
     state.minTicket = ++state.ticket;
     if (phone === state.selected && conv && conv.phone === phone) applyDetail(conv);
   } catch (err) {

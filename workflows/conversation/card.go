@@ -37,6 +37,8 @@ type Card struct {
 	ChangedAt      time.Time     `json:"changed_at"`
 	IdleTimeout    time.Duration `json:"idle_timeout,omitempty"`
 	OutOfHoursNote string        `json:"out_of_hours_note,omitempty"`
+	// CSAT is the customer's rating of the help after the latest hand-back: good, ok or bad; empty when none.
+	CSAT string `json:"csat,omitempty"`
 	// Link is the conversation's page under PUBLIC_URL; the notifier fills it in.
 	Link string `json:"-"`
 }

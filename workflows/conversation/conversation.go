@@ -127,4 +127,6 @@ type Snapshot struct {
 	// Outbound counts the messages sent to the customer, by kind (answer, offer, handoff_notice, agent...):
 	// every one is billed (docs/CONTRACT.md).
 	Outbound map[string]int `json:"outbound,omitempty"`
+	// CSAT is the customer's rating of the help after the latest hand-back: good, ok or bad; empty when none.
+	CSAT string `json:"csat,omitempty"`
 }
