@@ -45,9 +45,17 @@ func TestGraphDropsBSUIDInTo(t *testing.T) {
 	if len(dropped) != 2 || dropped[0].To != bsuid || dropped[0].Text != "into the void" {
 		t.Errorf("Dropped() = %+v, want the two sends", dropped)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if got := g.Statuses(); len(got) != 0 {
-		t.Errorf("statuses %+v for dropped messages, want none", got)
+	// A message that is delivered afterwards gets its status; the dropped ones never do.
+	if status, resp := postGraph(t, g, g.AccessToken(), graphTextBody(bsuidPhone, "delivered")); status != http.StatusOK {
+		t.Fatalf("to a phone: %d %v", status, resp)
+	}
+	got := g.WaitForStatuses(t, 10*time.Second, "the delivered message's status", func(s []GraphStatusDelivery) bool { return len(s) > 0 })
+	for _, st := range got {
+		for _, d := range dropped {
+			if st.MessageID == d.ID {
+				t.Errorf("status %+v for a dropped message", st)
+			}
+		}
 	}
 }
 
