@@ -7,16 +7,43 @@ export function conversationHref(phone) {
   return `#/conversations/${encodeURIComponent(phone)}`;
 }
 
-// renderList replaces the list with the given conversations, already sorted and filtered.
+// rows remembers, per list, each row's node and what it showed, so that a live update rebuilds only the rows
+// that changed: the row under an agent's pointer stays the same element while others move.
+const rows = new WeakMap();
+
+// renderList shows the given conversations, already sorted and filtered.
 export function renderList(ul, convs, { selected, me, now }) {
+  const before = rows.get(ul) || new Map();
+  const after = new Map();
+  const reuse = (key, shown, build) => {
+    const old = before.get(key);
+    const node = old && old.shown === shown ? old.node : build();
+    after.set(key, { shown, node });
+    return node;
+  };
+  const row = (c) => {
+    const opts = { selected, me, now };
+    return reuse(`c:${c.phone}`, rowShows(c, opts), () => listItem(c, opts));
+  };
+  const heading = (text) => reuse(`h:${text}`, text, () => sectionHeading(text));
   const waiting = convs.filter(waitsForPerson);
   const rest = convs.filter((c) => !waitsForPerson(c));
   const items = [];
-  if (waiting.length) items.push(sectionHeading(`Waiting for a person · ${waiting.length}`));
-  items.push(...waiting.map((c) => listItem(c, { selected, me, now })));
-  if (rest.length) items.push(sectionHeading(`With the bot · ${rest.length}`));
-  items.push(...rest.map((c) => listItem(c, { selected, me, now })));
+  if (waiting.length) items.push(heading(`Waiting for a person · ${waiting.length}`));
+  items.push(...waiting.map(row));
+  if (rest.length) items.push(heading(`With the bot · ${rest.length}`));
+  items.push(...rest.map(row));
+  rows.set(ul, after);
+  const current = [...ul.children];
+  if (current.length === items.length && current.every((n, i) => n === items[i])) return;
   ul.replaceChildren(...items);
+}
+
+// rowShows is everything a row shows, to tell whether it must be built again.
+function rowShows(conv, { selected, me, now }) {
+  const waiting = waitsForPerson(conv);
+  const when = waiting ? waitingFor(conv.handoff_at, now) : clockTime(conv.last_activity);
+  return JSON.stringify([conv, conv.phone === selected, me, when, hints(conv, now)]);
 }
 
 function sectionHeading(text) {
