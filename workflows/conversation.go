@@ -274,6 +274,12 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil || ctx.Err() != nil {
 		return c.end(ctx, ctx.Err())
 	}
+	// A message signalled in this workflow task may already be handed to the inbox coroutine, which has not
+	// run yet: the channel looks empty, and the message would be lost with this run. Let every other
+	// coroutine run once, so that the inbox accepts it (into the state the next run carries on with).
+	if err := yield(ctx); err != nil {
+		return c.end(ctx, err)
+	}
 	// Signals that arrived since the last wake-up belong to the next run.
 	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
 	for {
@@ -285,6 +291,14 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 	}
 	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript))
 	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, Name: c.s.Name, State: c.s})
+}
+
+// yield lets every other coroutine of the workflow run before the caller goes on. It records nothing in the
+// history.
+func yield(ctx workflow.Context) error {
+	ran := false
+	workflow.Go(ctx, func(workflow.Context) { ran = true })
+	return workflow.Await(ctx, func() bool { return ran })
 }
 
 // --- customer messages ---
