@@ -146,7 +146,7 @@ func (s *Server) deliver(ctx context.Context, msg whatsapp.Message, received tim
 			TaskQueue:             s.opts.TaskQueue,
 			TypedSearchAttributes: temporalSearchAttributes(msg.From, conversation.StatusActive),
 		},
-		workflows.WorkflowName, workflows.Input{Phone: msg.From, Name: msg.Name})
+		workflows.WorkflowName, workflows.Input{Phone: msg.From, Name: msg.Name, Indexed: true})
 	if err != nil {
 		if rerr := s.opts.Store.ReleaseDelivery(context.WithoutCancel(ctx), "wa", msg.ID); rerr != nil {
 			log.Warn("dedupe claim not released", "error", rerr)

@@ -54,6 +54,8 @@ type conversationWorkflow struct {
 	mirrored  activities.Mirror
 	mirroring bool
 	searched  conversation.Status
+	// indexed is Input.Indexed: the run may start without upserting its search attributes.
+	indexed bool
 }
 
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
@@ -61,7 +63,7 @@ func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 	if s == nil {
 		s = &State{Phone: in.Phone, Name: in.Name, Status: conversation.StatusActive}
 	}
-	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx)}
+	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx), indexed: in.Indexed}
 	for _, id := range s.Seen {
 		c.seen[id] = true
 	}
@@ -101,7 +103,9 @@ func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 			return err
 		}
 	}
-	if err := c.upsertSearchAttributes(ctx); err != nil {
+	if c.indexed && c.searchAttributesCurrent(ctx) {
+		c.searched = c.s.Status
+	} else if err := c.upsertSearchAttributes(ctx); err != nil {
 		return err
 	}
 	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
@@ -290,7 +294,8 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 		c.accept(ctx, m)
 	}
 	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript))
-	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, Name: c.s.Name, State: c.s})
+	// The next run starts with this run's search attributes (the SDK carries them over).
+	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, Name: c.s.Name, State: c.s, Indexed: true})
 }
 
 // yield lets every other coroutine of the workflow run before the caller goes on. It records nothing in the
@@ -516,6 +521,15 @@ func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversat
 }
 
 // --- mirrors ---
+
+// searchAttributesCurrent reports whether the run's search attributes already say what upsertSearchAttributes
+// would: a new conversation's start sets them, and a continue-as-new carries them over.
+func (c *conversationWorkflow) searchAttributesCurrent(ctx workflow.Context) bool {
+	sa := workflow.GetTypedSearchAttributes(ctx)
+	status, ok := sa.GetKeyword(SupportStatusKey)
+	phone, okPhone := sa.GetKeyword(CustomerPhoneKey)
+	return ok && okPhone && status == string(c.s.Status) && phone == c.s.Phone
+}
 
 func (c *conversationWorkflow) upsertSearchAttributes(ctx workflow.Context) error {
 	c.searched = c.s.Status
