@@ -28,9 +28,10 @@ func BenchmarkRatios(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(srv.Stop)
-	onServer := withEnv("TEMPORAL_ADDRESS", srv.Address())
-	product := newStack(b, onServer)
-	llm := newStack(b, withOpenAI(), onServer)
+	// supportd at its default log level, as deployed (the other integration tests log at debug).
+	onServer, info := withEnv("TEMPORAL_ADDRESS", srv.Address()), withEnv("LOG_LEVEL", "info")
+	product := newStack(b, onServer, info)
+	llm := newStack(b, withOpenAI(), onServer, info)
 	respond := testkit.KeywordResponder(llm.kb)
 	llm.openai.Handle(func(r testkit.ChatRequest) testkit.ChatReply {
 		reply := respond(r)
