@@ -63,7 +63,7 @@ func BenchmarkRatios(b *testing.B) {
 		LLM:       &llmTarget,
 		Customers: 20, Questions: 10, LLMQuestions: 5, OpenN: 200, LLMLatency: modelLatency,
 		Notes: []string{"bare: signed webhook → minimal handler (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API",
-			"not measured here: RSS per idle conversation (topology.BenchmarkRatios with SUPPORTD_BENCH_IDLE=N measures it on a worker process)"},
+			"not measured here: RSS per idle conversation and the answer to an evicted one (BenchmarkIdle here; topology.BenchmarkRatios with SUPPORTD_BENCH_IDLE=N on a worker process)"},
 	})
 	b.StopTimer()
 	r.Print(os.Stdout)
