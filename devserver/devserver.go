@@ -56,7 +56,23 @@ type Options struct {
 	Postgres *Postgres
 	// HistoryShards is fixed when the cluster's database is first used; 0 means 1.
 	HistoryShards int32
+	// HistoryCacheSize bounds the workflow states the history service keeps in memory (one per open
+	// conversation it has seen lately); 0 means DefaultHistoryCacheSize. A state not cached is read from the
+	// database when its workflow next moves.
+	HistoryCacheSize int
+	// EventsCacheBytes bounds the history events kept in memory, per history shard; 0 means
+	// DefaultEventsCacheBytes.
+	EventsCacheBytes int64
+	// SuggestContinueAsNewEvents is the history length at which the server suggests continue-as-new; 0 keeps
+	// Temporal's (4096 events). Tests lower it to see long conversations roll over.
+	SuggestContinueAsNewEvents int
 }
+
+// Defaults of the caches; Temporal's own are 128,000 workflow states and 512 KiB of events per shard.
+const (
+	DefaultHistoryCacheSize = 2000
+	DefaultEventsCacheBytes = 4 << 20
+)
 
 // Postgres is where a server on PostgreSQL keeps its state.
 type Postgres struct {
@@ -133,7 +149,7 @@ func Start(opts Options) (*Server, error) {
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(dynamicConfig()),
+		temporal.WithDynamicConfigClient(dynamicConfig(opts)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("build temporal server: %w", err)
@@ -314,15 +330,28 @@ func finishConfig(opts Options, cfg *config.Config) (*config.Config, error) {
 	return cfg, nil
 }
 
-func dynamicConfig() dynamicconfig.StaticClient {
+func dynamicConfig(opts Options) dynamicconfig.StaticClient {
 	dc := dynamicconfig.StaticClient{}
 	set := func(key string, v any) { dc[dynamicconfig.MakeKey(key)] = v }
+	setting := func(key dynamicconfig.Key, v any) { dc[key] = v }
 	// A search attribute registered at start is usable at once.
 	set("system.forceSearchAttributesCacheRefreshOnRead", true)
 	set("frontend.persistenceMaxQPS", 10000)
 	set("history.persistenceMaxQPS", 45000)
 	set("frontend.namespaceRPS.visibility", 100)
-	set("history.cacheHostLevelMaxSize", 8096)
+	// The caches, bounded (the keys of go.temporal.io/server v1.32: the history cache is host level only).
+	historyCache, eventsCache := opts.HistoryCacheSize, opts.EventsCacheBytes
+	if historyCache <= 0 {
+		historyCache = DefaultHistoryCacheSize
+	}
+	if eventsCache <= 0 {
+		eventsCache = DefaultEventsCacheBytes
+	}
+	setting(dynamicconfig.HistoryCacheHostLevelMaxSize.Key(), historyCache)
+	setting(dynamicconfig.EventsCacheMaxSizeBytes.Key(), int(eventsCache))
+	if opts.SuggestContinueAsNewEvents > 0 {
+		setting(dynamicconfig.HistoryCountSuggestContinueAsNew.Key(), opts.SuggestContinueAsNewEvents)
+	}
 	return dc
 }
 

@@ -28,9 +28,10 @@ func BenchmarkRatios(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(srv.Stop)
-	onServer := withEnv("TEMPORAL_ADDRESS", srv.Address())
-	product := newStack(b, onServer)
-	llm := newStack(b, withOpenAI(), onServer)
+	// supportd at its default log level, as deployed (the other integration tests log at debug).
+	onServer, info := withEnv("TEMPORAL_ADDRESS", srv.Address()), withEnv("LOG_LEVEL", "info")
+	product := newStack(b, onServer, info)
+	llm := newStack(b, withOpenAI(), onServer, info)
 	respond := testkit.KeywordResponder(llm.kb)
 	llm.openai.Handle(func(r testkit.ChatRequest) testkit.ChatReply {
 		reply := respond(r)
@@ -62,7 +63,7 @@ func BenchmarkRatios(b *testing.B) {
 		LLM:       &llmTarget,
 		Customers: 20, Questions: 10, LLMQuestions: 5, OpenN: 200, LLMLatency: modelLatency,
 		Notes: []string{"bare: signed webhook → minimal handler (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API",
-			"not measured here: RSS per idle conversation (topology.BenchmarkRatios with SUPPORTD_BENCH_IDLE=N measures it on a worker process)"},
+			"not measured here: RSS per idle conversation and the answer to an evicted one (BenchmarkIdle here; topology.BenchmarkRatios with SUPPORTD_BENCH_IDLE=N on a worker process)"},
 	})
 	b.StopTimer()
 	r.Print(os.Stdout)

@@ -1,10 +1,8 @@
 package topology
 
 import (
-	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +16,9 @@ import (
 // spread over both gateways), and the bare baseline in this process on the same server. With a model, one
 // worker and one gateway of their own on another task queue talk to a fake OpenAI-compatible server whose
 // every answer takes 200 ms. It runs once whatever b.N. With SUPPORTD_BENCH_IDLE=N it then stops worker-2, opens N
-// more conversations (one greeting each) and reports how much worker-1's RSS grew per conversation.
+// more conversations (one greeting each), reports how much worker-1's RSS grew per conversation, and how long
+// an answer takes to a conversation worker-1 still holds and to one it evicted (WORKER_CACHE_SIZE, passed on
+// to the workers; empty, the default).
 //
 //	go test -run '^$' -bench Ratios -benchtime 1x ./topology/
 //	SUPPORTD_BENCH_IDLE=10000 go test -run '^$' -bench Ratios -benchtime 1x -timeout 60m ./topology/
@@ -68,7 +68,7 @@ func BenchmarkRatios(b *testing.B) {
 		Notes: []string{"bare: signed webhook → minimal handler in the benchmark process (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; one worker"},
 	})
 	if n, _ := strconv.Atoi(os.Getenv("SUPPORTD_BENCH_IDLE")); n > 0 {
-		r.Notes = append(r.Notes, idleRSS(b, c, n, procs[0], procs[1], target("supportd", c.graph, conversationID, procs[2].url, procs[3].url)))
+		r.Notes = append(r.Notes, idleRSS(b, c, n, procs[0], procs[1], target("supportd", c.graph, conversationID, procs[2].url, procs[3].url))...)
 	} else {
 		r.Notes = append(r.Notes, "not measured: RSS of workers holding many idle conversations (SUPPORTD_BENCH_IDLE=10000 measures it; opening 10,000 takes about 15 minutes here)")
 	}
@@ -79,30 +79,22 @@ func BenchmarkRatios(b *testing.B) {
 }
 
 // idleRSS stops worker-2 so that worker-1 runs every new conversation, opens n conversations with one
-// greeting each and reports worker-1's RSS before and after.
-func idleRSS(b *testing.B, c *cluster, n int, w1, w2 *process, tgt bench.Target) string {
+// greeting each, reports worker-1's RSS before and after, and has the oldest and the newest ask a question
+// again (the oldest are out of worker-1's cache when n exceeds WORKER_CACHE_SIZE).
+func idleRSS(b *testing.B, c *cluster, n int, w1, w2 *process, tgt bench.Target) []string {
 	b.Helper()
 	w2.stop()
-	before := rss(b, w1)
-	rate := bench.OpenRate(b, c.client, tgt, bench.Phones(fmt.Sprintf("2789%03d", time.Now().UnixNano()/1e6%1000), n), "Hi")
-	after := rss(b, w1)
-	return fmt.Sprintf("idle conversations: %d opened at %.1f /s on one worker; its RSS went from %d MiB to %d MiB, %.0f KiB per open conversation",
-		n, rate, before>>20, after>>20, float64(after-before)/1024/float64(n))
+	q := bench.Questions(kb.Default(), 1)[0]
+	r := bench.Idle(b, bench.IdleConfig{Client: c.client, Target: tgt, N: n, Question: q, RSS: func() int64 { return rss(b, w1) }})
+	return r.Lines("worker-1's")
 }
 
 // rss reads a process's resident set size from /proc.
 func rss(b *testing.B, p *process) int64 {
 	b.Helper()
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
-	if err != nil {
-		b.Fatal(err)
+	n := bench.PidRSS(p.cmd.Process.Pid)
+	if n == 0 {
+		b.Fatalf("no VmRSS for %s", p.name)
 	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	b.Fatalf("no VmRSS for %s", p.name)
-	return 0
+	return n
 }

@@ -54,6 +54,8 @@ type conversationWorkflow struct {
 	mirrored  conversation.Mirror
 	mirroring bool
 	searched  conversation.Status
+	// indexed is Input.Indexed: the run may start without upserting its search attributes.
+	indexed bool
 }
 
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
@@ -61,7 +63,7 @@ func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 	if s == nil {
 		s = &State{Phone: in.Phone, WaID: in.WaID, UserID: in.UserID, Name: in.Name, Status: conversation.StatusActive}
 	}
-	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx)}
+	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx), indexed: in.Indexed}
 	for _, id := range s.Seen {
 		c.seen[id] = true
 	}
@@ -101,7 +103,9 @@ func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 			return err
 		}
 	}
-	if err := c.upsertSearchAttributes(ctx); err != nil {
+	if c.indexed && c.searchAttributesCurrent(ctx) {
+		c.searched = c.s.Status
+	} else if err := c.upsertSearchAttributes(ctx); err != nil {
 		return err
 	}
 	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
@@ -273,6 +277,12 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil || ctx.Err() != nil {
 		return c.end(ctx, ctx.Err())
 	}
+	// A message signalled in this workflow task may already be handed to the inbox coroutine, which has not
+	// run yet: the channel looks empty, and the message would be lost with this run. Let every other
+	// coroutine run once, so that the inbox accepts it (into the state the next run carries on with).
+	if err := yield(ctx); err != nil {
+		return c.end(ctx, err)
+	}
 	// Signals that arrived since the last wake-up belong to the next run.
 	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
 	for {
@@ -283,7 +293,16 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 		c.accept(ctx, m)
 	}
 	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript))
-	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s})
+	// The next run starts with this run's search attributes (the SDK carries them over).
+	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s, Indexed: true})
+}
+
+// yield lets every other coroutine of the workflow run before the caller goes on. It records nothing in the
+// history.
+func yield(ctx workflow.Context) error {
+	ran := false
+	workflow.Go(ctx, func(workflow.Context) { ran = true })
+	return workflow.Await(ctx, func() bool { return ran })
 }
 
 // --- customer messages ---
@@ -517,6 +536,17 @@ func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversat
 }
 
 // --- mirrors ---
+
+// searchAttributesCurrent reports whether the run's search attributes already say what upsertSearchAttributes
+// would: a new conversation's start sets them, and a continue-as-new carries them over.
+func (c *conversationWorkflow) searchAttributesCurrent(ctx workflow.Context) bool {
+	sa := workflow.GetTypedSearchAttributes(ctx)
+	to := c.s.Address()
+	status, ok := sa.GetKeyword(SupportStatusKey)
+	phone, _ := sa.GetKeyword(CustomerPhoneKey)
+	userID, _ := sa.GetKeyword(CustomerUserIDKey)
+	return ok && status == string(c.s.Status) && phone == to.Phone && userID == to.UserID
+}
 
 func (c *conversationWorkflow) upsertSearchAttributes(ctx workflow.Context) error {
 	c.searched = c.s.Status

@@ -149,6 +149,10 @@ type Input struct {
 	Name   string `json:"name,omitempty"`
 	// State is the conversation carried over by continue-as-new; nil for a new conversation.
 	State *State `json:"state,omitempty"`
+	// Indexed says the run starts with its search attributes set (the gateway's start, a continue-as-new),
+	// so that the run upserts them only when they differ from the status. A run started without it upserts
+	// them at once, as every run did before the field existed: its history replays the same.
+	Indexed bool `json:"indexed,omitempty"`
 }
 
 // TakeoverRequest asks to hand the conversation to an agent.

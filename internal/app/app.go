@@ -111,6 +111,8 @@ func Start(ctx context.Context, o Options) (*App, error) {
 			tc.Close()
 			return nil, err
 		}
+		// The sticky cache is the process's: the size of the first worker started wins.
+		sdkworker.SetStickyWorkflowCacheSize(cfg.WorkerCacheSize)
 		a.worker = sdkworker.New(tc, cfg.TemporalTaskQueue, sdkworker.Options{WorkerStopTimeout: StopGrace})
 		worker.Register(a.worker, acts)
 		if err := a.worker.Start(); err != nil {

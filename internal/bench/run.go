@@ -204,7 +204,13 @@ func OpenRate(tb testing.TB, tc client.Client, tgt Target, phones []string, text
 			defer wg.Done()
 			for i := range work {
 				body := tgt.Hook.Body(tgt.Hook.Text(phones[i], text))
-				if err := post(tgt.Hook, tgt.Bases[i%len(tgt.Bases)], body); err != nil {
+				// What got no 200 is delivered again, as Meta does (a gateway answers 503 when Temporal is slow).
+				err := post(tgt.Hook, tgt.Bases[i%len(tgt.Bases)], body)
+				for try := 1; err != nil && try < 4; try++ {
+					time.Sleep(time.Duration(try) * time.Second)
+					err = post(tgt.Hook, tgt.Bases[(i+try)%len(tgt.Bases)], body)
+				}
+				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()

@@ -48,6 +48,8 @@ func runDev(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer) e
 			DatabaseFile:     filepath.Join(cfg.DataDir, "temporal.db"),
 			SearchAttributes: app.SearchAttributes,
 			Logger:           logger,
+			HistoryCacheSize: cfg.DevHistoryCacheSize,
+			EventsCacheBytes: cfg.DevEventsCacheBytes,
 		})
 		if err != nil {
 			return fmt.Errorf("embedded Temporal (TEMPORAL_DEV_PORT %d, TEMPORAL_UI_PORT %d): %w", cfg.TemporalDevPort, cfg.TemporalUIPort, err)

@@ -71,6 +71,15 @@ type Config struct {
 	MetricsAddr string
 	LogFormat   string
 	LogLevel    string
+
+	// WorkerCacheSize is how many conversations a worker process keeps in memory between their messages
+	// (the Temporal SDK's sticky workflow cache); an evicted one is replayed from its history when it next
+	// needs the worker.
+	WorkerCacheSize int
+	// DevHistoryCacheSize and DevEventsCacheBytes bound the embedded Temporal server's caches (dev mode): the
+	// workflow states it keeps in memory, and the history events it keeps of them.
+	DevHistoryCacheSize int
+	DevEventsCacheBytes int64
 }
 
 // Var describes one setting: its environment variable, flag, default and meaning.
@@ -127,6 +136,50 @@ func Vars() []Var {
 		{Env: "METRICS_ADDR", Default: ":9090", Usage: "worker: listen address of /metrics, /healthz and /readyz; empty turns it off", Modes: []Mode{ModeWorker}, set: str(func(c *Config) *string { return &c.MetricsAddr })},
 		{Env: "LOG_FORMAT", Usage: "text or json (default: text in dev, json otherwise)", Modes: all, set: str(func(c *Config) *string { return &c.LogFormat })},
 		{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error", Modes: all, set: str(func(c *Config) *string { return &c.LogLevel })},
+		{Env: "WORKER_CACHE_SIZE", Default: strconv.Itoa(DefaultWorkerCacheSize), Usage: "conversations the worker keeps in memory between messages (Temporal's sticky workflow cache, shared by the process); an evicted one is replayed from its history at its next message", Modes: working, set: count(func(c *Config) *int { return &c.WorkerCacheSize })},
+		{Env: "TEMPORAL_DEV_HISTORY_CACHE_SIZE", Default: strconv.Itoa(DefaultDevHistoryCacheSize), Usage: "dev mode: conversations whose state the embedded Temporal server keeps in memory (its history cache)", Modes: []Mode{ModeDev}, set: count(func(c *Config) *int { return &c.DevHistoryCacheSize })},
+		{Env: "TEMPORAL_DEV_EVENTS_CACHE_SIZE", Default: DefaultDevEventsCacheSize, Usage: "dev mode: memory for history events in the embedded Temporal server's events cache, e.g. 4MiB", Modes: []Mode{ModeDev}, set: bytesize(func(c *Config) *int64 { return &c.DevEventsCacheBytes })},
+	}
+}
+
+// Defaults of the cache sizes (README, "Sizing").
+const (
+	DefaultWorkerCacheSize     = 2000
+	DefaultDevHistoryCacheSize = 2000
+	DefaultDevEventsCacheSize  = "4MiB"
+)
+
+func count(p func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q is not a whole number of at least 1", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+// bytesize reads a size in bytes, with an optional unit: 512KiB, 4MiB, 1GiB (or KB, MB, GB, taken as the same).
+func bytesize(p func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		s := strings.TrimSpace(v)
+		mult := int64(1)
+		for _, u := range []struct {
+			suffix string
+			mult   int64
+		}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+			if strings.HasSuffix(strings.ToUpper(s), strings.ToUpper(u.suffix)) {
+				s, mult = strings.TrimSpace(s[:len(s)-len(u.suffix)]), u.mult
+				break
+			}
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 || n > (1<<40)/mult {
+			return fmt.Errorf("%q is not a size (examples: 512KiB, 4MiB)", v)
+		}
+		*p(c) = n * mult
+		return nil
 	}
 }
 

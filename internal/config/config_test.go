@@ -141,3 +141,30 @@ func TestWhatsAppCredentialsByMode(t *testing.T) {
 		t.Fatalf("dev without WhatsApp credentials: %v", err)
 	}
 }
+
+func TestCacheSizes(t *testing.T) {
+	c, err := Load(ModeDev, nil, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WorkerCacheSize != DefaultWorkerCacheSize || c.DevHistoryCacheSize != DefaultDevHistoryCacheSize || c.DevEventsCacheBytes != 4<<20 {
+		t.Fatalf("defaults: worker %d, history %d, events %d", c.WorkerCacheSize, c.DevHistoryCacheSize, c.DevEventsCacheBytes)
+	}
+	c, err = Load(ModeDev, []string{"--worker-cache-size", "500"}, env(map[string]string{
+		"TEMPORAL_DEV_HISTORY_CACHE_SIZE": "300", "TEMPORAL_DEV_EVENTS_CACHE_SIZE": "512KiB"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WorkerCacheSize != 500 || c.DevHistoryCacheSize != 300 || c.DevEventsCacheBytes != 512<<10 {
+		t.Fatalf("set: worker %d, history %d, events %d", c.WorkerCacheSize, c.DevHistoryCacheSize, c.DevEventsCacheBytes)
+	}
+	for k, v := range map[string]string{"WORKER_CACHE_SIZE": "0", "TEMPORAL_DEV_HISTORY_CACHE_SIZE": "lots", "TEMPORAL_DEV_EVENTS_CACHE_SIZE": "4 parsecs"} {
+		if _, err := Load(ModeDev, nil, env(map[string]string{k: v}), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: error %v, want one naming it", k, v, err)
+		}
+	}
+	var help bytes.Buffer
+	if _, err := Load(ModeWorker, []string{"--help"}, env(nil), &help); err != ErrHelp || !strings.Contains(help.String(), "--worker-cache-size, $WORKER_CACHE_SIZE") {
+		t.Fatalf("worker --help (%v) does not list WORKER_CACHE_SIZE:\n%s", err, help.String())
+	}
+}
