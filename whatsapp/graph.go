@@ -306,6 +306,7 @@ type outboundMessage struct {
 	Type             string               `json:"type"`
 	Text             *outboundText        `json:"text,omitempty"`
 	Interactive      *outboundInteractive `json:"interactive,omitempty"`
+	Template         *outboundTemplate    `json:"template,omitempty"` // template.go
 	// BizOpaqueCallbackData is echoed by WhatsApp in the message's status webhooks.
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }

@@ -61,3 +61,8 @@ func (s whatsappSender) count(err error) error {
 	s.metrics.DownstreamError("whatsapp", code)
 	return err
 }
+
+func (s whatsappSender) SendTemplate(ctx context.Context, to, name, language string, bodyParams []string) (string, error) {
+	id, err := s.client.SendTemplate(ctx, to, name, language, bodyParams)
+	return id, s.count(err)
+}

@@ -72,7 +72,8 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Notifier: o.Notifier,
 		Store:    o.Store,
 		Once:     once,
-		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName},
+		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName,
+			UnclaimedTimeout: cfg.HandoffUnclaimedTimeout, ReplyTemplate: cfg.WhatsAppReplyTemplate, ReplyTemplateLanguage: cfg.WhatsAppReplyTemplateLanguage},
 		Logger:   o.Logger,
 		Metrics:  o.Metrics,
 	}, nil

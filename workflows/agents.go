@@ -180,10 +180,12 @@ func (c *conversationWorkflow) cardRef(seq int) conversation.Ref {
 
 func (c *conversationWorkflow) card(changedBy string) conversation.Card {
 	lines := tail(c.s.Transcript, cardLines)
-	return conversation.Card{
+	card := conversation.Card{
 		Phone: c.s.Phone, Name: c.s.Name, Reason: c.s.Reason, Summary: c.s.Summary,
 		Transcript: lines, Earlier: c.s.Earlier + len(c.s.Transcript) - len(lines),
 		Status: c.s.Status, Assignee: c.s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
 		ChangedAt: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote, IdleTimeout: c.s.Settings.IdleTimeout,
 	}
+	c.addDeadlines(&card, c.now())
+	return card
 }

@@ -54,6 +54,8 @@ type conversationWorkflow struct {
 	mirrored  conversation.Mirror
 	mirroring bool
 	searched  conversation.Status
+	// now is the workflow's clock, for the query handlers.
+	now func() time.Time
 }
 
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
@@ -70,6 +72,7 @@ func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 
 // setup registers the queries and updates, and starts the inbox (customer messages) and the outbox to agents.
 func (c *conversationWorkflow) setup(ctx workflow.Context) error {
+	c.now = func() time.Time { return workflow.Now(ctx) }
 	queries := map[string]any{
 		QueryStatus:       func() (conversation.Snapshot, error) { return c.snapshot(false), nil },
 		QueryConversation: func() (conversation.Snapshot, error) { return c.snapshot(true), nil },
@@ -136,6 +139,8 @@ func (c *conversationWorkflow) run(ctx workflow.Context) error {
 			c.handle(ctx, m)
 		case nextIdle:
 			c.apply(ctx, Event{Kind: EvIdle, At: workflow.Now(ctx)})
+		case nextUnclaimed:
+			c.escalate(ctx)
 		case nextContinueAsNew:
 			return c.continueAsNew(ctx)
 		case nextMirror:
@@ -151,34 +156,40 @@ const (
 	nextIdle
 	nextContinueAsNew
 	nextMirror
+	nextUnclaimed
 )
 
 // waitForNext blocks until there is something to do: work a transition left, a customer message, the idle
-// timer of a handoff firing, or a fresh history being due. The idle timer is a durable Temporal timer.
+// or the unclaimed timer of a handoff firing, or a fresh history being due. The timers are one durable
+// Temporal timer, set for whichever is due first.
 func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 	for {
-		deadline := c.s.IdleDeadline
+		deadline, unclaimed := c.s.IdleDeadline, c.unclaimedDeadline()
 		ready := func() bool {
 			return len(c.s.Todo) > 0 || len(c.s.Pending) > 0 || c.s.IdleDeadline != deadline ||
-				c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
+				c.unclaimedDeadline() != unclaimed || c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
 		}
-		if deadline.IsZero() {
+		due, fires, summary := deadline, nextIdle, "handoff idle timer"
+		if !unclaimed.IsZero() && (due.IsZero() || unclaimed.Before(due)) {
+			due, fires, summary = unclaimed, nextUnclaimed, "unclaimed handoff: escalate"
+		}
+		if due.IsZero() {
 			if err := workflow.Await(ctx, ready); err != nil {
 				return 0, err
 			}
 		} else {
-			wait := deadline.Sub(workflow.Now(ctx))
+			wait := due.Sub(workflow.Now(ctx))
 			if wait <= 0 {
-				return nextIdle, nil
+				return fires, nil
 			}
 			ok, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-				Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: "handoff idle timer"},
+				Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: summary},
 			}, ready)
 			if err != nil {
 				return 0, err
 			}
 			if !ok {
-				return nextIdle, nil
+				return fires, nil
 			}
 		}
 		switch {
@@ -228,6 +239,7 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 	case DoAnnounce:
 		c.refreshSettings(ctx)
 		c.s.OutOfHoursNote = outOfHoursNote(c.s.Settings)
+		c.armEscalation(ctx)
 		c.mirror(ctx)
 		story := tail(c.s.Transcript, storyLines) // the summary tells what happened before the handoff
 		c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
@@ -535,6 +547,7 @@ func (c *conversationWorkflow) mirrorValue() conversation.Mirror {
 		m.HandoffAt = c.s.HandoffAt
 		m.PausedFor = pausedFor(c.s.Settings.IdleTimeout)
 	}
+	c.addDeadlinesToMirror(&m)
 	return m
 }
 
@@ -561,6 +574,7 @@ func (c *conversationWorkflow) snapshot(withTranscript bool) conversation.Snapsh
 		t := c.s.LastInbound
 		s.LastInbound = &t
 	}
+	c.addDeadlinesToSnapshot(&s)
 	if withTranscript {
 		s.Transcript = append([]conversation.Line{}, c.s.Transcript...)
 		s.EarlierMessages = c.s.Earlier

@@ -37,6 +37,8 @@ type harness struct {
 	mirrors  []conversation.Mirror
 
 	settings activities.RuntimeSettings
+	// live, when set, reports the settings instead: the real activity, with its knowledge base and clock.
+	live *activities.Activities
 	// analyzeDelay makes the classifier slow, to race a takeover against it.
 	analyzeDelay time.Duration
 	// summaryDelay makes the summary slow, so that messages queue up behind it.
@@ -80,6 +82,9 @@ func newHarness(t *testing.T) *harness {
 		return nil
 	})
 	h.env.OnActivity(a.CurrentSettings, mock.Anything).Return(func(ctx context.Context) (activities.RuntimeSettings, error) {
+		if h.live != nil {
+			return h.live.CurrentSettings(ctx)
+		}
 		return h.settings, nil
 	})
 	return h

@@ -24,6 +24,8 @@ type State struct {
 	OutOfHoursNote string              `json:"out_of_hours_note,omitempty"`
 	// IdleDeadline is when the idle timer of a handoff fires; zero while no timer runs.
 	IdleDeadline time.Time `json:"idle_deadline,omitempty"`
+	// Escalation is the unclaimed timer of the latest handoff (escalate.go).
+	Escalation Escalation `json:"escalation"`
 
 	// Settings are the worker's settings as last read (business name, idle timeout, support hours).
 	Settings activities.RuntimeSettings `json:"settings"`

@@ -21,6 +21,7 @@ type Metrics struct {
 	Handoffs          *prometheus.CounterVec
 	BotAnswers        *prometheus.CounterVec
 	AgentReplies      *prometheus.CounterVec
+	Escalations       prometheus.Counter
 	WebhookToSend     prometheus.Histogram
 	LLMLatency        *prometheus.HistogramVec
 	LLMErrors         *prometheus.CounterVec
@@ -50,6 +51,9 @@ func New() *Metrics {
 		AgentReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "supportd_agent_replies_total", Help: "Agent replies sent to customers, by source (slack, console).",
 		}, []string{"source"}),
+		Escalations: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "supportd_handoff_escalations_total", Help: "Handoffs escalated because nobody took them within HANDOFF_UNCLAIMED_TIMEOUT.",
+		}),
 		WebhookToSend: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "supportd_webhook_to_send_seconds", Help: "Time from receiving a customer's webhook to sending the bot's reply.",
 			Buckets: []float64{.025, .05, .1, .2, .3, .5, .75, 1, 2, 5, 10, 30},
@@ -65,8 +69,8 @@ func New() *Metrics {
 			Name: "supportd_downstream_errors_total", Help: "Errors from WhatsApp, Slack and the LLM API, by API and code.",
 		}, []string{"api", "code"}),
 	}
-	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies,
-		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
+	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies, m.Escalations,
+		m.Escalations, m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -111,6 +115,13 @@ func (m *Metrics) Handoff(reason string) {
 func (m *Metrics) BotAnswer(kind string) {
 	if m != nil {
 		m.BotAnswers.WithLabelValues(kind).Inc()
+	}
+}
+
+// Escalation counts an unclaimed handoff escalated.
+func (m *Metrics) Escalation() {
+	if m != nil {
+		m.Escalations.Inc()
 	}
 }
 

@@ -9,6 +9,8 @@ import "context"
 type Sender interface {
 	SendText(ctx context.Context, to, text string) (string, error)
 	SendButtons(ctx context.Context, to, body string, buttons []Button) (string, error)
+	// SendTemplate sends an approved template, its body parameters in order (outside the 24-hour window).
+	SendTemplate(ctx context.Context, to, name, language string, bodyParams []string) (string, error)
 	MarkRead(ctx context.Context, messageID string, typing bool) error
 	// Classify sorts a send error: retryable, window closed (131047), or rejected for good.
 	Classify(err error) SendErrorKind
