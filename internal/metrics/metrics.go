@@ -70,7 +70,7 @@ func New() *Metrics {
 		}, []string{"api", "code"}),
 	}
 	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies, m.Escalations,
-		m.Escalations, m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
+		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
