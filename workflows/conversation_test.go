@@ -45,6 +45,8 @@ type harness struct {
 	summaryDelay time.Duration
 	// aiDown makes every AI call fail for good.
 	aiDown bool
+	// windowClosed makes WhatsApp refuse free-form messages (131047).
+	windowClosed bool
 }
 
 func newHarness(t *testing.T) *harness {
@@ -63,6 +65,9 @@ func newHarness(t *testing.T) *harness {
 	h.env.OnActivity(a.Send, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SendInput) (activities.SendResult, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if h.windowClosed && !in.Template {
+			return activities.SendResult{}, temporal.NewNonRetryableApplicationError("window closed", activities.ErrTypeWindowClosed, nil)
+		}
 		h.sent = append(h.sent, in)
 		return activities.SendResult{MessageID: "wamid.out"}, nil
 	})

@@ -1,0 +1,126 @@
+package workflows
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/workflows/conversation"
+)
+
+func (h *harness) sentInputs() []activities.SendInput {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]activities.SendInput(nil), h.sent...)
+}
+
+func TestLateReplyGoesOutAsTemplate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.settings.ReplyTemplate = true
+	h.signal(time.Second, text("I want a refund"))
+	h.at(time.Hour, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "Looking into it"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("reply in the window: %v", err)
+			}
+		})
+	})
+	h.at(2*time.Hour, func() {
+		s := h.query(QueryStatus)
+		if s.WindowClosesAt == nil || s.LastInbound == nil || !s.WindowClosesAt.Equal(s.LastInbound.Add(24*time.Hour)) {
+			t.Errorf("window_closes_at %v, last inbound %v", s.WindowClosesAt, s.LastInbound)
+		}
+	})
+	// Half an hour before the window closes, the card says so.
+	h.at(23*time.Hour+30*time.Minute, func() {
+		h.update(UpdateKeep, AgentRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("keep: %v", err)
+			}
+		})
+	})
+	h.at(30*time.Hour, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "Your refund\nis on its way", Source: conversation.SourceConsole}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("reply after the window: %v", err)
+			}
+		})
+	})
+	h.at(30*time.Hour+time.Minute, func() {
+		s := h.query(QueryConversation)
+		n := len(s.Transcript)
+		if s.Transcript[n-2].From != conversation.FromAgent || s.Transcript[n-2].Delivery == conversation.DeliveryFailed ||
+			!strings.Contains(s.Transcript[n-1].Text, "reply template") {
+			t.Errorf("transcript ends %+v", s.Transcript[n-2:])
+		}
+	})
+	h.run(32 * time.Hour)
+	sent := h.sentInputs()
+	last := sent[len(sent)-1]
+	if !last.Template || last.Text != "Your refund\nis on its way" || sent[len(sent)-2].Template {
+		t.Fatalf("sends: %+v", sent)
+	}
+	warned := false
+	for _, n := range h.notices {
+		if n.Card != nil && !n.Card.WindowClosesAt.IsZero() {
+			warned = true
+			if left := n.Card.WindowClosesAt.Sub(n.Card.ChangedAt); left > time.Hour || left <= 0 {
+				t.Errorf("window warning %v before it closes", left)
+			}
+		}
+	}
+	if !warned {
+		t.Fatal("no card said the window closes within the hour")
+	}
+}
+
+func TestLateReplyRefusedWithoutTemplate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	h.at(30*time.Hour, func() {
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "still there?", Source: conversation.SourceConsole}, func(r any, err error) {
+			if !isType(err, ErrTypeWindowClosed) || !strings.Contains(err.Error(), "WHATSAPP_REPLY_TEMPLATE") {
+				t.Errorf("reply after 24h without a template: %v", err)
+			} else if !strings.Contains(err.Error(), "kept in the transcript") {
+				t.Errorf("the agent is not told the reply is kept: %v", err)
+			}
+		})
+	})
+	h.at(30*time.Hour+time.Minute, func() {
+		s := h.query(QueryConversation)
+		l := s.Transcript[len(s.Transcript)-1]
+		if l.From != conversation.FromAgent || l.Text != "still there?" || l.Delivery != conversation.DeliveryFailed || l.Error == "" || l.Source != conversation.SourceConsole {
+			t.Errorf("the refused reply is not in the transcript as not delivered: %+v", l)
+		}
+	})
+	h.run(32 * time.Hour)
+	if contains(h.sentTexts(), "still there?") {
+		t.Fatalf("refused reply was sent: %q", h.sentTexts())
+	}
+}
+
+// WhatsApp may know the window closed before supportd does (a delayed webhook): its 131047 sends the template.
+func TestWindowClosedByWhatsAppFallsBackToTemplate(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.settings.ReplyTemplate = true
+	h.signal(time.Second, text("I want a refund"))
+	h.at(time.Hour, func() {
+		h.mu.Lock()
+		h.windowClosed = true
+		h.mu.Unlock()
+		h.update(UpdateReply, ReplyRequest{Agent: "Sipho", Text: "On it"}, func(r any, err error) {
+			if err != nil {
+				t.Errorf("reply: %v", err)
+			}
+		})
+	})
+	h.run(2 * time.Hour)
+	sent := h.sentInputs()
+	if last := sent[len(sent)-1]; !last.Template || last.Text != "On it" {
+		t.Fatalf("sends: %+v", sent)
+	}
+}
