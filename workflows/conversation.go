@@ -95,6 +95,7 @@ func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 	}{
 		{UpdateTakeover, c.takeover, c.validateTakeover},
 		{UpdateReply, c.reply, c.validateReply},
+		{UpdateAgentMessage, c.agentMessage, c.validateAgentMessage},
 		{UpdateReturnToBot, c.returnToBot, c.validateWithPeople},
 		{UpdateKeep, c.keep, c.validateWithPeople},
 		{UpdateActivity, c.note, nil},
@@ -242,8 +243,10 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 		c.armEscalation(ctx)
 		c.mirror(ctx)
 		story := tail(c.s.Transcript, storyLines) // the summary tells what happened before the handoff
-		c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
-			Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
+		if c.s.AgentStarted != c.s.Handoffs {     // an agent's own first message tells the customer who writes
+			c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
+				Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
+		}
 		c.summarize(ctx, story)
 		c.notify(conversation.Notice{Kind: conversation.NoticeHandoff})
 	case DoWelcomeBack:

@@ -2,12 +2,15 @@ package workflows
 
 import (
 	"errors"
+	"strings"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/internal/logx"
+	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -20,6 +23,9 @@ import (
 // when WhatsApp says it did (131047, which a delayed webhook can cause).
 func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent Agent, source conversation.Source, text string) (ReplyResult, error) {
 	late := !windowOpen(c.s.LastInbound, workflow.Now(ctx))
+	if late {
+		c.refreshSettings(ctx) // whether a template is configured now
+	}
 	if late && !c.s.Settings.ReplyTemplate {
 		return c.replyNotDelivered(ctx, agent, source, text, nil)
 	}
@@ -42,6 +48,39 @@ func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent Agent, s
 	}
 	c.notify(conversation.Notice{Kind: conversation.NoticeAgentMessage, Text: text, Agent: agent.Name, Source: source})
 	return ReplyResult{MessageID: res.MessageID}, nil
+}
+
+func (c *conversationWorkflow) validateAgentMessage(ctx workflow.Context, req ReplyRequest) error {
+	text := strings.TrimSpace(req.Text)
+	switch {
+	case strings.TrimSpace(req.Agent) == "":
+		return invalid("agent is required")
+	case text == "":
+		return temporal.NewApplicationError("text is empty", ErrTypeInvalidText)
+	case utf8.RuneCountInString(text) > whatsapp.MaxTextLength:
+		return temporal.NewApplicationError("text is longer than 4096 characters", ErrTypeInvalidText)
+	}
+	return nil
+}
+
+// agentMessage is an agent writing to the customer first, from the console or the API: a conversation the bot
+// holds (or one that did not exist) becomes theirs at once, as a takeover, then the message goes out as a
+// reply (as the reply template when the customer's window is closed).
+func (c *conversationWorkflow) agentMessage(ctx workflow.Context, req ReplyRequest) (ReplyResult, error) {
+	if err := c.replies.Lock(ctx); err != nil {
+		return ReplyResult{}, err
+	}
+	defer c.replies.Unlock()
+	agent := agentOf(req.Agent, req.AgentID)
+	if c.s.Status == conversation.StatusActive {
+		c.s.AgentStarted = c.s.Handoffs + 1
+		c.apply(ctx, Event{Kind: EvTakeover, Agent: agent, At: workflow.Now(ctx)})
+		if err := workflow.Await(ctx, func() bool { return c.stopBot == nil }); err != nil {
+			return ReplyResult{}, err
+		}
+	}
+	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
+	return c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
 }
 
 func (c *conversationWorkflow) sendAgentText(ctx workflow.Context, text string, template bool) (activities.SendResult, error) {

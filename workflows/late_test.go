@@ -124,3 +124,46 @@ func TestWindowClosedByWhatsAppFallsBackToTemplate(t *testing.T) {
 		t.Fatalf("sends: %+v", sent)
 	}
 }
+
+func TestAgentStartsConversation(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		customer bool // the customer wrote an hour before: the window is open
+		template bool
+	}{{"recent window", true, false}, {"no window, template", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.settings.ReplyTemplate = tc.template
+			if tc.customer {
+				h.signal(time.Second, text("What are your trading hours?"))
+			}
+			h.at(time.Hour, func() {
+				h.update(UpdateAgentMessage, ReplyRequest{Agent: "Sipho", Text: "Hi Thandi, your order is ready", Source: conversation.SourceAPI}, func(r any, err error) {
+					if err != nil {
+						t.Errorf("agent message: %v", err)
+					}
+				})
+			})
+			h.at(time.Hour+time.Minute, func() {
+				s := h.query(QueryConversation)
+				if s.Status != conversation.StatusHandoff || s.Assignee != "Sipho" || s.HandoffReason != "agent_takeover" {
+					t.Errorf("after the agent's message: %s %q %s", s.Status, s.Assignee, s.HandoffReason)
+				}
+			})
+			h.run(2 * time.Hour)
+			sent := h.sentInputs()
+			last := sent[len(sent)-1]
+			if last.Text != "Hi Thandi, your order is ready" || last.Template == tc.customer {
+				t.Fatalf("sends: %+v", sent)
+			}
+			if contains(h.sentTexts(), "joining this chat") {
+				t.Fatalf("the customer got a handoff notice as well: %q", h.sentTexts())
+			}
+			if kinds := h.noticeKinds(); len(kinds) == 0 || kinds[0] != conversation.NoticeHandoff {
+				t.Fatalf("agents got no card: %v", kinds)
+			}
+		})
+	}
+}

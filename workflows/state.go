@@ -26,6 +26,9 @@ type State struct {
 	IdleDeadline time.Time `json:"idle_deadline,omitempty"`
 	// Escalation is the unclaimed timer of the latest handoff (escalate.go).
 	Escalation Escalation `json:"escalation"`
+	// AgentStarted is the handoff an agent started with a message of their own (late.go): the customer gets
+	// that message, not the handoff notice.
+	AgentStarted int `json:"agent_started,omitempty"`
 
 	// Settings are the worker's settings as last read (business name, idle timeout, support hours).
 	Settings activities.RuntimeSettings `json:"settings"`

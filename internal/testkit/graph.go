@@ -59,8 +59,11 @@ type GraphMessage struct {
 	Buttons []GraphButton
 	// ReplyTo is the WAMID in context.message_id, for a quoted reply.
 	ReplyTo string
-	// Template is the template name of a template message.
-	Template string
+	// Template is the template name of a template message; TemplateLanguage its language code and
+	// TemplateParams the text parameters of its body, in order.
+	Template         string
+	TemplateLanguage string
+	TemplateParams   []string
 	// CallbackData is the message's biz_opaque_callback_data, echoed in its status webhooks.
 	CallbackData string
 	// Body is the request body as received.
@@ -139,8 +142,8 @@ func (g *Graph) FailNext(n, status, code int) {
 	g.Fail(GraphFailure{Times: n, Status: status, Code: code})
 }
 
-// CloseWindow makes every send to the recipient fail with 131047, as when the customer has not written for
-// 24 hours, until ClearFailures.
+// CloseWindow makes every free-form send to the recipient fail with 131047, as when the customer has not
+// written for 24 hours, until ClearFailures. Templates still go through, as they do on WhatsApp.
 func (g *Graph) CloseWindow(to string) {
 	g.Fail(GraphFailure{To: to, Status: http.StatusBadRequest, Code: 131047})
 }
@@ -253,7 +256,17 @@ type graphRequest struct {
 		} `json:"action"`
 	} `json:"interactive"`
 	Template *struct {
-		Name string `json:"name"`
+		Name     string `json:"name"`
+		Language struct {
+			Code string `json:"code"`
+		} `json:"language"`
+		Components []struct {
+			Type       string `json:"type"`
+			Parameters []struct {
+				Type string `json:"type"`
+				Text string `json:"text"`
+			} `json:"parameters"`
+		} `json:"components"`
 	} `json:"template"`
 	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
 }
@@ -297,7 +310,7 @@ func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	isRead := req.Status == "read"
-	if f, ok := g.takeFailure(req.To, isRead); ok {
+	if f, ok := g.takeFailure(req.To, isRead, req.Type == "template"); ok {
 		writeGraphFailure(w, f)
 		return
 	}
@@ -309,12 +322,15 @@ func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 // takeFailure returns the first failure rule matching a request, using up one of its times.
-func (g *Graph) takeFailure(to string, isRead bool) (GraphFailure, bool) {
+func (g *Graph) takeFailure(to string, isRead, isTemplate bool) (GraphFailure, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, f := range g.failures {
 		if isRead && !f.IncludeReads {
 			continue
+		}
+		if isTemplate && f.Code == 131047 {
+			continue // a closed window still lets approved templates through
 		}
 		if f.To != "" && whatsAppRecipient(f.To) != whatsAppRecipient(to) {
 			continue
@@ -443,7 +459,21 @@ func validateGraphMessage(req graphRequest, msg *GraphMessage) string {
 		if req.Template == nil || req.Template.Name == "" {
 			return "Param template['name'] is required."
 		}
-		msg.Template = req.Template.Name
+		if req.Template.Language.Code == "" {
+			return "Param template['language']['code'] is required."
+		}
+		msg.Template, msg.TemplateLanguage = req.Template.Name, req.Template.Language.Code
+		for _, c := range req.Template.Components {
+			if c.Type != "body" {
+				continue
+			}
+			for _, p := range c.Parameters {
+				if strings.ContainsAny(p.Text, "\n\t") || strings.Contains(p.Text, "     ") {
+					return "Param text cannot have new-line/tab characters or more than 4 consecutive spaces."
+				}
+				msg.TemplateParams = append(msg.TemplateParams, p.Text)
+			}
+		}
 	}
 	return ""
 }
