@@ -3,6 +3,7 @@ import { AgentApi } from "./api.js";
 import { charCount, displayPhone } from "./format.js";
 import {
   MAX_REPLY_CHARS,
+  deadlineNote,
   displayName,
   matchesFilter,
   reasonLabel,
@@ -234,6 +235,9 @@ function applyDetail(conv) {
   $("d-confirm").hidden = conv.status !== "awaiting_confirmation";
   $("d-note").hidden = !conv.out_of_hours_note;
   $("d-note").textContent = conv.out_of_hours_note || "";
+  const deadline = deadlineNote(conv);
+  $("d-deadline").hidden = !deadline;
+  $("d-deadline").textContent = deadline;
   $("d-summary-box").hidden = !(waiting && conv.summary);
   $("d-summary").textContent = conv.summary || "";
 

@@ -52,6 +52,7 @@ function listItem(conv, { selected, me, now }) {
         "div",
         { class: "conv-meta" },
         el("span", { class: `badge badge-${badge.tone}`, text: badge.text }),
+        conv.overdue && el("span", { class: "badge badge-alert", text: "Overdue" }),
         reason && el("span", { class: "conv-reason", title: reason, text: reason }),
         agent && el("span", { class: "conv-agent", text: agent }),
       ),
