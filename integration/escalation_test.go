@@ -245,3 +245,32 @@ func TestAgentStartsConversationThroughAPI(t *testing.T) {
 		t.Fatalf("after the agent's message: %s %q", c.Status, c.Assignee)
 	}
 }
+
+// A Slack thread reply after the window, with no template: the agent is told in the thread, and the reply is
+// kept in the transcript as not delivered.
+func TestLateSlackReplyWithoutTemplateToldInThread(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, withSlack(), withEnv("HANDOFF_UNCLAIMED_TIMEOUT", "0"))
+	s.slack.AddUser(alice, "Alice")
+	phone, card := s.slackHandoff()
+	if code := s.take(alice, phone, card); code != http.StatusOK {
+		t.Fatalf("take: %d", code)
+	}
+	s.waitStatus(phone, conversation.StatusHandoff)
+	s.settle(phone, "")
+	s.graph.CloseWindow(phone)
+	ev := testkit.SlackMessageEvent{User: alice, ThreadTS: card.TS, Text: "Are you still there?"}
+	if code := s.slackEvent(ev, 0); code != http.StatusOK {
+		t.Fatalf("event: %d", code)
+	}
+	var told []testkit.SlackCall
+	s.waitSlack(func() bool { told = s.threadEphemerals(alice, card.TS); return len(told) > 0 }, "the agent told in the thread")
+	if !strings.Contains(told[0].Text, "24-hour WhatsApp window is closed") || !strings.Contains(told[0].Text, "WHATSAPP_REPLY_TEMPLATE") {
+		t.Fatalf("told %q", told[0].Text)
+	}
+	s.settle(phone, "")
+	tr := s.conversation(phone).Transcript
+	if l := tr[len(tr)-1]; l.Text != "Are you still there?" || l.Delivery != conversation.DeliveryFailed {
+		t.Fatalf("transcript ends %+v", l)
+	}
+}
