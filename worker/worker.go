@@ -74,8 +74,8 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Once:     once,
 		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName,
 			UnclaimedTimeout: cfg.HandoffUnclaimedTimeout, ReplyTemplate: cfg.WhatsAppReplyTemplate, ReplyTemplateLanguage: cfg.WhatsAppReplyTemplateLanguage},
-		Logger:   o.Logger,
-		Metrics:  o.Metrics,
+		Logger:  o.Logger,
+		Metrics: o.Metrics,
 	}, nil
 }
 
