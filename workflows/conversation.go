@@ -56,6 +56,8 @@ type conversationWorkflow struct {
 	searched  conversation.Status
 	// now is the workflow's clock, for the query handlers.
 	now func() time.Time
+	// windowWarnings is true once this run warns people before the 24-hour window closes (escalate.go).
+	windowWarnings bool
 }
 
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
@@ -142,6 +144,8 @@ func (c *conversationWorkflow) run(ctx workflow.Context) error {
 			c.apply(ctx, Event{Kind: EvIdle, At: workflow.Now(ctx)})
 		case nextUnclaimed:
 			c.escalate(ctx)
+		case nextWindowWarning:
+			c.warnWindowCloses(ctx)
 		case nextContinueAsNew:
 			return c.continueAsNew(ctx)
 		case nextMirror:
@@ -158,6 +162,7 @@ const (
 	nextContinueAsNew
 	nextMirror
 	nextUnclaimed
+	nextWindowWarning
 )
 
 // waitForNext blocks until there is something to do: work a transition left, a customer message, the idle
@@ -165,15 +170,12 @@ const (
 // Temporal timer, set for whichever is due first.
 func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 	for {
-		deadline, unclaimed := c.s.IdleDeadline, c.unclaimedDeadline()
+		deadline, other := c.s.IdleDeadline, c.otherDeadlines(ctx)
 		ready := func() bool {
 			return len(c.s.Todo) > 0 || len(c.s.Pending) > 0 || c.s.IdleDeadline != deadline ||
-				c.unclaimedDeadline() != unclaimed || c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
+				c.deadlinesNow() != other || c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
 		}
-		due, fires, summary := deadline, nextIdle, "handoff idle timer"
-		if !unclaimed.IsZero() && (due.IsZero() || unclaimed.Before(due)) {
-			due, fires, summary = unclaimed, nextUnclaimed, "unclaimed handoff: escalate"
-		}
+		due, fires, summary := other.earliest(deadline)
 		if due.IsZero() {
 			if err := workflow.Await(ctx, ready); err != nil {
 				return 0, err

@@ -47,6 +47,56 @@ func (c *conversationWorkflow) unclaimedDeadline() time.Time {
 	return s.Escalation.Due
 }
 
+// deadlines are the main loop's timers besides the idle timer: the unclaimed handoff and the warning that
+// the 24-hour window is about to close.
+type deadlines struct {
+	unclaimed, window time.Time
+}
+
+// otherDeadlines reads the deadlines, after deciding (once per run, with workflow.GetVersion, so that
+// conversations recorded before the window warning replay as they ran) whether this run warns of the window.
+func (c *conversationWorkflow) otherDeadlines(ctx workflow.Context) deadlines {
+	if !c.windowWarnings && c.s.Status.BotSilent() && c.s.Assignee != "" {
+		c.windowWarnings = workflow.GetVersion(ctx, "window-warning", workflow.DefaultVersion, 1) == 1
+	}
+	return c.deadlinesNow()
+}
+
+func (c *conversationWorkflow) deadlinesNow() deadlines {
+	return deadlines{unclaimed: c.unclaimedDeadline(), window: c.windowWarningDeadline()}
+}
+
+// earliest is the first of the deadlines and the idle one, what it is for, and its summary in the Temporal UI.
+func (d deadlines) earliest(idle time.Time) (time.Time, next, string) {
+	due, fires, summary := idle, nextIdle, "handoff idle timer"
+	if !d.unclaimed.IsZero() && (due.IsZero() || d.unclaimed.Before(due)) {
+		due, fires, summary = d.unclaimed, nextUnclaimed, "unclaimed handoff: escalate"
+	}
+	if !d.window.IsZero() && (due.IsZero() || d.window.Before(due)) {
+		due, fires, summary = d.window, nextWindowWarning, "24-hour window closes within the hour: warn"
+	}
+	return due, fires, summary
+}
+
+// windowWarningDeadline is when people holding the conversation are told its 24-hour window closes within the
+// hour; zero when not (nobody holds it, warned already for this window, or the window closed).
+func (c *conversationWorkflow) windowWarningDeadline() time.Time {
+	s := c.s
+	if !c.windowWarnings || !s.Status.BotSilent() || s.Assignee == "" || s.LastInbound.IsZero() || s.WindowWarned.Equal(s.LastInbound) {
+		return time.Time{}
+	}
+	return s.LastInbound.Add(24*time.Hour - windowWarning)
+}
+
+// warnWindowCloses refreshes the card, which now says when the window closes.
+func (c *conversationWorkflow) warnWindowCloses(ctx workflow.Context) {
+	if c.windowWarningDeadline().IsZero() {
+		return
+	}
+	c.s.WindowWarned = c.s.LastInbound
+	c.notify(conversation.Notice{Kind: conversation.NoticeCardUpdate})
+}
+
 // waitingForPerson is true while a handoff waits for someone to take it (still so when the idle timer asked
 // for a confirmation nobody could give, since nobody took it).
 func (s *State) waitingForPerson() bool {
