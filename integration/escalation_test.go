@@ -90,6 +90,7 @@ func TestUnclaimedHandoffBumpsSlackWithMention(t *testing.T) {
 	if n := len(s.bumps(card)); n != 1 {
 		t.Fatalf("%d bumps", n)
 	}
+	s.recordHistory(phone, "escalation")
 }
 
 func TestUnclaimedTimerCancelledByTakeoverThroughAPI(t *testing.T) {
@@ -192,6 +193,7 @@ func TestLateReplyGoesOutAsTemplate(t *testing.T) {
 	if !strings.Contains(tr[len(tr)-1].Text, "reply template") || tr[len(tr)-2].Text != "Your refund is on its way" {
 		t.Fatalf("transcript ends %+v", tr[len(tr)-2:])
 	}
+	s.recordHistory(phone, "late_reply_template")
 }
 
 func TestLateReplyWithoutTemplateTellsTheAgent(t *testing.T) {
