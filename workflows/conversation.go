@@ -245,7 +245,8 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 		c.armEscalation(ctx)
 		c.mirror(ctx)
 		story := tail(c.s.Transcript, storyLines) // the summary tells what happened before the handoff
-		if c.s.AgentStarted != c.s.Handoffs {     // an agent's own first message tells the customer who writes
+		// An agent who starts the conversation with a message of their own needs no notice before it.
+		if c.s.AgentStarted != c.s.Handoffs {
 			c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
 				Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
 		}

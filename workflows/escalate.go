@@ -94,6 +94,9 @@ func (c *conversationWorkflow) warnWindowCloses(ctx workflow.Context) {
 		return
 	}
 	c.s.WindowWarned = c.s.LastInbound
+	if !c.windowClosesAt().After(workflow.Now(ctx)) {
+		return // closed already (taken after it closed): the card says nothing of it
+	}
 	c.notify(conversation.Notice{Kind: conversation.NoticeCardUpdate})
 }
 
