@@ -34,6 +34,12 @@ const (
 // Settings are the worker's runtime settings the workflow asks for.
 type Settings struct {
 	IdleTimeout time.Duration
+	// UnclaimedTimeout is the support time a handoff may wait unclaimed before it is escalated; 0 for never.
+	UnclaimedTimeout time.Duration
+	// ReplyTemplate is the approved template (and its language) that carries an agent's reply after the
+	// 24-hour window; empty for none.
+	ReplyTemplate         string
+	ReplyTemplateLanguage string
 	// LocalEngine is true when the local engine classifies and answers: the workflow then runs it as a local
 	// activity.
 	LocalEngine bool
@@ -64,6 +70,15 @@ type Activities struct {
 	Settings Settings
 	Logger   *slog.Logger
 	Metrics  *metrics.Metrics
+	// Now is the clock for support hours; time.Now when nil.
+	Now func() time.Time
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now == nil {
+		return time.Now()
+	}
+	return a.Now()
 }
 
 func (a *Activities) log() *slog.Logger {
@@ -179,6 +194,7 @@ const (
 	SendHandoffNotice = "handoff_notice"
 	SendReturnNotice  = "return_notice"
 	SendAgent         = "agent"
+	SendWaitNotice    = "wait_notice"
 )
 
 // SendInput is one outbound WhatsApp message.
@@ -193,6 +209,8 @@ type SendInput struct {
 	ReceivedAt time.Time `json:"received_at,omitempty"`
 	// ReadID is the customer's latest message, marked read along with this send; empty when it was already.
 	ReadID string `json:"read_id,omitempty"`
+	// Template sends Text as the body parameter of the reply template (the 24-hour window is closed).
+	Template bool `json:"template,omitempty"`
 }
 
 // SendResult carries the WhatsApp message id of a sent message.
@@ -204,7 +222,13 @@ type SendResult struct {
 func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error) {
 	read := a.markReadWhile(ctx, in.ReadID, false)
 	defer read()
+	if in.Template && a.Settings.ReplyTemplate == "" {
+		return SendResult{}, temporal.NewNonRetryableApplicationError(NoTemplateHint, ErrTypeWindowClosed, nil)
+	}
 	id, err := a.Once.Send(ctx, in.To.String(), func(ctx context.Context) (string, error) {
+		if in.Template {
+			return a.Sender.SendTemplate(ctx, in.To, a.Settings.ReplyTemplate, a.templateLanguage(), []string{in.Text})
+		}
 		if len(in.Buttons) > 0 {
 			return a.Sender.SendButtons(ctx, in.To, in.Text, in.Buttons)
 		}
@@ -227,6 +251,16 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 	return SendResult{MessageID: id}, nil
 }
 
+// NoTemplateHint is what an agent is told of a reply after the 24-hour window when no reply template is set.
+const NoTemplateHint = "not delivered: the 24-hour WhatsApp window is closed and no reply template is configured (WHATSAPP_REPLY_TEMPLATE); the customer must write first"
+
+func (a *Activities) templateLanguage() string {
+	if a.Settings.ReplyTemplateLanguage == "" {
+		return "en"
+	}
+	return a.Settings.ReplyTemplateLanguage
+}
+
 func (a *Activities) sendError(to string, err error) error {
 	switch a.Sender.Classify(err) {
 	case conversation.SendWindowClosed:
@@ -244,6 +278,13 @@ func (a *Activities) Notify(ctx context.Context, n conversation.Notice) (convers
 		return conversation.NoticeResult{Ref: n.Ref}, nil
 	}
 	return a.Notifier.Notify(ctx, n)
+}
+
+// RecordEscalation counts a handoff escalated because nobody took it in time.
+func (a *Activities) RecordEscalation(ctx context.Context, phone string) error {
+	a.Metrics.Escalation()
+	a.log().Info("unclaimed handoff escalated", logx.Phone(phone))
+	return nil
 }
 
 // MirrorState writes the conversation's status and list entry into the shared store. A store outage is
@@ -270,6 +311,12 @@ type RuntimeSettings struct {
 	NextOpening    time.Time     `json:"next_opening,omitempty"`
 	// CSAT is true when the customer is asked to rate the help after a hand-back (CSAT=on).
 	CSAT bool `json:"csat,omitempty"`
+	// UnclaimedTimeout is the support time a handoff may wait unclaimed; UnclaimedAfter is the wall-clock
+	// time from now until that much support time has passed (support hours pause it). Both 0: no escalation.
+	UnclaimedTimeout time.Duration `json:"unclaimed_timeout,omitempty"`
+	UnclaimedAfter   time.Duration `json:"unclaimed_after,omitempty"`
+	// ReplyTemplate is true when a reply template can carry agents' replies after the 24-hour window.
+	ReplyTemplate bool `json:"reply_template,omitempty"`
 }
 
 // greetingTopics is how many of the knowledge base's topics the bot's greeting names.
@@ -277,7 +324,7 @@ const greetingTopics = 4
 
 // CurrentSettings reports the worker's settings and whether people are at work right now.
 func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, error) {
-	now := time.Now()
+	now := a.now()
 	s := RuntimeSettings{
 		BusinessName:   a.KB.Business.Name,
 		Topics:         a.KB.Topics(greetingTopics),
@@ -285,6 +332,12 @@ func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, erro
 		LocalEngine:    a.Settings.LocalEngine,
 		InSupportHours: a.KB.InSupportHours(now),
 		CSAT:           a.Settings.CSAT,
+		ReplyTemplate:  a.Settings.ReplyTemplate != "",
+	}
+	if d := a.Settings.UnclaimedTimeout; d > 0 {
+		if due, ok := a.KB.SupportTimeAfter(now, d); ok {
+			s.UnclaimedTimeout, s.UnclaimedAfter = d, max(due.Sub(now), time.Second)
+		}
 	}
 	if !s.InSupportHours {
 		if next, ok := a.KB.NextOpening(now); ok {

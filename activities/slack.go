@@ -28,9 +28,12 @@ type SlackNotifier struct {
 	Client    *slackapp.Client
 	Channel   string
 	PublicURL string
-	Threads   ThreadIndex
-	Metrics   *metrics.Metrics
-	Logger    *slog.Logger
+	// Mention is who an escalation mentions (SLACK_ESCALATION_MENTION: <!subteam^S0123>, <!here>); empty for
+	// no one.
+	Mention string
+	Threads ThreadIndex
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
 }
 
 // Notify carries out one notice. Slack failures are classified: 429 waits for Retry-After, 5xx and network
@@ -78,6 +81,11 @@ func (n *SlackNotifier) Notify(ctx context.Context, no conversation.Notice) (con
 		var ts string
 		if ts, err = n.Client.PostPrompt(ctx, ref.Channel, ref.TS, p); err == nil {
 			ref.PromptTS = ts
+		}
+	case conversation.NoticeEscalation:
+		card := n.card(no)
+		if err = n.Client.UpdateCard(ctx, ref.Channel, ref.TS, card); err == nil {
+			_, err = n.Client.PostBroadcast(ctx, ref.Channel, ref.TS, slackapp.EscalationText(n.Mention, card))
 		}
 	case conversation.NoticeEphemeral:
 		err = n.Client.PostEphemeral(ctx, ref.Channel, no.Agent, no.Text, ref.TS)

@@ -130,6 +130,7 @@ func (s *Server) routes() {
 	api.GET("/conversations/:phone", s.getConversation)
 	api.POST("/conversations/:phone/takeover", s.takeover)
 	api.POST("/conversations/:phone/reply", s.reply)
+	api.POST("/conversations/:phone/message", s.agentMessage)
 	api.POST("/conversations/:phone/return-to-bot", s.returnToBot)
 	api.POST("/conversations/:phone/keep", s.keep)
 

@@ -244,6 +244,8 @@ func (s *Server) replyRefused(ctx context.Context, ev slackapp.Event, err error)
 			text = appErr.Message() + ". Your message stays in the thread."
 		case workflows.ErrTypeBotHolds:
 			text = "This conversation is with the bot: press Take over on the card to reply to the customer."
+		case workflows.ErrTypeWindowClosed:
+			text = appErr.Message() // what happened to the reply, and that it is kept
 		default:
 			text = "Your reply was not sent to the customer: " + appErr.Message()
 		}

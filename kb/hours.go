@@ -148,3 +148,44 @@ func (h Hours) Next(t time.Time) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// After returns when d of support time has passed since t: the clock runs inside support hours only, so a
+// wait that starts late on Friday ends on Monday. With no hours set every moment counts (t+d). ok is false when
+// support hours never open.
+func (h Hours) After(t time.Time, d time.Duration) (time.Time, bool) {
+	if !h.set {
+		return t.Add(d), true
+	}
+	cur := t
+	for range 1000 { // each round ends a span or jumps to the next one; a week has few
+		if !h.Open(cur) {
+			next, ok := h.Next(cur)
+			if !ok {
+				return time.Time{}, false
+			}
+			cur = next
+			continue
+		}
+		end := h.spanEnd(cur)
+		if left := end.Sub(cur); d <= left {
+			return cur.Add(d), true
+		} else {
+			d -= left
+		}
+		cur = end
+	}
+	return time.Time{}, false
+}
+
+// spanEnd is the end of the open span that holds t.
+func (h Hours) spanEnd(t time.Time) time.Time {
+	m := t.Hour()*60 + t.Minute()
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	end := 0
+	for _, s := range h.days[t.Weekday()] {
+		if m >= s.from && m < s.to && s.to > end {
+			end = s.to
+		}
+	}
+	return day.Add(time.Duration(end) * time.Minute)
+}

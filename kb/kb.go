@@ -156,3 +156,9 @@ func (k *KnowledgeBase) InSupportHours(t time.Time) bool {
 func (k *KnowledgeBase) NextOpening(t time.Time) (time.Time, bool) {
 	return k.hours.Next(t.In(k.Location()))
 }
+
+// SupportTimeAfter returns when d of support time has passed since t (kb.Hours.After), in the business
+// timezone.
+func (k *KnowledgeBase) SupportTimeAfter(t time.Time, d time.Duration) (time.Time, bool) {
+	return k.hours.After(t.In(k.Location()), d)
+}

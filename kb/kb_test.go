@@ -105,3 +105,40 @@ func TestLoadEvalKB(t *testing.T) {
 		t.Fatal("no FAQs")
 	}
 }
+
+func TestSupportTimeAfterPausesOutsideHours(t *testing.T) {
+	k, err := Parse([]byte(`business:
+  name: X
+  timezone: Africa/Johannesburg
+  support_hours:
+    mon-fri: "08:00-17:00"
+    sat: "09:00-13:00"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := k.Location()
+	at := func(day, hh, mm int) time.Time { return time.Date(2026, 12, day, hh, mm, 0, 0, loc) } // 2026-12-04 is a Friday
+	cases := []struct {
+		from time.Time
+		d    time.Duration
+		want time.Time
+	}{
+		{at(4, 10, 0), 5 * time.Minute, at(4, 10, 5)}, // inside hours
+		{at(4, 16, 58), 5 * time.Minute, at(5, 9, 3)}, // Friday evening to Saturday morning
+		{at(5, 12, 58), 5 * time.Minute, at(7, 8, 3)}, // Saturday noon, across Sunday, to Monday
+		{at(5, 22, 0), 5 * time.Minute, at(7, 8, 5)},  // out of hours: starts counting at the opening
+		{at(4, 7, 0), 90 * time.Minute, at(4, 9, 30)}, // before opening
+		{at(4, 16, 0), 6 * time.Hour, at(7, 9, 0)},    // 1h Fri + 4h Sat + 1h Mon
+	}
+	for _, tc := range cases {
+		got, ok := k.SupportTimeAfter(tc.from, tc.d)
+		if !ok || !got.Equal(tc.want) {
+			t.Errorf("%s + %s = %s %v, want %s", tc.from, tc.d, got, ok, tc.want)
+		}
+	}
+	always, _ := Parse([]byte("business: {name: X}\n"))
+	if got, _ := always.SupportTimeAfter(at(5, 22, 0), 5*time.Minute); !got.Equal(at(5, 22, 5)) {
+		t.Errorf("no hours: %s", got)
+	}
+}

@@ -37,9 +37,10 @@ const (
 type Message struct {
 	Seq       int64                 `json:"seq"`
 	ID        string                `json:"id"`
-	Direction string                `json:"direction"` // in: from the customer; out: from the business
-	From      string                `json:"from"`      // customer or business
-	Type      string                `json:"type"`      // text or buttons
+	Direction string                `json:"direction"`          // in: from the customer; out: from the business
+	From      string                `json:"from"`               // customer or business
+	Type      string                `json:"type"`               // text, buttons or template
+	Template  string                `json:"template,omitempty"` // a template's name
 	Text      string                `json:"text"`
 	Buttons   []conversation.Button `json:"buttons,omitempty"`
 	At        time.Time             `json:"at"`
@@ -82,6 +83,15 @@ func (o *Outbox) SendButtons(ctx context.Context, to conversation.Address, body 
 		}
 	}
 	return o.add(ctx, to.String(), Message{Direction: "out", From: "business", Type: "buttons", Text: body, Buttons: buttons})
+}
+
+// SendTemplate delivers an approved template as the customer would read it: its body parameters (the
+// simulator knows no template's fixed text), marked as a template.
+func (o *Outbox) SendTemplate(ctx context.Context, to conversation.Address, name, language string, bodyParams []string) (string, error) {
+	if name == "" || len(bodyParams) == 0 {
+		return "", fmt.Errorf("%w: a template needs a name and its body parameters", whatsapp.ErrInvalidMessage)
+	}
+	return o.add(ctx, to.String(), Message{Direction: "out", From: "business", Type: "template", Template: name, Text: strings.Join(bodyParams, " ")})
 }
 
 // MarkRead has nothing to show in the simulator.

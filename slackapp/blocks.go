@@ -100,6 +100,7 @@ func cardBlocks(c conversation.Card, transcriptBudget int) []slack.Block {
 	if rating := ratingText(c.CSAT); rating != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(rating)))
 	}
+	blocks = append(blocks, deadlineBlocks(c)...)
 	if summary := strings.TrimSpace(c.Summary); summary != "" {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("*Summary*\n"+escapeLimit(summary, maxSummaryText)), nil, nil))
 	}
@@ -368,6 +369,40 @@ func PromptMessage(p Prompt) Message {
 		text += " (" + slackDate(p.At) + ")"
 	}
 	return Message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
+}
+
+// deadlineBlocks warn about an overdue handoff and a 24-hour window about to close.
+func deadlineBlocks(c conversation.Card) []slack.Block {
+	var out []slack.Block
+	if !c.EscalatedAt.IsZero() && c.Assignee == "" && c.Status != conversation.StatusActive {
+		out = append(out, slack.NewContextBlock("", mrkdwn(":rotating_light: *Overdue*: nobody has taken this conversation"+unclaimedFor(c.UnclaimedTimeout)+" (escalated "+slackDate(c.EscalatedAt)+")")))
+	}
+	if !c.WindowClosesAt.IsZero() && c.Status != conversation.StatusActive {
+		out = append(out, slack.NewContextBlock("", mrkdwn(":hourglass: The customer's 24-hour WhatsApp window closes "+slackDate(c.WindowClosesAt)+
+			": reply before then, or later replies go out as the approved reply template")))
+	}
+	return out
+}
+
+func unclaimedFor(d time.Duration) string {
+	if d <= 0 {
+		return " in time"
+	}
+	return " within " + humanDuration(d) + " of support hours"
+}
+
+// EscalationText is the channel message that bumps an overdue handoff: the mention (as configured, sent as
+// is: a user group or <!here>), who is waiting, and a link to the card's conversation.
+func EscalationText(mention string, c conversation.Card) string {
+	var b strings.Builder
+	if m := strings.TrimSpace(mention); m != "" {
+		b.WriteString(m + " ")
+	}
+	b.WriteString(":rotating_light: *" + customerName(c.Name) + "* (" + phoneNumber(c.Phone) + ") is waiting for a person: nobody has taken this handoff" + unclaimedFor(c.UnclaimedTimeout) + ".")
+	if l := link(c.Link, "Open the conversation"); l != "" {
+		b.WriteString(" " + l)
+	}
+	return b.String()
 }
 
 // CustomerText is the thread message for a customer's WhatsApp message. A message of several lines is quoted

@@ -608,3 +608,37 @@ func setStage(c *conversation.Card, stage, assignee, changedBy string) {
 		c.Status, c.Assignee, c.ChangedBy = conversation.StatusActive, assignee, changedBy
 	}
 }
+
+func TestCardMessageDeadlines(t *testing.T) {
+	c := testCard()
+	c.EscalatedAt, c.UnclaimedTimeout = testTime, 5*time.Minute
+	c.WindowClosesAt = testTime.Add(40 * time.Minute)
+	texts := viewBlocks(t, CardMessage(c).Blocks).allText()
+	if !strings.Contains(texts, "*Overdue*: nobody has taken this conversation within 5 minutes of support hours") ||
+		!strings.Contains(texts, "24-hour WhatsApp window closes <!date^") {
+		t.Fatalf("card texts: %s", texts)
+	}
+	c.Assignee = "U01ALICE" // taken: no longer overdue; the window warning stays
+	texts = viewBlocks(t, CardMessage(c).Blocks).allText()
+	if strings.Contains(texts, "Overdue") || !strings.Contains(texts, "window closes") {
+		t.Fatalf("taken card texts: %s", texts)
+	}
+}
+
+func TestEscalationText(t *testing.T) {
+	c := testCard()
+	c.Name, c.UnclaimedTimeout = hostile, 5*time.Minute
+	got := EscalationText("<!subteam^S0123>", c)
+	if !strings.HasPrefix(got, "<!subteam^S0123> :rotating_light: *") || !strings.Contains(got, "+"+testPhone) ||
+		!strings.Contains(got, "within 5 minutes of support hours") || !strings.Contains(got, "<"+testLink+"|Open the conversation>") {
+		t.Fatalf("escalation text %q", got)
+	}
+	for _, bad := range []string{"<!channel>", "<@U123>", "<!here>"} {
+		if strings.Contains(got, bad) {
+			t.Fatalf("customer's name mentions %s: %q", bad, got)
+		}
+	}
+	if got := EscalationText("", c); strings.HasPrefix(got, " ") || !strings.HasPrefix(got, ":rotating_light:") {
+		t.Fatalf("no mention: %q", got)
+	}
+}

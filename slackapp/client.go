@@ -98,6 +98,21 @@ func (c *Client) PostThread(ctx context.Context, channel, threadTS, text string)
 	return ts, nil
 }
 
+// PostBroadcast posts text as a reply in the thread of threadTS that is also shown in the channel
+// (reply_broadcast), so that the thread's root, linked from it, comes back to everyone's attention. The text is
+// mrkdwn, sent as is.
+func (c *Client) PostBroadcast(ctx context.Context, channel, threadTS, text string) (string, error) {
+	if threadTS == "" {
+		return "", errors.New("post broadcast: no thread ts")
+	}
+	_, ts, err := c.api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionTS(threadTS),
+		slack.MsgOptionBroadcast(), slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
+	if err != nil {
+		return "", fmt.Errorf("post broadcast: %w", c.redact(err))
+	}
+	return ts, nil
+}
+
 // PostPrompt posts the confirmation prompt in the thread of threadTS and returns its ts.
 func (c *Client) PostPrompt(ctx context.Context, channel, threadTS string, p Prompt) (string, error) {
 	if threadTS == "" {

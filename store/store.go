@@ -213,6 +213,11 @@ func Snapshot(m conversation.Mirror) conversation.Snapshot {
 		t := m.HandoffAt
 		s.HandoffAt = &t
 	}
+	s.Overdue = m.Overdue
+	if !m.WindowClosesAt.IsZero() {
+		t := m.WindowClosesAt
+		s.WindowClosesAt = &t
+	}
 	return s
 }
 

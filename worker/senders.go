@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/supportd/supportd/workflows/conversation"
 
 	"github.com/supportd/supportd/internal/metrics"
@@ -56,4 +57,16 @@ func (s whatsappSender) count(err error) error {
 	}
 	s.metrics.DownstreamError("whatsapp", code)
 	return err
+}
+
+func (s whatsappSender) SendTemplate(ctx context.Context, to conversation.Address, name, language string, bodyParams []string) (string, error) {
+	if len(bodyParams) > 1 {
+		return "", fmt.Errorf("%w: the reply template carries one body parameter, not %d", whatsapp.ErrInvalidMessage, len(bodyParams))
+	}
+	t := whatsapp.Template{Name: name, Language: language}
+	if len(bodyParams) == 1 {
+		t.BodyText = whatsapp.TemplateText(bodyParams[0])
+	}
+	sent, err := s.client.SendTemplate(ctx, whatsapp.To{Phone: to.Phone, UserID: to.UserID}, t)
+	return sent.MessageID, s.count(err)
 }

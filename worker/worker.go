@@ -72,9 +72,10 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Notifier: o.Notifier,
 		Store:    o.Store,
 		Once:     once,
-		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName, CSAT: cfg.CSAT},
-		Logger:   o.Logger,
-		Metrics:  o.Metrics,
+		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName, CSAT: cfg.CSAT,
+			UnclaimedTimeout: cfg.HandoffUnclaimedTimeout, ReplyTemplate: cfg.WhatsAppReplyTemplate, ReplyTemplateLanguage: cfg.WhatsAppReplyTemplateLanguage},
+		Logger:  o.Logger,
+		Metrics: o.Metrics,
 	}, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows/conversation"
@@ -55,13 +54,12 @@ func (c *conversationWorkflow) validateReply(ctx workflow.Context, req ReplyRequ
 		return temporal.NewApplicationError("only the agent who took this conversation ("+c.s.Assignee+") speaks to the customer", ErrTypeNotAssignee)
 	case req.ThreadTS != "" && card != "" && req.ThreadTS != card:
 		return temporal.NewApplicationError("this thread belongs to an earlier handoff: reply in the current card's thread", ErrTypeNotAssignee)
-	case !windowOpen(c.s.LastInbound, workflow.Now(ctx)):
-		return temporal.NewApplicationError("the 24-hour WhatsApp window is closed: the customer must write first", ErrTypeWindowClosed)
 	}
 	return nil
 }
 
-// reply sends an agent's reply to the customer. Replies go out one at a time, in the order they arrived.
+// reply sends an agent's reply to the customer (after the 24-hour window, as the reply template: late.go).
+// Replies go out one at a time, in the order they arrived.
 func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (ReplyResult, error) {
 	if err := c.replies.Lock(ctx); err != nil {
 		return ReplyResult{}, err
@@ -72,18 +70,7 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 	}
 	agent := agentOf(req.Agent, req.AgentID)
 	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
-	text := strings.TrimSpace(req.Text)
-	var res activities.SendResult
-	in := activities.SendInput{To: c.s.Address(), Text: text, Kind: activities.SendAgent, ReadID: c.takeUnread()}
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, agentSendOptions), a.Send, in).Get(ctx, &res); err != nil {
-		c.system(ctx, "Reply by "+agent.Name+" was not delivered")
-		c.logger.Warn("agent reply not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
-		return ReplyResult{}, err
-	}
-	c.sent(in.Kind)
-	c.record(ctx, conversation.Line{From: conversation.FromAgent, Agent: agent.Name, Source: req.Source, Text: text, At: workflow.Now(ctx), ID: res.MessageID})
-	c.notify(conversation.Notice{Kind: conversation.NoticeAgentMessage, Text: text, Agent: agent.Name, Source: req.Source})
-	return ReplyResult{MessageID: res.MessageID}, nil
+	return c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
 }
 
 // validateWithPeople refuses return and keep requests for a conversation the bot already holds.
@@ -185,11 +172,13 @@ func (c *conversationWorkflow) cardRef(seq int) conversation.Ref {
 func (c *conversationWorkflow) card(changedBy string) conversation.Card {
 	lines := tail(c.s.Transcript, cardLines)
 	to := c.s.Address()
-	return conversation.Card{
+	card := conversation.Card{
 		Phone: c.s.Phone, WaID: to.Phone, UserID: to.UserID, Username: c.s.Username, Name: c.s.Name, Reason: c.s.Reason, Summary: c.s.Summary,
 		Transcript: lines, Earlier: c.s.Earlier + len(c.s.Transcript) - len(lines),
 		Status: c.s.Status, Assignee: c.s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
 		ChangedAt: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote, IdleTimeout: c.s.Settings.IdleTimeout,
 		CSAT: string(c.s.CSAT.Score),
 	}
+	c.addDeadlines(&card, c.now())
+	return card
 }

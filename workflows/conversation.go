@@ -56,6 +56,10 @@ type conversationWorkflow struct {
 	searched  conversation.Status
 	// indexed is Input.Indexed: the run may start without upserting its search attributes.
 	indexed bool
+	// now is the workflow's clock, for the query handlers.
+	now func() time.Time
+	// windowWarnings is true once this run warns people before the 24-hour window closes (escalate.go).
+	windowWarnings bool
 }
 
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
@@ -72,6 +76,7 @@ func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 
 // setup registers the queries and updates, and starts the inbox (customer messages) and the outbox to agents.
 func (c *conversationWorkflow) setup(ctx workflow.Context) error {
+	c.now = func() time.Time { return workflow.Now(ctx) }
 	queries := map[string]any{
 		QueryStatus:       func() (conversation.Snapshot, error) { return c.snapshot(false), nil },
 		QueryConversation: func() (conversation.Snapshot, error) { return c.snapshot(true), nil },
@@ -94,6 +99,7 @@ func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 	}{
 		{UpdateTakeover, c.takeover, c.validateTakeover},
 		{UpdateReply, c.reply, c.validateReply},
+		{UpdateAgentMessage, c.agentMessage, c.validateAgentMessage},
 		{UpdateReturnToBot, c.returnToBot, c.validateWithPeople},
 		{UpdateKeep, c.keep, c.validateWithPeople},
 		{UpdateActivity, c.note, nil},
@@ -140,6 +146,10 @@ func (c *conversationWorkflow) run(ctx workflow.Context) error {
 			c.handle(ctx, m)
 		case nextIdle:
 			c.apply(ctx, Event{Kind: EvIdle, At: workflow.Now(ctx)})
+		case nextUnclaimed:
+			c.escalate(ctx)
+		case nextWindowWarning:
+			c.warnWindowCloses(ctx)
 		case nextContinueAsNew:
 			return c.continueAsNew(ctx)
 		case nextMirror:
@@ -155,34 +165,38 @@ const (
 	nextIdle
 	nextContinueAsNew
 	nextMirror
+	nextUnclaimed
+	nextWindowWarning
 )
 
 // waitForNext blocks until there is something to do: work a transition left, a customer message, the idle
-// timer of a handoff firing, or a fresh history being due. The idle timer is a durable Temporal timer.
+// or the unclaimed timer of a handoff firing, or a fresh history being due. The timers are one durable
+// Temporal timer, set for whichever is due first.
 func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 	for {
-		deadline := c.s.IdleDeadline
+		deadline, other := c.s.IdleDeadline, c.otherDeadlines(ctx)
 		ready := func() bool {
 			return len(c.s.Todo) > 0 || len(c.s.Pending) > 0 || c.s.IdleDeadline != deadline ||
-				c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
+				c.deadlinesNow() != other || c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
 		}
-		if deadline.IsZero() {
+		due, fires, summary := other.earliest(deadline)
+		if due.IsZero() {
 			if err := workflow.Await(ctx, ready); err != nil {
 				return 0, err
 			}
 		} else {
-			wait := deadline.Sub(workflow.Now(ctx))
+			wait := due.Sub(workflow.Now(ctx))
 			if wait <= 0 {
-				return nextIdle, nil
+				return fires, nil
 			}
 			ok, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-				Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: "handoff idle timer"},
+				Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: summary},
 			}, ready)
 			if err != nil {
 				return 0, err
 			}
 			if !ok {
-				return nextIdle, nil
+				return fires, nil
 			}
 		}
 		switch {
@@ -232,9 +246,12 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 	case DoAnnounce:
 		c.refreshSettings(ctx)
 		c.s.OutOfHoursNote = outOfHoursNote(c.s.Settings)
+		c.armEscalation(ctx)
 		c.mirror(ctx)
-		story := tail(c.s.Transcript, storyLines)         // the summary tells what happened before the handoff
-		if c.s.Reason != handoff.ReasonBusinessAppReply { // a person is already writing to the customer
+		story := tail(c.s.Transcript, storyLines) // the summary tells what happened before the handoff
+		// A person already writing to the customer (an agent who started the conversation with a message of
+		// their own, someone in the WhatsApp Business app) needs no notice before it.
+		if c.s.AgentStarted != c.s.Handoffs && c.s.Reason != handoff.ReasonBusinessAppReply {
 			c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
 				Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
 		}
@@ -586,6 +603,7 @@ func (c *conversationWorkflow) mirrorValue() conversation.Mirror {
 		m.HandoffAt = c.s.HandoffAt
 		m.PausedFor = pausedFor(c.s.Settings.IdleTimeout)
 	}
+	c.addDeadlinesToMirror(&m)
 	return m
 }
 
@@ -615,6 +633,7 @@ func (c *conversationWorkflow) snapshot(withTranscript bool) conversation.Snapsh
 		t := c.s.LastInbound
 		s.LastInbound = &t
 	}
+	c.addDeadlinesToSnapshot(&s)
 	if withTranscript {
 		s.Transcript = append([]conversation.Line{}, c.s.Transcript...)
 		s.EarlierMessages = c.s.Earlier

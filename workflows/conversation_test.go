@@ -37,6 +37,8 @@ type harness struct {
 	mirrors  []conversation.Mirror
 
 	settings activities.RuntimeSettings
+	// live, when set, reports the settings instead: the real activity, with its knowledge base and clock.
+	live *activities.Activities
 	// analyzeDelay makes the classifier slow, to race a takeover against it.
 	analyzeDelay time.Duration
 	// summaryDelay makes the summary slow, so that messages queue up behind it.
@@ -45,6 +47,8 @@ type harness struct {
 	aiDown bool
 	// model, when set, revises the keyword classifier's verdict the way a model reading the recent turns would.
 	model func(in activities.ReplyInput, r activities.ReplyResult) activities.ReplyResult
+	// windowClosed makes WhatsApp refuse free-form messages (131047).
+	windowClosed bool
 }
 
 func newHarness(t *testing.T) *harness {
@@ -63,6 +67,9 @@ func newHarness(t *testing.T) *harness {
 	h.env.OnActivity(a.Send, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SendInput) (activities.SendResult, error) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if h.windowClosed && !in.Template {
+			return activities.SendResult{}, temporal.NewNonRetryableApplicationError("window closed", activities.ErrTypeWindowClosed, nil)
+		}
 		h.sent = append(h.sent, in)
 		return activities.SendResult{MessageID: "wamid.out"}, nil
 	})
@@ -82,6 +89,9 @@ func newHarness(t *testing.T) *harness {
 		return nil
 	})
 	h.env.OnActivity(a.CurrentSettings, mock.Anything).Return(func(ctx context.Context) (activities.RuntimeSettings, error) {
+		if h.live != nil {
+			return h.live.CurrentSettings(ctx)
+		}
 		return h.settings, nil
 	})
 	return h

@@ -24,6 +24,9 @@ const (
 	UpdateTakeover = "takeover"
 	// UpdateReply sends an agent's reply to the customer.
 	UpdateReply = "agent-reply"
+	// UpdateAgentMessage is a message an agent starts or continues a conversation with: the conversation is
+	// theirs from then on (UpdateWithStart from the API, so that it may start the workflow).
+	UpdateAgentMessage = "agent-message"
 	// UpdateReturnToBot returns the conversation to the bot.
 	UpdateReturnToBot = "return-to-bot"
 	// UpdateKeep keeps the conversation with a person and restarts the idle timer.

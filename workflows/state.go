@@ -30,6 +30,13 @@ type State struct {
 	OutOfHoursNote string              `json:"out_of_hours_note,omitempty"`
 	// IdleDeadline is when the idle timer of a handoff fires; zero while no timer runs.
 	IdleDeadline time.Time `json:"idle_deadline,omitempty"`
+	// Escalation is the unclaimed timer of the latest handoff (escalate.go).
+	Escalation Escalation `json:"escalation"`
+	// WindowWarned is the customer message (by time) whose 24-hour window people were warned about.
+	WindowWarned time.Time `json:"window_warned,omitempty"`
+	// AgentStarted is the handoff an agent started with a message of their own (late.go): the customer gets
+	// that message, not the handoff notice.
+	AgentStarted int `json:"agent_started,omitempty"`
 
 	// Settings are the worker's settings as last read (business name, idle timeout, support hours).
 	Settings activities.RuntimeSettings `json:"settings"`

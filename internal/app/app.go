@@ -104,7 +104,7 @@ func Start(ctx context.Context, o Options) (*App, error) {
 		}
 		if slackClient != nil {
 			opts.Notifier = &activities.SlackNotifier{Client: slackClient, Channel: cfg.SlackChannelID, PublicURL: cfg.PublicURL,
-				Threads: st, Metrics: m, Logger: logger}
+				Mention: cfg.SlackEscalationMention, Threads: st, Metrics: m, Logger: logger}
 		}
 		acts, err := worker.NewActivities(opts)
 		if err != nil {

@@ -68,6 +68,15 @@ type Config struct {
 	// CSAT is true when customers are asked to rate the help after a hand-back (CSAT=on, the default).
 	CSAT bool
 
+	// HandoffUnclaimedTimeout is how long, in support hours, a handoff may wait unclaimed before it is
+	// escalated once; 0 turns escalation off.
+	HandoffUnclaimedTimeout time.Duration
+	// SlackEscalationMention is what an escalation mentions in Slack (<!subteam^S0123>, <!here>); empty for none.
+	SlackEscalationMention string
+	// WhatsAppReplyTemplate is the approved template that carries an agent's reply after the 24-hour window.
+	WhatsAppReplyTemplate         string
+	WhatsAppReplyTemplateLanguage string
+
 	MetricsAddr string
 	LogFormat   string
 	LogLevel    string
@@ -132,6 +141,10 @@ func Vars() []Var {
 		{Env: "KNOWLEDGE_BASE", Usage: "path to the knowledge base YAML (empty: the built-in demo shop)", Modes: append(append([]Mode{}, all...), ModeClassify), set: str(func(c *Config) *string { return &c.KnowledgeBase })},
 		{Env: "HANDOFF_IDLE_TIMEOUT", Default: handoff.DefaultIdleTimeout.String(), Usage: "human inactivity before the bot asks an agent to confirm a return", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.HandoffIdleTimeout })},
 		{Env: "CSAT", Default: "on", Usage: "ask the customer to rate the help after a person returns the conversation to the bot (on or off)", Modes: working, set: onOff(func(c *Config) *bool { return &c.CSAT })},
+		{Env: "HANDOFF_UNCLAIMED_TIMEOUT", Default: "5m", Usage: "time in support hours a waiting handoff may go unclaimed before supportd escalates once; 0 turns it off", Modes: working, set: durationOrOff(func(c *Config) *time.Duration { return &c.HandoffUnclaimedTimeout })},
+		{Env: "SLACK_ESCALATION_MENTION", Usage: "what an escalation mentions in Slack, e.g. <!subteam^S0123> or <!here> (empty: no mention)", Modes: working, set: str(func(c *Config) *string { return &c.SlackEscalationMention })},
+		{Env: "WHATSAPP_REPLY_TEMPLATE", Usage: "approved template that carries an agent's reply after the 24-hour window, the reply as its body parameter (empty: late replies are refused with a hint)", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppReplyTemplate })},
+		{Env: "WHATSAPP_REPLY_TEMPLATE_LANGUAGE", Default: "en", Usage: "language code of WHATSAPP_REPLY_TEMPLATE", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppReplyTemplateLanguage })},
 		{Env: "AGENT_API_TOKEN", Usage: "bearer token for /api/* and the agent console; dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.AgentAPIToken })},
 		{Env: "METRICS_ADDR", Default: ":9090", Usage: "worker: listen address of /metrics, /healthz and /readyz; empty turns it off", Modes: []Mode{ModeWorker}, set: str(func(c *Config) *string { return &c.MetricsAddr })},
 		{Env: "LOG_FORMAT", Usage: "text or json (default: text in dev, json otherwise)", Modes: all, set: str(func(c *Config) *string { return &c.LogFormat })},
@@ -218,6 +231,22 @@ func onOff(p func(*Config) *bool) func(*Config, string) error {
 		default:
 			return fmt.Errorf("%q is neither on nor off", v)
 		}
+		return nil
+	}
+}
+
+// durationOrOff is duration with 0 allowed: it turns the feature off.
+func durationOrOff(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if strings.TrimSpace(v) == "0" {
+			*p(c) = 0
+			return nil
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d < 0 {
+			return fmt.Errorf("%q is not a duration (examples: 5m, 1h; 0 turns it off)", v)
+		}
+		*p(c) = d
 		return nil
 	}
 }

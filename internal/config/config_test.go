@@ -22,6 +22,35 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestEscalationAndTemplateSettings(t *testing.T) {
+	c, err := Load(ModeDev, nil, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HandoffUnclaimedTimeout != 5*time.Minute || c.SlackEscalationMention != "" || c.WhatsAppReplyTemplate != "" || c.WhatsAppReplyTemplateLanguage != "en" {
+		t.Fatalf("defaults: %v %q %q %q", c.HandoffUnclaimedTimeout, c.SlackEscalationMention, c.WhatsAppReplyTemplate, c.WhatsAppReplyTemplateLanguage)
+	}
+	c, err = Load(ModeWorker, []string{"--whatsapp-reply-template", "agent_reply", "--handoff-unclaimed-timeout", "0"}, env(map[string]string{
+		"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_ACCESS_TOKEN": "EAAG", "WHATSAPP_PHONE_NUMBER_ID": "1065",
+		"SLACK_ESCALATION_MENTION": "<!subteam^S0123>", "WHATSAPP_REPLY_TEMPLATE_LANGUAGE": "en_US",
+	}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HandoffUnclaimedTimeout != 0 || c.SlackEscalationMention != "<!subteam^S0123>" || c.WhatsAppReplyTemplate != "agent_reply" || c.WhatsAppReplyTemplateLanguage != "en_US" {
+		t.Fatalf("got %v %q %q %q", c.HandoffUnclaimedTimeout, c.SlackEscalationMention, c.WhatsAppReplyTemplate, c.WhatsAppReplyTemplateLanguage)
+	}
+	var help bytes.Buffer
+	if _, err := Load(ModeWorker, []string{"--help"}, env(nil), &help); err != ErrHelp {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, name := range []string{"--handoff-unclaimed-timeout", "--slack-escalation-mention", "--whatsapp-reply-template", "--whatsapp-reply-template-language"} {
+		if !strings.Contains(help.String(), name) {
+			t.Errorf("--help lacks %s", name)
+		}
+	}
+}
+
 func TestFlagsOverrideEnvironment(t *testing.T) {
 	c, err := Load(ModeDev, []string{"--http-addr", ":9999"}, env(map[string]string{"HTTP_ADDR": ":7777", "HANDOFF_IDLE_TIMEOUT": "2m"}), &bytes.Buffer{})
 	if err != nil {
@@ -56,6 +85,8 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{ModeDev, map[string]string{"HANDOFF_IDLE_TIMEOUT": "-5m"}, "HANDOFF_IDLE_TIMEOUT"},
 		{ModeDev, map[string]string{"PUBLIC_URL": "localhost:8080"}, "PUBLIC_URL"},
 		{ModeDev, map[string]string{"CSAT": "sometimes"}, "CSAT"},
+		{ModeDev, map[string]string{"HANDOFF_UNCLAIMED_TIMEOUT": "-1m"}, "HANDOFF_UNCLAIMED_TIMEOUT"},
+		{ModeDev, map[string]string{"HANDOFF_UNCLAIMED_TIMEOUT": "later"}, "HANDOFF_UNCLAIMED_TIMEOUT"},
 		{ModeDev, map[string]string{"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": "api.example.com"}, "OPENAI_BASE_URL"},
 		{ModeDev, map[string]string{"REDIS_URL": "localhost:6379"}, "REDIS_URL"},
 		{ModeDev, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CHANNEL_ID": "C1"}, "SLACK_SIGNING_SECRET"},

@@ -22,6 +22,7 @@ type Metrics struct {
 	BotAnswers        *prometheus.CounterVec
 	AgentReplies      *prometheus.CounterVec
 	OutboundMessages  *prometheus.CounterVec
+	Escalations       prometheus.Counter
 	WebhookToSend     prometheus.Histogram
 	LLMLatency        *prometheus.HistogramVec
 	LLMErrors         *prometheus.CounterVec
@@ -57,6 +58,9 @@ func New() *Metrics {
 			Name: "supportd_outbound_messages_total",
 			Help: "Messages sent to customers through WhatsApp, each one billed, by kind (answer, say, offer, handoff_notice, return_notice, agent).",
 		}, []string{"kind"}),
+		Escalations: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "supportd_handoff_escalations_total", Help: "Handoffs escalated because nobody took them within HANDOFF_UNCLAIMED_TIMEOUT.",
+		}),
 		WebhookToSend: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "supportd_webhook_to_send_seconds", Help: "Time from receiving a customer's webhook to sending the bot's reply.",
 			Buckets: []float64{.025, .05, .1, .2, .3, .5, .75, 1, 2, 5, 10, 30},
@@ -78,7 +82,7 @@ func New() *Metrics {
 			Name: "supportd_csat_total", Help: "Customers' ratings of the help after a hand-back to the bot, by score (good, ok, bad).",
 		}, []string{"score"}),
 	}
-	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies, m.OutboundMessages,
+	r.MustRegister(m.WebhooksReceived, m.SignatureFailures, m.DedupeHits, m.Handoffs, m.BotAnswers, m.AgentReplies, m.OutboundMessages, m.Escalations,
 		m.WebhookToSend, m.LLMLatency, m.LLMErrors, m.DownstreamErrors,
 		m.ConsoleStreams, m.CSAT,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -142,6 +146,13 @@ func (m *Metrics) Outbound(kind string) {
 			kind = "other"
 		}
 		m.OutboundMessages.WithLabelValues(kind).Inc()
+	}
+}
+
+// Escalation counts an unclaimed handoff escalated.
+func (m *Metrics) Escalation() {
+	if m != nil {
+		m.Escalations.Inc()
 	}
 }
 

@@ -152,8 +152,8 @@ func (g *Graph) FailNext(n, status, code int) {
 	g.Fail(GraphFailure{Times: n, Status: status, Code: code})
 }
 
-// CloseWindow makes every send to the recipient fail with 131047, as when the customer has not written for
-// 24 hours, until ClearFailures.
+// CloseWindow makes every free-form send to the recipient fail with 131047, as when the customer has not
+// written for 24 hours, until ClearFailures. Templates still go through, as they do on WhatsApp.
 func (g *Graph) CloseWindow(to string) {
 	g.Fail(GraphFailure{To: to, Status: http.StatusBadRequest, Code: 131047})
 }
@@ -358,7 +358,7 @@ func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	isRead := req.Status == "read"
-	if f, ok := g.takeFailure(req.To, req.Recipient, isRead); ok {
+	if f, ok := g.takeFailure(req.To, req.Recipient, isRead, req.Type == "template"); ok {
 		writeGraphFailure(w, f)
 		return
 	}
@@ -370,12 +370,15 @@ func (g *Graph) handleMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 // takeFailure returns the first failure rule matching a request, using up one of its times.
-func (g *Graph) takeFailure(to, recipient string, isRead bool) (GraphFailure, bool) {
+func (g *Graph) takeFailure(to, recipient string, isRead, isTemplate bool) (GraphFailure, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, f := range g.failures {
 		if isRead && !f.IncludeReads {
 			continue
+		}
+		if isTemplate && f.Code == 131047 {
+			continue // a closed window still lets approved templates through
 		}
 		if f.To != "" && !g.isFor(to, recipient, f.To) {
 			continue

@@ -4,6 +4,7 @@ import { AgentApi } from "./api.js";
 import { charCount, displayCustomer, displayPhone } from "./format.js";
 import {
   MAX_REPLY_CHARS,
+  deadlineNote,
   displayName,
   hints,
   matchesFilter,
@@ -439,6 +440,9 @@ function applyDetail(conv) {
   $("d-confirm").hidden = conv.status !== "awaiting_confirmation";
   $("d-note").hidden = !conv.out_of_hours_note;
   $("d-note").textContent = conv.out_of_hours_note || "";
+  const deadline = deadlineNote(conv);
+  $("d-deadline").hidden = !deadline;
+  $("d-deadline").textContent = deadline;
   $("d-summary-box").hidden = !(waiting && conv.summary);
   $("d-summary").textContent = conv.summary || "";
 

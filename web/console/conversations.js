@@ -113,3 +113,20 @@ export function displayName(conv) {
 export function safeLink(url) {
   return /^https?:\/\//i.test(url || "") ? url : "";
 }
+
+// deadlineNote warns an agent of an overdue handoff and of the customer's 24-hour WhatsApp window closing
+// within the hour (or closed); "" when there is nothing to say.
+export function deadlineNote(conv, now = Date.now()) {
+  const notes = [];
+  if (conv.overdue) notes.push("Overdue: nobody took this conversation in time, and the team was alerted.");
+  const closes = Date.parse(conv.window_closes_at || "");
+  if (waitsForPerson(conv) && !Number.isNaN(closes)) {
+    if (closes <= now) {
+      notes.push("The customer's 24-hour WhatsApp window is closed: replies go out as the approved reply template.");
+    } else if (closes - now <= 3600000) {
+      const at = new Date(closes).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      notes.push(`The customer's 24-hour WhatsApp window closes at ${at}: after that, replies go out as the approved reply template.`);
+    }
+  }
+  return notes.join(" ");
+}

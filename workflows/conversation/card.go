@@ -39,6 +39,13 @@ type Card struct {
 	OutOfHoursNote string        `json:"out_of_hours_note,omitempty"`
 	// CSAT is the customer's rating of the help after the latest hand-back: good, ok or bad; empty when none.
 	CSAT string `json:"csat,omitempty"`
+	// EscalatedAt is set while the handoff waits for a person after nobody took it within UnclaimedTimeout
+	// (of support hours): the card shows it overdue.
+	EscalatedAt      time.Time     `json:"escalated_at,omitempty"`
+	UnclaimedTimeout time.Duration `json:"unclaimed_timeout,omitempty"`
+	// WindowClosesAt is set when WhatsApp's 24-hour window closes within the hour while a person holds the
+	// conversation: later replies need the reply template.
+	WindowClosesAt time.Time `json:"window_closes_at,omitempty"`
 	// Link is the conversation's page under PUBLIC_URL; the notifier fills it in.
 	Link string `json:"-"`
 }
@@ -70,6 +77,9 @@ const (
 	NoticeAgentMessage NoticeKind = "agent_message"
 	// NoticeConfirmPrompt asks in the thread whether to return the conversation to the bot.
 	NoticeConfirmPrompt NoticeKind = "confirm_prompt"
+	// NoticeEscalation bumps the card of a handoff nobody took in time, in the channel, with a mention of
+	// the people who must see it.
+	NoticeEscalation NoticeKind = "escalation"
 	// NoticeEphemeral tells one agent something only they see (e.g. who holds the conversation).
 	NoticeEphemeral NoticeKind = "ephemeral"
 	// NoticeNotDelivered tells, in the thread, that WhatsApp could not deliver a message (Text) and why
@@ -127,6 +137,10 @@ type Mirror struct {
 	HandoffAt    time.Time      `json:"handoff_at,omitempty"`
 	// PausedFor is the expiry of the Redis "paused" status.
 	PausedFor time.Duration `json:"paused_for,omitempty"`
+	// Overdue is true while a handoff waits for a person after it escalated; WindowClosesAt is when the
+	// 24-hour window closes while a person holds the conversation.
+	Overdue        bool      `json:"overdue,omitempty"`
+	WindowClosesAt time.Time `json:"window_closes_at,omitempty"`
 }
 
 // SendRecord is what is known of one tagged send (a send retried after a crash carries the same tag): the

@@ -120,8 +120,15 @@ type Snapshot struct {
 	LastActivity       time.Time      `json:"last_activity"`
 	LastInbound        *time.Time     `json:"last_inbound,omitempty"`
 	OutOfHoursNote     string         `json:"out_of_hours_note,omitempty"`
-	TemporalURL        string         `json:"temporal_url,omitempty"`
-	Transcript         []Line         `json:"transcript,omitempty"`
+	// Overdue is true while a handoff waits for a person after nobody took it within
+	// HANDOFF_UNCLAIMED_TIMEOUT; EscalatedAt is when it escalated.
+	Overdue     bool       `json:"overdue,omitempty"`
+	EscalatedAt *time.Time `json:"escalated_at,omitempty"`
+	// WindowClosesAt is when WhatsApp's 24-hour window closes (or closed) while a person holds the
+	// conversation: after it, replies go out as the reply template.
+	WindowClosesAt *time.Time `json:"window_closes_at,omitempty"`
+	TemporalURL    string     `json:"temporal_url,omitempty"`
+	Transcript     []Line     `json:"transcript,omitempty"`
 	// EarlierMessages counts transcript lines no longer kept in full.
 	EarlierMessages int `json:"earlier_messages,omitempty"`
 	// Outbound counts the messages sent to the customer, by kind (answer, offer, handoff_notice, agent...):

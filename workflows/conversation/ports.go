@@ -67,6 +67,8 @@ func upper(c byte) bool { return c >= 'A' && c <= 'Z' }
 type Sender interface {
 	SendText(ctx context.Context, to Address, text string) (string, error)
 	SendButtons(ctx context.Context, to Address, body string, buttons []Button) (string, error)
+	// SendTemplate sends an approved template, its body parameters in order (outside the 24-hour window).
+	SendTemplate(ctx context.Context, to Address, name, language string, bodyParams []string) (string, error)
 	MarkRead(ctx context.Context, messageID string, typing bool) error
 	// Classify sorts a send error: retryable, window closed (131047), or rejected for good.
 	Classify(err error) SendErrorKind
