@@ -15,6 +15,12 @@ export function unclaimed(conv) {
   return conv.status === "handoff" && !conv.assignee;
 }
 
+// withPeople says whether people hold the conversation (waiting for one, taken, or asked to confirm a
+// return): the bot is silent, and the customer's window matters to whoever replies.
+function withPeople(conv) {
+  return conv.status === "handoff" || conv.status === "awaiting_confirmation";
+}
+
 // WINDOW_WARN_MS: how long before WhatsApp's 24-hour window closes the console warns.
 const WINDOW_WARN_MS = 2 * 60 * 60 * 1000;
 
@@ -25,7 +31,7 @@ export function hints(conv, now = Date.now()) {
   const out = [];
   if (conv.overdue === true && waitsForPerson(conv)) out.push({ text: "Overdue", tone: "alert" });
   const closes = Date.parse(conv.window_closes_at || "");
-  if (!Number.isNaN(closes) && waitsForPerson(conv)) {
+  if (!Number.isNaN(closes) && withPeople(conv)) {
     if (closes <= now) out.push({ text: "Window closed", tone: "alert" });
     else if (closes - now <= WINDOW_WARN_MS) {
       out.push({ text: `Window closes in ${duration(closes - now)}`, tone: "waiting" });
@@ -120,7 +126,7 @@ export function deadlineNote(conv, now = Date.now()) {
   const notes = [];
   if (conv.overdue) notes.push("Overdue: nobody took this conversation in time, and the team was alerted.");
   const closes = Date.parse(conv.window_closes_at || "");
-  if (waitsForPerson(conv) && !Number.isNaN(closes)) {
+  if (withPeople(conv) && !Number.isNaN(closes)) {
     if (closes <= now) {
       notes.push("The customer's 24-hour WhatsApp window is closed: replies go out as the approved reply template.");
     } else if (closes - now <= 3600000) {
