@@ -30,6 +30,9 @@ type fakeBackend struct {
 	// was last sent on them.
 	streams  map[chan []byte]struct{}
 	streamed map[string]string
+	// blockEvents answers the event stream 502, as a proxy that does not pass it; lists counts list reads.
+	blockEvents bool
+	lists       int
 }
 
 // fakeConversation is the fake's state of one customer.
@@ -169,6 +172,13 @@ func (f *fakeBackend) setToken(token string) {
 
 // events is the consoles' event stream, as the gateway serves it: ready, then each changed row.
 func (f *fakeBackend) events(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	blocked := f.blockEvents
+	f.mu.Unlock()
+	if blocked {
+		writeError(w, http.StatusBadGateway, "bad gateway")
+		return
+	}
 	ch := make(chan []byte, 64)
 	f.mu.Lock()
 	if f.streams == nil {
@@ -256,6 +266,7 @@ func (f *fakeBackend) list(w http.ResponseWriter, r *http.Request) {
 	status := r.URL.Query().Get("status")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.lists++
 	out := []conversationJSON{}
 	for _, c := range f.convs {
 		if status == "" || c.status == status {
