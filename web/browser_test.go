@@ -222,6 +222,7 @@ func (f *productFlow) phoneLayout(t *testing.T) {
 	a.WaitText("#d-status", "Confirm return")
 	a.WaitVisible("#act-keep")
 	a.WaitVisible("#d-confirm")
+	a.WaitText("#transcript", "Not delivered: the customer's phone is off WhatsApp")
 	if a.Eval(`getComputedStyle(document.querySelector(".list-pane")).display !== "none"`) {
 		t.Error("phone: the list still shows with a conversation open")
 	}

@@ -68,10 +68,12 @@ type conversationJSON struct {
 
 // transcriptEntry is one line of a transcript on the wire.
 type transcriptEntry struct {
-	From  string `json:"from"`
-	Text  string `json:"text"`
-	At    string `json:"at"`
-	Agent string `json:"agent,omitempty"`
+	From     string `json:"from"`
+	Text     string `json:"text"`
+	At       string `json:"at"`
+	Agent    string `json:"agent,omitempty"`
+	Delivery string `json:"delivery,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // simMessage is one message of the simulator's feed on the wire.
@@ -143,6 +145,7 @@ func (f *fakeBackend) seedDemo() {
 			entry("system", "Handed to a person: Complaint", ago(48), ""),
 			entry("agent", "Sorry Pieter! I'll send a replacement today.", ago(41), "Sipho"),
 			entry("customer", "Thanks", ago(40), ""),
+			failed(entry("agent", "The courier comes tomorrow at 10.", ago(39), "Sipho"), "the customer's phone is off WhatsApp or cannot receive messages"),
 		},
 	}
 	f.convs["27825550101"] = &fakeConversation{
@@ -152,6 +155,12 @@ func (f *fakeBackend) seedDemo() {
 			entry("bot", "We're open Monday to Friday 08:00-17:00 and Saturday 09:00-13:00.", ago(3), ""),
 		},
 	}
+}
+
+// failed marks an outbound line as WhatsApp reports a failed delivery.
+func failed(e transcriptEntry, reason string) transcriptEntry {
+	e.Delivery, e.Error = "failed", reason
+	return e
 }
 
 func entry(from, text string, at time.Time, agent string) transcriptEntry {

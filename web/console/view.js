@@ -107,7 +107,8 @@ export function renderTranscript(ol, conv, scroller) {
   const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
   const messages = conv.transcript || [];
   const shown = ol.dataset.phone === conv.phone ? Number(ol.dataset.count || 0) : -1;
-  const grew = shown > 0 && messages.length >= shown && entryKey(messages[shown - 1]) === ol.dataset.last;
+  const grew = shown > 0 && messages.length >= shown && entryKey(messages[shown - 1]) === ol.dataset.last &&
+    deliveriesKey(messages.slice(0, shown)) === ol.dataset.deliveries;
   if (grew) {
     ol.append(...messages.slice(shown).map((m) => message(m, conv)));
   } else {
@@ -119,6 +120,23 @@ export function renderTranscript(ol, conv, scroller) {
   ol.dataset.phone = conv.phone;
   ol.dataset.count = String(messages.length);
   ol.dataset.last = messages.length ? entryKey(messages[messages.length - 1]) : "";
+  ol.dataset.deliveries = deliveriesKey(messages);
+}
+
+// deliveriesKey is what WhatsApp reported of every line: a line marked delivered or failed later is shown
+// again.
+function deliveriesKey(messages) {
+  return messages.map((m) => m.delivery || "").join(",");
+}
+
+const deliveryWords = { sent: "Sent", delivered: "Delivered", read: "Read", failed: "Not delivered" };
+
+// deliveryNote says what WhatsApp reported of an outbound message, and why it failed.
+function deliveryNote(m) {
+  const words = deliveryWords[m.delivery];
+  if (!words) return null;
+  const text = m.delivery === "failed" && m.error ? `${words}: ${m.error}` : words;
+  return el("div", { class: `msg-delivery msg-delivery-${m.delivery}`, role: m.delivery === "failed" ? "alert" : null, text });
 }
 
 function entryKey(m) {
@@ -136,9 +154,15 @@ function message(m, conv) {
   return el(
     "li",
     { class: `msg msg-${from}` },
-    el("div", { class: "msg-who" }, el("span", { text: who }), from === "agent" && el("span", { class: "msg-role", text: "agent" })),
+    el(
+      "div",
+      { class: "msg-who" },
+      el("span", { text: who }),
+      from === "agent" && el("span", { class: "msg-role", text: m.source === "business_app" ? "WhatsApp Business app" : "agent" }),
+    ),
     el("div", { class: "msg-text", text: m.text }),
     timeStamp(m.at),
+    deliveryNote(m),
   );
 }
 
@@ -151,5 +175,5 @@ function timeStamp(iso) {
 export function transcriptKey(conv) {
   const t = conv.transcript || [];
   const last = t[t.length - 1];
-  return `${conv.phone}|${conv.name}|${t.length}|${last ? last.at + last.text : ""}`;
+  return `${conv.phone}|${conv.name}|${t.length}|${last ? last.at + last.text : ""}|${deliveriesKey(t)}`;
 }
