@@ -2,13 +2,11 @@ package workflows
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/internal/logx"
-	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -38,15 +36,11 @@ func (c *conversationWorkflow) takeover(ctx workflow.Context, req TakeoverReques
 }
 
 func (c *conversationWorkflow) validateReply(ctx workflow.Context, req ReplyRequest) error {
-	text := strings.TrimSpace(req.Text)
+	if err := c.validateAgentMessage(ctx, req); err != nil {
+		return err
+	}
 	card := c.cardRef(c.s.Handoffs).TS
 	switch {
-	case strings.TrimSpace(req.Agent) == "":
-		return invalid("agent is required")
-	case text == "":
-		return temporal.NewApplicationError("text is empty", ErrTypeInvalidText)
-	case utf8.RuneCountInString(text) > whatsapp.MaxTextLength:
-		return temporal.NewApplicationError("text is longer than 4096 characters", ErrTypeInvalidText)
 	case c.s.Status == conversation.StatusActive:
 		return temporal.NewApplicationError("the bot holds this conversation: take it over first", ErrTypeBotHolds)
 	// An agents' tool that knows who writes (Slack) speaks for the assignee only, under the current card.

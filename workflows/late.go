@@ -51,6 +51,8 @@ func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent Agent, s
 	return ReplyResult{MessageID: res.MessageID}, nil
 }
 
+// validateAgentMessage refuses an agent's message WhatsApp could never carry: no agent, no text, or over 4096
+// characters. A reply is checked further (validateReply).
 func (c *conversationWorkflow) validateAgentMessage(ctx workflow.Context, req ReplyRequest) error {
 	text := strings.TrimSpace(req.Text)
 	switch {
