@@ -56,9 +56,14 @@ func (s *Server) customerKey(ctx context.Context, ids ...string) (string, error)
 
 // link records that ids belong to the conversation key. It is best effort: the conversation's search
 // attributes hold the same knowledge.
+// A link that could not be written also drops the mark that Redis holds every link, so that a later miss
+// asks Temporal instead of starting a second conversation.
 func (s *Server) link(ctx context.Context, key string, ids ...string) {
 	if err := s.opts.Store.LinkCustomer(ctx, key, nonEmpty(ids)...); err != nil {
-		s.log.Warn("customer links not saved", logx.Phone(key), "error", err)
+		s.log.Warn("customer links not saved; Temporal is asked on misses until they are rebuilt", logx.Phone(key), "error", err)
+		if err := s.opts.Store.LinksIncomplete(ctx); err != nil {
+			s.log.Warn("customer links not marked incomplete", "error", err)
+		}
 	}
 }
 

@@ -72,6 +72,12 @@ func (s *Store) LinksComplete(ctx context.Context) (bool, error) {
 	return n == 1, nil
 }
 
+// LinksIncomplete drops the mark that Redis holds every link, after a link could not be written: misses
+// then ask Temporal again until the next rebuild.
+func (s *Store) LinksIncomplete(ctx context.Context) error {
+	return s.rdb.Del(ctx, linksComplete).Err()
+}
+
 // RebuildLinks rebuilds the links from list, which yields every conversation key with its identifiers (from
 // Temporal's visibility), and then marks the links complete. One gateway rebuilds at a time; the others
 // return at once (false). A flush of Redis while it runs leaves the links incomplete, and the next miss
