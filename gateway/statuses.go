@@ -13,7 +13,6 @@ import (
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/internal/logx"
-	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/whatsapp"
 )
 
@@ -37,17 +36,19 @@ func (s *Server) statuses(ctx context.Context, log *slog.Logger, statuses []what
 				m.DownstreamError("whatsapp", e.Code)
 			}
 		}
-		if d := conversation.Delivery(st.Status); failure == nil && st.ID != "" && d.Known() && d != conversation.DeliveryAccepted {
-			if _, err := s.opts.Store.RecordDelivery(rctx, st.ID, d, st.Reason()); err != nil {
-				failure = err
-				log.Warn("whatsapp status not recorded for the transcript (best effort)", "message_id", st.ID, "error", err)
-			}
+		d := conversation.Delivery(st.Status)
+		if failure != nil || st.ID == "" || !d.Known() || d == conversation.DeliveryAccepted {
+			continue // "played" and statuses of a later kind are not kept; Redis failed: best effort ends here
 		}
-		if failure != nil || st.ID == "" || !activities.IsSendTag(st.CallbackData) || !store.SendStatusKnown(st.Status) ||
-			conversation.Delivery(st.Status) == conversation.DeliveryAccepted {
+		if _, err := s.opts.Store.RecordDelivery(rctx, st.ID, d, st.Reason()); err != nil {
+			failure = err
+			log.Warn("whatsapp status not recorded for the transcript (best effort)", "message_id", st.ID, "error", err)
 			continue
 		}
-		changed, err := s.opts.Store.RecordSend(rctx, st.CallbackData, st.ID, conversation.Delivery(st.Status))
+		if !activities.IsSendTag(st.CallbackData) {
+			continue
+		}
+		changed, err := s.opts.Store.RecordSend(rctx, st.CallbackData, st.ID, d)
 		if err != nil {
 			failure = err
 			log.Warn("whatsapp status not recorded (best effort): a send retried after a crash may not see it",

@@ -22,10 +22,6 @@ const (
 	SendRecordTTL = 7 * 24 * time.Hour
 )
 
-// SendStatusKnown reports whether status is one a send record keeps. A record only moves up the ranks of
-// conversation.Delivery, so a late or redelivered status never overwrites a later one.
-func SendStatusKnown(status string) bool { return conversation.Delivery(status).Known() }
-
 // recordSend keeps the first WAMID reported for a tag and the most advanced status, and renews the expiry.
 // It returns 1 when the status moved the record forward.
 var recordSend = redis.NewScript(`

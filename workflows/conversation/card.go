@@ -59,9 +59,6 @@ func (c Card) Holder() string {
 	return c.Assignee
 }
 
-// Waiting reports whether the handoff waits for a person to take it.
-func (c Card) Waiting() bool { return c.Status == StatusHandoff && c.Assignee == "" }
-
 // NoticeKind is what happened that agents must hear about.
 type NoticeKind string
 
