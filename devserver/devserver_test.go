@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"github.com/supportd/supportd/internal/testkit"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,20 +26,13 @@ func TestDatabaseFileUsesWAL(t *testing.T) {
 	}
 	t.Cleanup(stop)
 
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(db + "-wal"); err == nil {
-			break
+	if !testkit.Poll(10*time.Second, func() bool { _, err := os.Stat(db + "-wal"); return err == nil }) {
+		entries, _ := os.ReadDir(filepath.Dir(db))
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
 		}
-		if time.Now().After(deadline) {
-			entries, _ := os.ReadDir(filepath.Dir(db))
-			var names []string
-			for _, e := range entries {
-				names = append(names, e.Name())
-			}
-			t.Fatalf("no %s-wal while the server runs (directory holds %v): journal_mode=wal did not take effect", filepath.Base(db), names)
-		}
-		time.Sleep(20 * time.Millisecond)
+		t.Fatalf("no %s-wal while the server runs (directory holds %v): journal_mode=wal did not take effect", filepath.Base(db), names)
 	}
 	stop()
 

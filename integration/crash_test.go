@@ -3,6 +3,7 @@ package integration
 import (
 	"bytes"
 	"fmt"
+	"github.com/supportd/supportd/internal/testkit"
 	"net/http"
 	"os"
 	"os/exec"
@@ -169,17 +170,13 @@ func TestKillMidBurstLosesNothing(t *testing.T) {
 
 	// Every conversation has all five messages and all five answers; then nothing more is on its way.
 	// (On a failure the counts below say what is missing.)
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
+	testkit.Poll(60*time.Second, func() bool {
 		all := true
 		for _, c := range cs {
 			all = all && len(graph.Messages(c.phone)) >= len(asked)
 		}
-		if all && settled() {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return all && settled()
+	})
 	lost, doubled, answered := 0, 0, 0
 	for _, c := range cs {
 		var conv conversation.Snapshot

@@ -104,11 +104,10 @@ func TestUnclaimedTimerCancelledByTakeoverThroughAPI(t *testing.T) {
 	// The durable timer, named in the Temporal UI, runs out (Temporal leaves a timer of a satisfied wait to
 	// fire): then nothing follows, since the handoff is taken.
 	var started, fired int
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if started, fired = s.unclaimedTimers(phone); fired == 1 {
-			break
-		}
-	}
+	testkit.Poll(20*time.Second, func() bool {
+		started, fired = s.unclaimedTimers(phone)
+		return fired == 1
+	})
 	if started != 1 || fired != 1 {
 		t.Fatalf("unclaimed timers: %d started, %d fired", started, fired)
 	}

@@ -92,10 +92,8 @@ func TestBrowserLiveConsole(t *testing.T) {
 	if stopped > 5*time.Second {
 		t.Errorf("the gateway took %v to stop with two consoles connected", stopped)
 	}
-	for deadline := time.Now().Add(browserStep); ls.streams.Load() < streams+2; time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the pages did not connect again after the gateway restarted (%d streams opened)", ls.streams.Load()-streams)
-		}
+	if !testkit.Poll(browserStep, func() bool { return ls.streams.Load() >= streams+2 }) {
+		t.Fatalf("the pages did not connect again after the gateway restarted (%d streams opened)", ls.streams.Load()-streams)
 	}
 	waitLive(first)
 	waitLive(second)

@@ -321,14 +321,7 @@ func (s *stack) temporal() client.Client {
 
 func eventually(t testing.TB, timeout time.Duration, cond func() bool, format string, args ...any) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for "+format, args...)
+	testkit.Eventually(t, timeout, fmt.Sprintf(format, args...), cond)
 }
 
 // testWriter sends logs to the test's log, shown when a test fails.

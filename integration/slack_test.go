@@ -75,12 +75,8 @@ func (s *stack) cardsOf(phone string) []testkit.SlackCall {
 // made so far (read at the time of the failure).
 func (s *stack) waitSlack(cond func() bool, what string) {
 	s.t.Helper()
-	deadline := time.Now().Add(slackWait)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	if testkit.Poll(slackWait, cond) {
+		return
 	}
 	s.t.Fatalf("timed out after %v waiting for %s; slack calls: %s", slackWait, what, slackCallsText(s.slack.Calls("")))
 }

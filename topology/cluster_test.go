@@ -401,13 +401,11 @@ func (c *cluster) start(name, command, addrVar string, extra []string) *process 
 // waitReady waits until the process answers /readyz with 200.
 func (p *process) waitReady() {
 	p.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(p.url + "/readyz")
-		if err == nil {
+	ready := testkit.Poll(60*time.Second, func() bool {
+		if resp, err := http.Get(p.url + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return true
 			}
 		}
 		select {
@@ -416,10 +414,10 @@ func (p *process) waitReady() {
 			p.t.Fatalf("%s exited before it was ready:\n%s", p.name, tail(b, 4096))
 		default:
 		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("%s not ready after 60s", p.name)
-		}
-		time.Sleep(50 * time.Millisecond)
+		return false
+	})
+	if !ready {
+		p.t.Fatalf("%s not ready after 60s", p.name)
 	}
 }
 

@@ -72,7 +72,7 @@ func TestProductionTopologySurvivesKills(t *testing.T) {
 		t.Fatalf("refund webhook: %d %v", code, err)
 	}
 	handoffNotice := c.graph.WaitForMessages(t, handoffPhone, 1, 30*time.Second)
-	waitFor(t, 30*time.Second, "the refund to be a handoff", func() bool {
+	testkit.Eventually(t, 30*time.Second, "the refund to be a handoff", func() bool {
 		s, ok := getConversation(gateways[1].url, handoffPhone)
 		return ok && s.Status == conversation.StatusHandoff
 	})
@@ -143,7 +143,7 @@ func TestProductionTopologySurvivesKills(t *testing.T) {
 	// Meta redelivers what got no 200; only gateway-2 is left.
 	redelivered := 0
 	for _, m := range failed {
-		waitFor(t, 60*time.Second, "redelivery of "+m.id+" to be acknowledged", func() bool {
+		testkit.Eventually(t, 60*time.Second, "redelivery of "+m.id+" to be acknowledged", func() bool {
 			code, _ := post(gateways[1].url, m.body)
 			return code == http.StatusOK
 		})
@@ -179,10 +179,10 @@ func TestProductionTopologySurvivesKills(t *testing.T) {
 		}
 		return true
 	}
-	waitFor(t, 90*time.Second, "every question to be answered, or every conversation to be idle", func() bool {
+	testkit.Eventually(t, 90*time.Second, "every question to be answered, or every conversation to be idle", func() bool {
 		return answered() || settled()
 	})
-	waitFor(t, 90*time.Second, "every conversation to have no workflow task or activity in flight", settled)
+	testkit.Eventually(t, 90*time.Second, "every conversation to have no workflow task or activity in flight", settled)
 	t.Logf("all answered and settled: %v after the burst began", time.Since(burstStart).Round(time.Millisecond))
 
 	lost, duplicated, extra := 0, 0, 0
@@ -271,16 +271,4 @@ func texts(msgs []testkit.GraphMessage) string {
 		out = append(out, fmt.Sprintf("%q", m.Text))
 	}
 	return strings.Join(out, ", ")
-}
-
-// waitFor polls cond every 100 ms until it holds, failing the test after timeout.
-func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
