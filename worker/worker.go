@@ -100,6 +100,19 @@ func EngineName(cfg *config.Config) string {
 	return "local engine (no OPENAI_API_KEY): knowledge-base retrieval, rules and VADER sentiment"
 }
 
+// SDKOptions are the Temporal worker's settings. Pollers scale with the server's feedback instead of the SDK's
+// two per kind: with two fixed workflow-task pollers, which alternate between the task queue and the worker's
+// sticky queue, a burst of new conversations waited up to 2.5 s for its first workflow task on a server with a
+// partitioned task queue (PostgreSQL topology, 20 new customers at once).
+func SDKOptions(stopTimeout time.Duration) sdkworker.Options {
+	pollers := sdkworker.PollerBehaviorAutoscalingOptions{InitialNumberOfPollers: 4, MaximumNumberOfPollers: 32}
+	return sdkworker.Options{
+		WorkerStopTimeout:          stopTimeout,
+		WorkflowTaskPollerBehavior: sdkworker.NewPollerBehaviorAutoscaling(pollers),
+		ActivityTaskPollerBehavior: sdkworker.NewPollerBehaviorAutoscaling(pollers),
+	}
+}
+
 // Register registers the conversation workflow and the activities on a worker.
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.ConversationWorkflow, workflow.RegisterOptions{Name: workflows.WorkflowName})

@@ -113,7 +113,7 @@ func Start(ctx context.Context, o Options) (*App, error) {
 		}
 		// The sticky cache is the process's: the size of the first worker started wins.
 		sdkworker.SetStickyWorkflowCacheSize(cfg.WorkerCacheSize)
-		a.worker = sdkworker.New(tc, cfg.TemporalTaskQueue, sdkworker.Options{WorkerStopTimeout: StopGrace})
+		a.worker = sdkworker.New(tc, cfg.TemporalTaskQueue, worker.SDKOptions(StopGrace))
 		worker.Register(a.worker, acts)
 		if err := a.worker.Start(); err != nil {
 			tc.Close()

@@ -24,6 +24,7 @@ import (
 	"github.com/supportd/supportd/kb"
 	"github.com/supportd/supportd/nlp"
 	"github.com/supportd/supportd/whatsapp"
+	supportdworker "github.com/supportd/supportd/worker"
 )
 
 const (
@@ -104,7 +105,8 @@ func StartBare(o BareOptions) (*Bare, error) {
 		o.KB = kb.Default()
 	}
 	acts := &bareActivities{engine: nlp.New(o.KB), wa: whatsapp.NewClient(o.GraphURL, o.PhoneNumberID, o.AccessToken, &http.Client{Timeout: 15 * time.Second})}
-	w := worker.New(o.Client, o.TaskQueue, worker.Options{})
+	// The same worker settings as supportd's: the comparison is of the designs, not of the tuning.
+	w := worker.New(o.Client, o.TaskQueue, supportdworker.SDKOptions(0))
 	w.RegisterWorkflowWithOptions(bareWorkflow, workflow.RegisterOptions{Name: bareWorkflowName})
 	w.RegisterActivity(acts)
 	if err := w.Start(); err != nil {
