@@ -116,7 +116,10 @@ type ReplyResult struct {
 func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, error) {
 	stop := heartbeat(ctx)
 	defer stop()
-	read := a.markReadWhile(ctx, in.ReadID, a.likelyAnswered(ctx, in))
+	read := func() {}
+	if in.ReadID != "" {
+		read = a.markReadWhile(ctx, in.ReadID, a.likelyAnswered(ctx, in))
+	}
 	defer read()
 	r, err := a.Engine.Reply(ctx, ai.ReplyRequest{Text: in.Text, Recent: in.Recent, Name: in.Name})
 	if err != nil {
