@@ -47,6 +47,9 @@ func BenchmarkRatios(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(bare.Stop)
+	// Both sides get WhatsApp's status webhooks (sent, then delivered) for every message they send, as from
+	// Meta: supportd records them, the bare handler verifies, parses and acknowledges them.
+	bareGraph.DeliverStatuses(graphStatuses(bare.Base()))
 	target := func(name, base string, g *testkit.Graph, id func(string) string) bench.Target {
 		hook := testkit.NewWhatsAppWebhook(appSecret)
 		hook.PhoneNumberID = g.PhoneNumberID()

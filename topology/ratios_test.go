@@ -49,6 +49,15 @@ func BenchmarkRatios(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(bare.Stop)
+	// Both sides get WhatsApp's status webhooks (sent, then delivered) for every message they send, as from
+	// Meta (to one gateway, as through a load balancer): supportd records them, the bare handler verifies,
+	// parses and acknowledges them.
+	for _, s := range []struct {
+		g   *testkit.Graph
+		url string
+	}{{c.graph, procs[2].url}, {llmGraph, procs[5].url}, {bareGraph, bare.Base()}} {
+		s.g.DeliverStatuses(testkit.GraphStatuses{URL: s.url + "/webhooks/whatsapp", AppSecret: appSecret, Statuses: []string{"sent", "delivered"}})
+	}
 	target := func(name string, g *testkit.Graph, id func(string) string, bases ...string) bench.Target {
 		hook := testkit.NewWhatsAppWebhook(appSecret)
 		hook.PhoneNumberID = g.PhoneNumberID()

@@ -25,13 +25,17 @@ type Report struct {
 	LLMLoad    string
 	// Notes are printed under the table.
 	Notes []string
+	// Rounds is how often each measure was taken; Throughputs are the burst rounds' (supportd, bare).
+	Rounds      int
+	Throughputs [2][]float64
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
 
 // Print writes the table of ratios and targets.
 func (r Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "\nsupportd vs bare Temporal: %s\nload: %s\n\n", r.Title, r.Load)
+	fmt.Fprintf(w, "\nsupportd vs bare Temporal: %s\nload: %s\n", r.Title, r.Load)
+	fmt.Fprintf(w, "each measure taken %d times, the sides taking turns: latencies and events over every round's messages, rates the median of the rounds\n\n", r.Rounds)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tsupportd\tbare\tratio\ttarget\tmet")
 	row := func(name, product, bare string, ratio float64, target string, met bool) {
@@ -64,8 +68,9 @@ func (r Report) Print(w io.Writer) {
 			r.LLMLatency, r.LLM.ModelCallsPerAnswer, yes(r.LLM.ModelCallsPerAnswer <= 1.0001))
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nburst rounds (msg/s): supportd %s, bare %s\n", rates(r.Throughputs[0]), rates(r.Throughputs[1]))
 	if r.LLM != nil {
-		fmt.Fprintf(w, "\nmodel run: %s; p99 %s, %.1f msg/s, %.1f history events / answered message\n",
+		fmt.Fprintf(w, "model run: %s; p99 %s, %.1f msg/s, %.1f history events / answered message\n",
 			r.LLMLoad, ms(r.LLM.P99), r.LLM.Throughput, r.LLM.EventsPerMessage)
 	}
 	for _, n := range r.Notes {
@@ -79,4 +84,15 @@ func yes(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+func rates(xs []float64) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ", "
+		}
+		out += fmt.Sprintf("%.1f", x)
+	}
+	return out
 }

@@ -58,6 +58,12 @@ type Measure struct {
 	EventsPerMessage float64
 	// ModelCallsPerAnswer is model requests over answered messages (0 without a model).
 	ModelCallsPerAnswer float64
+
+	// What the figures above are computed from, for pooling rounds.
+	took        []time.Duration
+	events      int
+	modelCalls  int
+	throughputs []float64
 }
 
 var httpClient = &http.Client{Timeout: 30 * time.Second}
@@ -143,15 +149,46 @@ func Run(tb testing.TB, tc client.Client, tgt Target, phones []string, questions
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	m := Measure{Messages: len(took), Throughput: float64(len(took)) / last.Sub(start).Seconds()}
-	m.P50, m.P99 = percentile(took, 0.50), percentile(took, 0.99)
+	m := Measure{took: took, throughputs: []float64{float64(len(took)) / last.Sub(start).Seconds()}}
 	if tgt.ModelCalls != nil {
-		m.ModelCallsPerAnswer = float64(tgt.ModelCalls()-calls0) / float64(len(took))
+		m.modelCalls = tgt.ModelCalls() - calls0
 	}
 	if tgt.WorkflowID != nil {
-		m.EventsPerMessage = float64(historyEvents(tb, tc, tgt.WorkflowID, phones)) / float64(len(took))
+		m.events = historyEvents(tb, tc, tgt.WorkflowID, phones)
 	}
+	return pool(m)
+}
+
+// pool merges the rounds of one measure: latencies and history events over every message of every round,
+// throughput the median of the rounds' (a round the shared machine slowed counts once, not in full).
+func pool(rounds ...Measure) Measure {
+	var m Measure
+	for _, r := range rounds {
+		m.took = append(m.took, r.took...)
+		m.events += r.events
+		m.modelCalls += r.modelCalls
+		m.throughputs = append(m.throughputs, r.throughputs...)
+	}
+	m.Messages = len(m.took)
+	m.P50, m.P99 = percentile(m.took, 0.50), percentile(m.took, 0.99)
+	if m.Messages > 0 {
+		m.EventsPerMessage = float64(m.events) / float64(m.Messages)
+		m.ModelCallsPerAnswer = float64(m.modelCalls) / float64(m.Messages)
+	}
+	m.Throughput = median(m.throughputs)
 	return m
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func waitAnswer(g *testkit.Graph, phone, answer string, deadline time.Time) {
@@ -308,8 +345,11 @@ type Config struct {
 	Customers, Questions, LLMQuestions int
 	// OpenN first messages measure the rate of new conversations; 0 skips it.
 	OpenN int
-	KB    *kb.KnowledgeBase
-	Notes []string
+	// Rounds is how often each measure is taken, the two sides taking turns and each round starting with
+	// the side that went second in the one before; 0 means 3.
+	Rounds int
+	KB     *kb.KnowledgeBase
+	Notes  []string
 }
 
 // Compare runs both sides one after the other on the same load and returns the report.
@@ -325,24 +365,54 @@ func Compare(tb testing.TB, c Config) Report {
 	Run(tb, c.Client, withoutHistory(c.Product), Phones("2780"+nonce+"1", 2), warm, false)
 	Run(tb, c.Client, withoutHistory(c.Bare), Phones("2780"+nonce+"2", 2), warm, false)
 
-	r := Report{Title: c.Title, Notes: c.Notes,
+	r := Report{Title: c.Title, Notes: c.Notes, Rounds: c.Rounds,
 		Load: fmt.Sprintf("%d customers × %d FAQ questions, local engine; latency paced (a customer asks the next question once answered), throughput and events in a burst (every question at once)", c.Customers, len(qs))}
-	paced := Run(tb, c.Client, withoutHistory(c.Product), Phones("2781"+nonce, c.Customers), qs, true)
-	pacedBare := Run(tb, c.Client, withoutHistory(c.Bare), Phones("2782"+nonce, c.Customers), qs, true)
-	r.Product = Run(tb, c.Client, c.Product, Phones("2786"+nonce, c.Customers), qs, false)
-	r.Bare = Run(tb, c.Client, c.Bare, Phones("2787"+nonce, c.Customers), qs, false)
+	if r.Rounds <= 0 {
+		r.Rounds = 3
+	}
+	// Each measure is taken Rounds times, the sides taking turns; a round's customers are new.
+	turns := func(measure func(t Target, side, round int) Measure) (product, bare Measure) {
+		var ps, bs []Measure
+		for round := range r.Rounds {
+			sides := []int{0, 1}
+			if round%2 == 1 {
+				sides = []int{1, 0}
+			}
+			for _, side := range sides {
+				if side == 0 {
+					ps = append(ps, measure(c.Product, side, round))
+				} else {
+					bs = append(bs, measure(c.Bare, side, round))
+				}
+			}
+		}
+		return pool(ps...), pool(bs...)
+	}
+	paced, pacedBare := turns(func(t Target, side, round int) Measure {
+		return Run(tb, c.Client, withoutHistory(t), Phones(fmt.Sprintf("278%d%s%d", 1+side, nonce, round), c.Customers), qs, true)
+	})
+	r.Product, r.Bare = turns(func(t Target, side, round int) Measure {
+		return Run(tb, c.Client, t, Phones(fmt.Sprintf("278%d%s%d", 6+side, nonce, round), c.Customers), qs, false)
+	})
 	r.BurstP50, r.BurstP99 = [2]time.Duration{r.Product.P50, r.Bare.P50}, [2]time.Duration{r.Product.P99, r.Bare.P99}
 	r.Product.P50, r.Product.P99 = paced.P50, paced.P99
 	r.Bare.P50, r.Bare.P99 = pacedBare.P50, pacedBare.P99
+	r.Throughputs = [2][]float64{r.Product.throughputs, r.Bare.throughputs}
 	if c.OpenN > 0 {
 		r.OpenN = c.OpenN
-		r.OpenProduct = OpenRate(tb, c.Client, c.Product, Phones("2783"+nonce, c.OpenN), "Hi")
-		r.OpenBare = OpenRate(tb, c.Client, c.Bare, Phones("2784"+nonce, c.OpenN), "Hi")
+		open, openBare := turns(func(t Target, side, round int) Measure {
+			return Measure{throughputs: []float64{OpenRate(tb, c.Client, t, Phones(fmt.Sprintf("278%d%s%d", 3+side, nonce, round), c.OpenN), "Hi")}}
+		})
+		r.OpenProduct, r.OpenBare = open.Throughput, openBare.Throughput
 	}
 	if c.LLM != nil {
 		lq := Questions(c.KB, c.LLMQuestions)
 		Run(tb, c.Client, withoutHistory(*c.LLM), Phones("2780"+nonce+"3", 2), lq[:1], false)
-		m := Run(tb, c.Client, *c.LLM, Phones("2785"+nonce, c.Customers), lq, true)
+		var rounds []Measure
+		for round := range r.Rounds {
+			rounds = append(rounds, Run(tb, c.Client, *c.LLM, Phones(fmt.Sprintf("2785%s%d", nonce, round), c.Customers), lq, true))
+		}
+		m := pool(rounds...)
 		r.LLM, r.LLMLatency = &m, c.LLMLatency
 		r.LLMLoad = fmt.Sprintf("%d customers × %d FAQ questions paced, go-openai path, every model call %s", c.Customers, len(lq), c.LLMLatency)
 	}
