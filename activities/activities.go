@@ -214,11 +214,17 @@ type SendInput struct {
 	ReadID string `json:"read_id,omitempty"`
 	// Template sends Text as the body parameter of the reply template (the 24-hour window is closed).
 	Template bool `json:"template,omitempty"`
+	// Mirror, when set, is the conversation's Redis mirror once the message is sent; the send writes it with
+	// LastActivity set to when WhatsApp took the message.
+	Mirror *conversation.Mirror `json:"mirror,omitempty"`
 }
 
 // SendResult carries the WhatsApp message id of a sent message.
 type SendResult struct {
 	MessageID string `json:"message_id"`
+	// SentAt is when WhatsApp took the message; Mirrored is true when the send wrote SendInput.Mirror.
+	SentAt   time.Time `json:"sent_at,omitzero"`
+	Mirrored bool      `json:"mirrored,omitempty"`
 }
 
 // Send delivers a text or a reply-button message to the customer, and marks their latest message read.
@@ -240,6 +246,12 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 	if err != nil {
 		return SendResult{}, a.sendError(in.To.String(), err)
 	}
+	res := SendResult{MessageID: id, SentAt: a.now()}
+	if in.Mirror != nil && ctx.Err() == nil {
+		m := *in.Mirror
+		m.LastActivity = res.SentAt
+		res.Mirrored = a.MirrorState(ctx, m) == nil
+	}
 	a.Metrics.Outbound(in.Kind)
 	switch in.Kind {
 	case SendAgent, "":
@@ -251,7 +263,7 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 			a.Metrics.SinceWebhook(in.ReceivedAt)
 		}
 	}
-	return SendResult{MessageID: id}, nil
+	return res, nil
 }
 
 // NoTemplateHint is what an agent is told of a reply after the 24-hour window when no reply template is set.

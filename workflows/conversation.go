@@ -56,6 +56,8 @@ type conversationWorkflow struct {
 	searched  conversation.Status
 	// indexed is Input.Indexed: the run may start without upserting its search attributes.
 	indexed bool
+	// revision is Input.Revision: what this run does that runs recorded before did not.
+	revision int
 	// now is the workflow's clock, for the query handlers.
 	now func() time.Time
 	// windowWarnings is true once this run warns people before the 24-hour window closes (escalate.go).
@@ -67,7 +69,7 @@ func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 	if s == nil {
 		s = &State{Phone: in.Phone, WaID: in.WaID, UserID: in.UserID, Name: in.Name, Status: conversation.StatusActive}
 	}
-	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx), indexed: in.Indexed}
+	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx), indexed: in.Indexed, revision: in.Revision}
 	for _, id := range s.Seen {
 		c.seen[id] = true
 	}
@@ -311,7 +313,7 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 	}
 	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript))
 	// The next run starts with this run's search attributes (the SDK carries them over).
-	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s, Indexed: true})
+	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s, Indexed: true, Revision: Revision})
 }
 
 // yield lets every other coroutine of the workflow run before the caller goes on. It records nothing in the
@@ -475,6 +477,14 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 	}
 	var res activities.SendResult
 	in := activities.SendInput{To: c.s.Address(), Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread()}
+	line := conversation.Line{From: conversation.FromBot, Text: botLine(text, buttons)}
+	if c.revision >= revisionMirrorOnSend {
+		// The send updates the Redis mirror as it will be once the message is out, saving a local activity
+		// (and its history event) after every bot message; the send fills in when it went.
+		next := c.mirrorValue()
+		next.LastMessage, next.LastActivity = line.Text, time.Time{}
+		in.Mirror = &next
+	}
 	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res)
 	if err != nil {
 		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
@@ -483,7 +493,17 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		return false
 	}
 	c.sent(kind)
-	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: botLine(text, buttons), At: workflow.Now(ctx), ID: res.MessageID})
+	line.At, line.ID = workflow.Now(ctx), res.MessageID
+	if in.Mirror != nil && !res.SentAt.IsZero() {
+		line.At = res.SentAt
+	}
+	c.record(ctx, line)
+	if in.Mirror != nil && res.Mirrored {
+		// Redis shows what the send wrote; the main loop mirrors again only if the conversation changed since.
+		c.s.LastActivity = res.SentAt
+		c.mirrored = *in.Mirror
+		c.mirrored.LastActivity = res.SentAt
+	}
 	return ctx.Err() == nil && c.s.Holds(gen)
 }
 

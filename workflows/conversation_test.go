@@ -43,6 +43,10 @@ type harness struct {
 	analyzeDelay time.Duration
 	// summaryDelay makes the summary slow, so that messages queue up behind it.
 	summaryDelay time.Duration
+	// sendDelay makes WhatsApp slow to answer a send (after it took the message).
+	sendDelay time.Duration
+	// revision is the Input.Revision the workflow starts with.
+	revision int
 	// aiDown makes every AI call fail for good.
 	aiDown bool
 	// model, when set, revises the keyword classifier's verdict the way a model reading the recent turns would.
@@ -52,7 +56,7 @@ type harness struct {
 }
 
 func newHarness(t *testing.T) *harness {
-	h := &harness{t: t, settings: activities.RuntimeSettings{
+	h := &harness{t: t, revision: Revision, settings: activities.RuntimeSettings{
 		BusinessName: "Baobab", IdleTimeout: 30 * time.Minute, InSupportHours: true,
 	}}
 	var suite testsuite.WorkflowTestSuite
@@ -71,7 +75,16 @@ func newHarness(t *testing.T) *harness {
 			return activities.SendResult{}, temporal.NewNonRetryableApplicationError("window closed", activities.ErrTypeWindowClosed, nil)
 		}
 		h.sent = append(h.sent, in)
-		return activities.SendResult{MessageID: "wamid.out"}, nil
+		res := activities.SendResult{MessageID: "wamid.out"}
+		if in.Mirror != nil {
+			// As the real send: the mirror written once WhatsApp took the message.
+			res.SentAt, res.Mirrored = time.Now(), true
+			m := *in.Mirror
+			m.LastActivity = res.SentAt
+			h.mirrors = append(h.mirrors, m)
+		}
+		busy(ctx, h.sendDelay)
+		return res, nil
 	})
 	h.env.OnActivity(a.Notify, mock.Anything, mock.Anything).Return(func(ctx context.Context, n conversation.Notice) (conversation.NoticeResult, error) {
 		h.mu.Lock()
@@ -210,7 +223,7 @@ func (h *harness) query(name string) conversation.Snapshot {
 // itself), and checks that it ended so.
 func (h *harness) run(end time.Duration) {
 	h.at(end, func() { h.env.CancelWorkflow() })
-	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
+	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena", Revision: h.revision})
 	h.endedCancelled()
 }
 
@@ -945,5 +958,72 @@ func TestOneEngineCallPerBotTurn(t *testing.T) {
 				t.Fatalf("model: the engine call should mark %s read: reply %q send %q", m.ID, reads[0], h.sent[0].ReadID)
 			}
 		})
+	}
+}
+
+// mirrorsOf returns the Redis mirrors written so far, by the mirror activity or by a send.
+func (h *harness) mirrorsOf() []conversation.Mirror {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]conversation.Mirror(nil), h.mirrors...)
+}
+
+func TestBotAnswerMirroredByItsSend(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.signal(time.Minute, text("How much is delivery?"))
+	var afterFirst []conversation.Mirror
+	h.at(30*time.Second, func() { afterFirst = h.mirrorsOf() })
+	h.run(time.Hour)
+	if len(h.sentTexts()) != 2 {
+		t.Fatalf("sent %q", h.sentTexts())
+	}
+	for i, in := range h.sent {
+		if in.Mirror == nil || in.Mirror.LastMessage != in.Text || in.Mirror.Status != conversation.StatusActive {
+			t.Fatalf("send %d carries mirror %+v", i, in.Mirror)
+		}
+	}
+	// The first answer's send is the last mirror written before the second question: no mirror activity
+	// after it repeats what the send wrote.
+	if n := len(afterFirst); n == 0 || afterFirst[n-1].LastMessage != "We're open 08:00-17:00." || afterFirst[n-1].LastActivity.IsZero() {
+		t.Fatalf("mirrors after the first answer: %+v", afterFirst)
+	}
+	if n := len(afterFirst); n >= 2 && afterFirst[n-2].LastMessage == afterFirst[n-1].LastMessage {
+		t.Fatalf("the answer mirrored twice: %+v", afterFirst[n-2:])
+	}
+	s := h.query(QueryConversation)
+	if last := s.Transcript[len(s.Transcript)-1]; last.From != conversation.FromBot || last.Text != "Delivery is R99." {
+		t.Fatalf("last line %+v", last)
+	}
+}
+
+func TestChangeDuringASendMirroredAfterIt(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.sendDelay = 2 * time.Second // real time: WhatsApp is slow to answer, the customer's new name arrives meanwhile
+	h.signal(time.Second, text("What are your trading hours?"))
+	renamed := text("👍")
+	renamed.Kind, renamed.Name = KindReaction, "Thandi M" // recorded, never answered: no later send mirrors it
+	h.signal(2*time.Second, renamed)
+	h.run(time.Hour)
+	m := h.mirrorsOf()
+	if last := m[len(m)-1]; last.Name != "Thandi M" {
+		t.Fatalf("last mirror %+v: the name that arrived during the send is missing", last)
+	}
+}
+
+func TestRunsRecordedBeforeMirrorOnSendStillMirrorAfterIt(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.revision = 0
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.run(time.Hour)
+	if in := h.sent[0]; in.Mirror != nil {
+		t.Fatalf("revision 0 send carries a mirror: %+v", in.Mirror)
+	}
+	m := h.mirrorsOf()
+	if last := m[len(m)-1]; last.LastMessage != "We're open 08:00-17:00." {
+		t.Fatalf("last mirror %+v", last)
 	}
 }

@@ -156,7 +156,17 @@ type Input struct {
 	// so that the run upserts them only when they differ from the status. A run started without it upserts
 	// them at once, as every run did before the field existed: its history replays the same.
 	Indexed bool `json:"indexed,omitempty"`
+	// Revision is the behaviour the run starts with (Revision, when the gateway or a continue-as-new starts
+	// it). Runs recorded before a change replay as they ran: 0 is every run from before the field existed.
+	Revision int `json:"revision,omitempty"`
 }
+
+// Revision is what new runs start with. Revisions:
+//
+//	1: a bot message's send also updates the conversation's Redis mirror (no local activity after it).
+const Revision = revisionMirrorOnSend
+
+const revisionMirrorOnSend = 1
 
 // TakeoverRequest asks to hand the conversation to an agent.
 type TakeoverRequest struct {
