@@ -43,17 +43,29 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/supportd/supportd/devserver"
+	"github.com/supportd/supportd/internal/bench"
 	"github.com/supportd/supportd/internal/testkit"
 )
 
-// sqlToolEnv makes the test binary run temporal-sql-tool with its arguments instead of the tests.
-const sqlToolEnv = "SUPPORTD_TEST_RUN_SQL_TOOL"
+// sqlToolEnv makes the test binary run temporal-sql-tool with its arguments instead of the tests; bareEnv
+// makes it run a part of the bare baseline (bench.RunBareProcess).
+const (
+	sqlToolEnv = "SUPPORTD_TEST_RUN_SQL_TOOL"
+	bareEnv    = "SUPPORTD_TEST_RUN_BARE"
+)
 
 func TestMain(m *testing.M) {
 	if os.Getenv(sqlToolEnv) == "1" {
 		args := append([]string{"temporal-sql-tool"}, os.Args[1:]...)
 		if err := sqltool.RunTool(args); err != nil {
 			fmt.Fprintln(os.Stderr, "temporal-sql-tool:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if os.Getenv(bareEnv) == "1" {
+		if err := bench.RunBareProcess(os.Getenv); err != nil {
+			fmt.Fprintln(os.Stderr, "bare baseline:", err)
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -365,7 +377,21 @@ func (c *cluster) startGateway(name string, extra ...string) *process {
 	return c.start(name, "gateway", "HTTP_ADDR", extra)
 }
 
+// startBare starts one part of the bare baseline (bench.BareWorker or bench.BareHandler) as a process of this
+// test binary, configured as supportd's processes are; it serves /readyz on HTTP_ADDR.
+func (c *cluster) startBare(name string, role bench.BareRole, extra ...string) *process {
+	self, err := os.Executable()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.startProgram(name, self, nil, "HTTP_ADDR", append([]string{bareEnv + "=1", "BARE_ROLE=" + string(role)}, extra...))
+}
+
 func (c *cluster) start(name, command, addrVar string, extra []string) *process {
+	return c.startProgram(name, c.binary, []string{command}, addrVar, extra)
+}
+
+func (c *cluster) startProgram(name, program string, args []string, addrVar string, extra []string) *process {
 	c.t.Helper()
 	port, err := testkit.FreePort()
 	if err != nil {
@@ -377,7 +403,7 @@ func (c *cluster) start(name, command, addrVar string, extra []string) *process 
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	p.cmd = exec.Command(c.binary, command)
+	p.cmd = exec.Command(program, args...)
 	p.cmd.Env = c.env(append([]string{addrVar + "=" + addr}, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = logs, logs
 	if err := p.cmd.Start(); err != nil {

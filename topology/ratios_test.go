@@ -13,7 +13,8 @@ import (
 
 // BenchmarkRatios is integration.BenchmarkRatios on the production topology: the Temporal server on
 // PostgreSQL, two `supportd worker` and two `supportd gateway` processes of the production build (messages
-// spread over both gateways), and the bare baseline in this process on the same server. With a model, one
+// spread over both gateways), and the bare baseline deployed the same way on the same server (two worker and two
+// handler processes, messages spread over both handlers). With a model, one
 // worker and one gateway of their own on another task queue talk to a fake OpenAI-compatible server whose
 // every answer takes 200 ms. It runs once whatever b.N. With SUPPORTD_BENCH_IDLE=N it then stops worker-2, opens N
 // more conversations (one greeting each), reports how much worker-1's RSS grew per conversation, and how long
@@ -40,22 +41,23 @@ func BenchmarkRatios(b *testing.B) {
 	for _, p := range procs {
 		p.waitReady()
 	}
+	// The bare baseline is deployed like supportd: two worker and two handler processes (of this test
+	// binary), on a task queue of their own.
 	bareGraph := testkit.NewGraph(b)
-	bare, err := bench.StartBare(bench.BareOptions{
-		Client: c.client, TaskQueue: "bare", AppSecret: appSecret,
-		GraphURL: bareGraph.URL(), PhoneNumberID: bareGraph.PhoneNumberID(), AccessToken: bareGraph.AccessToken(),
-	})
-	if err != nil {
-		b.Fatal(err)
+	bareEnv := []string{"TEMPORAL_TASK_QUEUE=bare", "WHATSAPP_API_URL=" + bareGraph.URL(),
+		"WHATSAPP_PHONE_NUMBER_ID=" + bareGraph.PhoneNumberID(), "WHATSAPP_ACCESS_TOKEN=" + bareGraph.AccessToken()}
+	bare := []*process{c.startBare("bare-worker-1", bench.BareWorker, bareEnv...), c.startBare("bare-worker-2", bench.BareWorker, bareEnv...),
+		c.startBare("bare-handler-1", bench.BareHandler, bareEnv...), c.startBare("bare-handler-2", bench.BareHandler, bareEnv...)}
+	for _, p := range bare {
+		p.waitReady()
 	}
-	b.Cleanup(bare.Stop)
 	// Both sides get WhatsApp's status webhooks (sent, then delivered) for every message they send, as from
 	// Meta (to one gateway, as through a load balancer): supportd records them, the bare handler verifies,
 	// parses and acknowledges them.
 	for _, s := range []struct {
 		g   *testkit.Graph
 		url string
-	}{{c.graph, procs[2].url}, {llmGraph, procs[5].url}, {bareGraph, bare.Base()}} {
+	}{{c.graph, procs[2].url}, {llmGraph, procs[5].url}, {bareGraph, bare[2].url}} {
 		s.g.DeliverStatuses(testkit.GraphStatuses{URL: s.url + "/webhooks/whatsapp", AppSecret: appSecret, Statuses: []string{"sent", "delivered"}})
 	}
 	target := func(name string, g *testkit.Graph, id func(string) string, bases ...string) bench.Target {
@@ -71,10 +73,10 @@ func BenchmarkRatios(b *testing.B) {
 		Title:     "Temporal server on PostgreSQL (4 history shards), 2 workers and 2 gateways of the production build",
 		Client:    c.client,
 		Product:   target("supportd", c.graph, conversationID, procs[2].url, procs[3].url),
-		Bare:      target("bare", bareGraph, func(p string) string { return bench.BarePrefix + p }, bare.Base()),
+		Bare:      target("bare", bareGraph, func(p string) string { return bench.BarePrefix + p }, bare[2].url, bare[3].url),
 		LLM:       &llm,
 		Customers: 20, Questions: 10, LLMQuestions: 5, OpenN: 200, LLMLatency: modelLatency,
-		Notes: []string{"bare: signed webhook → minimal handler in the benchmark process (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; one worker"},
+		Notes: []string{"bare: signed webhook → minimal handler (signature, parse, SignalWithStart) → workflow: signal → local activity (knowledge-base answer) → send activity → fake Graph API; two handler and two worker processes, like supportd's gateways and workers"},
 	})
 	if n, _ := strconv.Atoi(os.Getenv("SUPPORTD_BENCH_IDLE")); n > 0 {
 		r.Notes = append(r.Notes, idleRSS(b, c, n, procs[0], procs[1], target("supportd", c.graph, conversationID, procs[2].url, procs[3].url))...)

@@ -12,8 +12,13 @@ package bench
 import (
 	"context"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -97,23 +102,56 @@ type BareOptions struct {
 	// Graph API base URL, phone number id and access token, as for supportd.
 	GraphURL, PhoneNumberID, AccessToken string
 	KB                                   *kb.KnowledgeBase
+	// Role is what to run: the worker and the webhook handler (the default), or one of them, for a
+	// baseline deployed as processes like supportd's workers and gateways.
+	Role BareRole
+	// Listener is where the handler and /readyz listen; nil for a local test server on a free port.
+	Listener net.Listener
 }
+
+// BareRole says which part of the baseline a process runs.
+type BareRole string
+
+// The parts of the baseline.
+const (
+	BareBoth    BareRole = ""
+	BareWorker  BareRole = "worker"
+	BareHandler BareRole = "handler"
+)
 
 // StartBare starts the bare worker and handler.
 func StartBare(o BareOptions) (*Bare, error) {
 	if o.KB == nil {
 		o.KB = kb.Default()
 	}
-	acts := &bareActivities{engine: nlp.New(o.KB), wa: whatsapp.NewClient(o.GraphURL, o.PhoneNumberID, o.AccessToken, &http.Client{Timeout: 15 * time.Second})}
-	// The same worker settings as supportd's: the comparison is of the designs, not of the tuning.
-	w := worker.New(o.Client, o.TaskQueue, supportdworker.SDKOptions(0))
-	w.RegisterWorkflowWithOptions(bareWorkflow, workflow.RegisterOptions{Name: bareWorkflowName})
-	w.RegisterActivity(acts)
-	if err := w.Start(); err != nil {
-		return nil, err
+	b := &Bare{}
+	if o.Role != BareHandler {
+		acts := &bareActivities{engine: nlp.New(o.KB), wa: whatsapp.NewClient(o.GraphURL, o.PhoneNumberID, o.AccessToken, &http.Client{Timeout: 15 * time.Second})}
+		// The same worker settings as supportd's: the comparison is of the designs, not of the tuning.
+		b.worker = worker.New(o.Client, o.TaskQueue, supportdworker.SDKOptions(0))
+		b.worker.RegisterWorkflowWithOptions(bareWorkflow, workflow.RegisterOptions{Name: bareWorkflowName})
+		b.worker.RegisterActivity(acts)
+		if err := b.worker.Start(); err != nil {
+			return nil, err
+		}
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /webhooks/whatsapp", func(rw http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /readyz", func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(http.StatusOK) })
+	if o.Role != BareWorker {
+		mux.HandleFunc("POST /webhooks/whatsapp", handler(o))
+	}
+	b.srv = httptest.NewUnstartedServer(mux)
+	if o.Listener != nil {
+		b.srv.Listener.Close()
+		b.srv.Listener = o.Listener
+	}
+	b.srv.Start()
+	return b, nil
+}
+
+// handler checks a webhook's signature, parses it and signals each message to its customer's workflow.
+func handler(o BareOptions) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err != nil {
 			http.Error(rw, "read", http.StatusBadRequest)
@@ -137,8 +175,7 @@ func StartBare(o BareOptions) (*Bare, error) {
 			}
 		}
 		rw.WriteHeader(http.StatusOK)
-	})
-	return &Bare{worker: w, srv: httptest.NewServer(mux)}, nil
+	}
 }
 
 // Base is the handler's base URL; webhooks go to Base() + "/webhooks/whatsapp".
@@ -147,5 +184,35 @@ func (b *Bare) Base() string { return b.srv.URL }
 // Stop stops the handler and the worker.
 func (b *Bare) Stop() {
 	b.srv.Close()
-	b.worker.Stop()
+	if b.worker != nil {
+		b.worker.Stop()
+	}
+}
+
+// RunBareProcess runs one part of the baseline (BARE_ROLE: worker or handler) as a process until SIGTERM or
+// SIGINT, configured as supportd's processes are: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
+// WHATSAPP_APP_SECRET, WHATSAPP_API_URL, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_ACCESS_TOKEN, and HTTP_ADDR for
+// the handler's webhooks and /readyz.
+func RunBareProcess(getenv func(string) string) error {
+	tc, err := client.Dial(client.Options{HostPort: getenv("TEMPORAL_ADDRESS"), Namespace: getenv("TEMPORAL_NAMESPACE"),
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	l, err := net.Listen("tcp", getenv("HTTP_ADDR"))
+	if err != nil {
+		return err
+	}
+	b, err := StartBare(BareOptions{Client: tc, TaskQueue: getenv("TEMPORAL_TASK_QUEUE"), AppSecret: getenv("WHATSAPP_APP_SECRET"),
+		GraphURL: getenv("WHATSAPP_API_URL"), PhoneNumberID: getenv("WHATSAPP_PHONE_NUMBER_ID"), AccessToken: getenv("WHATSAPP_ACCESS_TOKEN"),
+		Role: BareRole(getenv("BARE_ROLE")), Listener: l})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	<-ctx.Done()
+	b.Stop()
+	return nil
 }
