@@ -66,7 +66,10 @@ type Activities struct {
 	Notifier conversation.Notifier
 	Store    conversation.StatusMirror
 	// Once keeps a retried send from sending again what WhatsApp already took (once.go).
-	Once     *SendOnce
+	Once *SendOnce
+	// Turns lets a model's reply go to the customer from its own activity (speak.go); nil: the workflow sends
+	// every reply.
+	Turns    TurnFence
 	Settings Settings
 	Logger   *slog.Logger
 	Metrics  *metrics.Metrics
@@ -96,6 +99,9 @@ type ReplyInput struct {
 	// ReadID is the customer's message to mark read, with the typing indicator while the engine works; empty
 	// when the reply's send marks it.
 	ReadID string `json:"read_id,omitempty"`
+	// Speak, when set, lets the activity send the knowledge base's answer itself when the conversation's rules
+	// would (speak.go).
+	Speak *Speak `json:"speak,omitempty"`
 }
 
 // Analysis is the classifier's verdict plus what the customer's words mean as an answer to an offer of a person.
@@ -109,6 +115,8 @@ type Analysis struct {
 type ReplyResult struct {
 	Analysis
 	Answer ai.Answer `json:"answer"`
+	// Spoken is what became of the answer when the activity was allowed to send it (ReplyInput.Speak).
+	Spoken *Spoken `json:"spoken,omitempty"`
 }
 
 // Reply classifies a customer message and answers it from the knowledge base, in one call of the engine. It
@@ -134,6 +142,10 @@ func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, err
 			out.Topic = a.Words.Topic(in.Text, out.FAQID, in.Recent)
 		}
 		out.Affirmative, out.Negative = a.Words.Affirmative(in.Text), a.Words.Negative(in.Text)
+	}
+	if in.Speak != nil && in.Speak.Allows(out) {
+		read() // the read receipt and typing indicator first: typing shown after the answer would linger
+		out.Spoken = a.speak(ctx, in.Speak, out.Answer.Text)
 	}
 	return out, nil
 }
@@ -214,6 +226,9 @@ type SendInput struct {
 	ReadID string `json:"read_id,omitempty"`
 	// Template sends Text as the body parameter of the reply template (the 24-hour window is closed).
 	Template bool `json:"template,omitempty"`
+	// Tag is the send tag of an earlier attempt at this message that may have reached WhatsApp (Spoken.Tag);
+	// empty for a message of its own.
+	Tag string `json:"tag,omitempty"`
 	// Mirror, when set, is the conversation's Redis mirror once the message is sent; the send writes it with
 	// LastActivity set to when WhatsApp took the message.
 	Mirror *conversation.Mirror `json:"mirror,omitempty"`
@@ -234,7 +249,7 @@ func (a *Activities) Send(ctx context.Context, in SendInput) (SendResult, error)
 	if in.Template && a.Settings.ReplyTemplate == "" {
 		return SendResult{}, temporal.NewNonRetryableApplicationError(NoTemplateHint, ErrTypeWindowClosed, nil)
 	}
-	id, err := a.Once.Send(ctx, in.To.String(), func(ctx context.Context) (string, error) {
+	id, err := a.Once.SendTagged(ctx, in.Tag, in.To.String(), func(ctx context.Context) (string, error) {
 		if in.Template {
 			return a.Sender.SendTemplate(ctx, in.To, a.Settings.ReplyTemplate, a.templateLanguage(), []string{in.Text})
 		}

@@ -80,15 +80,22 @@ func SendTag(workflowID, runID, activityID string) string {
 // reached WhatsApp, and returns the message's WAMID. refused tells an error that proves WhatsApp did not take
 // the message from one that leaves it unknown. to is for logs only.
 func (o *SendOnce) Send(ctx context.Context, to string, send func(context.Context) (string, error), refused func(error) bool) (string, error) {
+	return o.SendTagged(ctx, "", to, send, refused)
+}
+
+// SendTagged is Send under the tag of an earlier send that may have reached WhatsApp (a bot reply its model
+// activity could not confirm sent): every attempt is then taken as a retry of that send. An empty tag is
+// Send's.
+func (o *SendOnce) SendTagged(ctx context.Context, tag, to string, send func(context.Context) (string, error), refused func(error) bool) (string, error) {
 	if !activity.IsActivity(ctx) {
 		return send(ctx)
 	}
 	info := activity.GetInfo(ctx)
-	return o.attempt(ctx, sendAttempt{
-		tag:      SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, info.ActivityID),
-		number:   info.Attempt,
-		deadline: info.Deadline,
-	}, to, send, refused)
+	at := sendAttempt{tag: tag, number: info.Attempt + 1, deadline: info.Deadline}
+	if tag == "" {
+		at.tag, at.number = SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, info.ActivityID), info.Attempt
+	}
+	return o.attempt(ctx, at, to, send, refused)
 }
 
 // sendAttempt is one attempt of a send activity.

@@ -63,7 +63,9 @@ func NewActivities(o Options) (*activities.Activities, error) {
 	if ledger, ok := o.Store.(activities.SendLedger); ok {
 		once.Ledger = ledger
 	}
+	turns, _ := o.Store.(activities.TurnFence)
 	return &activities.Activities{
+		Turns:    turns,
 		Engine:   measuredEngine{Engine: engine, name: name, metrics: o.Metrics},
 		Fallback: fallback,
 		Words:    words{},

@@ -393,33 +393,41 @@ func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) 
 	if c.rating(ctx, botCtx, gen, m) {
 		return
 	}
-	d := c.decide(botCtx, m)
+	d := c.decide(ctx, botCtx, m)
 	if botCtx.Err() != nil || !c.s.Holds(gen) {
 		return
 	}
 	c.s.Offer = Offer{} // an open offer lapses with whatever the customer says next
+	if d.spoken {
+		return // the reply activity sent the answer
+	}
 	switch d.Action {
 	case ActHandoff:
 		c.apply(ctx, Event{Kind: EvHandoff, Reason: d.Reason, At: workflow.Now(ctx)})
 	case ActSay:
-		c.say(botCtx, gen, m, d.Kind(), d.Text, nil)
+		c.say(botCtx, gen, m, d.Kind(), d.Text, nil, d.tag)
 	case ActOffer:
-		if c.say(botCtx, gen, m, activities.SendOffer, d.Text, offerButtons) {
+		if c.say(botCtx, gen, m, activities.SendOffer, d.Text, offerButtons, "") {
 			c.s.Offer = Offer{Pending: true, Reason: d.Reason}
 		}
 	}
 }
 
-// decide asks the AI engine what the message is and, for a question, what the knowledge base answers.
-func (c *conversationWorkflow) decide(ctx workflow.Context, m CustomerMessage) Decision {
+// decide asks the AI engine what the message is and, for a question, what the knowledge base answers. A
+// reply the engine's activity already sent (speak.go) is recorded here, whoever holds the conversation now.
+func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMessage) Decision {
 	if d, ok := decideButton(c.s, m); ok {
 		return d
 	}
-	rep, err := c.askEngine(ctx, m)
+	at := workflow.Now(ctx)
+	rep, speak, err := c.askEngine(ctx, botCtx, m, at)
 	if err != nil {
-		return c.aiFailed(ctx, "AI engine", err)
+		return c.aiFailed(botCtx, "AI engine", err)
 	}
-	d, repeat := decideText(c.s, rep.Analysis, workflow.Now(ctx))
+	if speak == nil {
+		at = workflow.Now(ctx) // as runs before the reply activity could speak decided
+	}
+	d, repeat := decideText(c.s, rep.Analysis, at)
 	c.s.Repeat = repeat
 	if rep.Topic != "" {
 		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: rep.Topic, Text: m.Text})
@@ -434,21 +442,81 @@ func (c *conversationWorkflow) decide(ctx workflow.Context, m CustomerMessage) D
 	if d.answered {
 		c.s.Repeat = c.s.Repeat.Answered()
 	}
+	if sp := rep.Spoken; sp != nil {
+		switch {
+		case sp.MessageID != "":
+			if d.Action != ActSay || d.Text != sp.Text {
+				c.logger.Error("the reply activity sent what the rules would not have said", "wa_id", logx.MaskPhone(c.s.Phone), "action", d.Action)
+			}
+			c.sent(activities.SendAnswer)
+			c.recordSent(ctx, conversation.Line{From: conversation.FromBot, Text: sp.Text, ID: sp.MessageID}, speak.Send.Mirror,
+				activities.SendResult{MessageID: sp.MessageID, SentAt: sp.SentAt, Mirrored: sp.Mirrored})
+			d.spoken = true
+		case sp.Failed != "":
+			d.tag = sp.Tag // sent again under the same tag: once, if WhatsApp took it after all
+		}
+	}
 	return d
 }
 
 // askEngine has the AI engine read the message and answer it from the knowledge base, in one step: a local
 // activity for the local engine (no I/O), an activity for a model, which marks the message read and shows
-// the typing indicator while it thinks.
-func (c *conversationWorkflow) askEngine(ctx workflow.Context, m CustomerMessage) (activities.ReplyResult, error) {
+// the typing indicator while it thinks, and sends the answer itself when the rules allow (speak; nil when
+// they were not asked). The work stops when botCtx is cancelled.
+func (c *conversationWorkflow) askEngine(ctx, botCtx workflow.Context, m CustomerMessage, at time.Time) (activities.ReplyResult, *activities.Speak, error) {
 	var rep activities.ReplyResult
 	in := activities.ReplyInput{Text: m.Text, Recent: c.s.Recent, Name: c.s.Name}
 	if c.s.Settings.LocalEngine {
-		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.Reply, in).Get(ctx, &rep)
-		return rep, err
+		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(botCtx, localOptions), a.Reply, in).Get(botCtx, &rep)
+		return rep, nil, err
 	}
 	in.ReadID = c.takeUnread()
-	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, aiOptions), a.Reply, in).Get(ctx, &rep)
+	if c.revision < revisionSpeakInReply || m.ID == "" {
+		err := workflow.ExecuteActivity(workflow.WithActivityOptions(botCtx, aiOptions), a.Reply, in).Get(botCtx, &rep)
+		return rep, nil, err
+	}
+	in.Speak = c.speakRules(m, at)
+	rep, err := c.replyAndSpeak(ctx, botCtx, in)
+	return rep, in.Speak, err
+}
+
+// speakRules is what the reply activity may send for m: the knowledge base's answer, when decideText and
+// decideAnswer would say it (activities.Speak.Allows).
+func (c *conversationWorkflow) speakRules(m CustomerMessage, at time.Time) *activities.Speak {
+	next := c.mirrorValue()
+	next.LastMessage, next.LastActivity = "", time.Time{}
+	return &activities.Speak{
+		Turn: c.s.Phone + ":" + m.ID, OfferPending: c.s.Offer.Pending, RepeatTopics: c.s.Repeat.Triggers(at),
+		Send: activities.SendInput{To: c.s.Address(), ReceivedAt: m.ReceivedAt, Mirror: &next},
+	}
+}
+
+// replyAndSpeak runs the reply activity that may send its answer. When the bot is stopped meanwhile, the
+// turn's fence decides: stopped before the activity claimed it, nothing will be sent and the activity is
+// cancelled; claimed, the answer is on its way, and the workflow waits for it, so that whatever stopped the
+// bot (a takeover) completes after it.
+func (c *conversationWorkflow) replyAndSpeak(ctx, botCtx workflow.Context, in activities.ReplyInput) (activities.ReplyResult, error) {
+	var rep activities.ReplyResult
+	actCtx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	f := workflow.ExecuteActivity(workflow.WithActivityOptions(actCtx, aiOptions), a.Reply, in)
+	stopped := false
+	sel := workflow.NewSelector(ctx)
+	sel.AddFuture(f, func(workflow.Future) {})
+	sel.AddReceive(botCtx.Done(), func(workflow.ReceiveChannel, bool) { stopped = true })
+	sel.Select(ctx)
+	if stopped && !f.IsReady() {
+		var halted bool
+		dctx, _ := workflow.NewDisconnectedContext(ctx)
+		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(dctx, localOptions), a.StopTurn, in.Speak.Turn).Get(dctx, &halted)
+		if err != nil {
+			c.logger.Warn("bot turn fence unavailable: waiting for the reply activity", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+		}
+		if halted {
+			return rep, workflow.ErrCanceled
+		}
+	}
+	err := f.Get(ctx, &rep)
 	return rep, err
 }
 
@@ -471,12 +539,12 @@ func (c *conversationWorkflow) aiFailed(ctx workflow.Context, what string, err e
 
 // say sends a bot message if the bot still holds the conversation. A send already under way when a person
 // takes over is either finished or cancelled before the takeover completes.
-func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMessage, kind, text string, buttons []conversation.Button) bool {
+func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMessage, kind, text string, buttons []conversation.Button, tag string) bool {
 	if ctx.Err() != nil || !c.s.Holds(gen) {
 		return false
 	}
 	var res activities.SendResult
-	in := activities.SendInput{To: c.s.Address(), Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread()}
+	in := activities.SendInput{To: c.s.Address(), Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread(), Tag: tag}
 	line := conversation.Line{From: conversation.FromBot, Text: botLine(text, buttons)}
 	if c.revision >= revisionMirrorOnSend {
 		// The send updates the Redis mirror as it will be once the message is out, saving a local activity
@@ -493,18 +561,24 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		return false
 	}
 	c.sent(kind)
+	c.recordSent(ctx, line, in.Mirror, res)
+	return ctx.Err() == nil && c.s.Holds(gen)
+}
+
+// recordSent records a bot message its send reported out. A send given the conversation's mirror (without
+// the message and its time) wrote it with both; Redis then shows what the send wrote, and the main loop
+// mirrors again only if the conversation changed since.
+func (c *conversationWorkflow) recordSent(ctx workflow.Context, line conversation.Line, mirror *conversation.Mirror, res activities.SendResult) {
 	line.At, line.ID = workflow.Now(ctx), res.MessageID
-	if in.Mirror != nil && !res.SentAt.IsZero() {
+	if mirror != nil && !res.SentAt.IsZero() {
 		line.At = res.SentAt
 	}
 	c.record(ctx, line)
-	if in.Mirror != nil && res.Mirrored {
-		// Redis shows what the send wrote; the main loop mirrors again only if the conversation changed since.
+	if mirror != nil && res.Mirrored {
 		c.s.LastActivity = res.SentAt
-		c.mirrored = *in.Mirror
-		c.mirrored.LastActivity = res.SentAt
+		c.mirrored = *mirror
+		c.mirrored.LastMessage, c.mirrored.LastActivity = line.Text, res.SentAt
 	}
-	return ctx.Err() == nil && c.s.Holds(gen)
 }
 
 // tellCustomer sends a notice (the handoff notice, the welcome back) outside any bot turn, and reports whether

@@ -47,6 +47,13 @@ type harness struct {
 	sendDelay time.Duration
 	// revision is the Input.Revision the workflow starts with.
 	revision int
+	// turns is the bot turns' fence: "reply" once the reply activity claimed a turn, "stopped" once the
+	// workflow stopped it; fenceDown makes the fence unreachable, speakFails the reply activity's send fail.
+	turns      map[string]string
+	fenceDown  bool
+	speakFails bool
+	// spoken counts the answers the reply activity sent itself.
+	spoken int
 	// aiDown makes every AI call fail for good.
 	aiDown bool
 	// model, when set, revises the keyword classifier's verdict the way a model reading the recent turns would.
@@ -101,6 +108,7 @@ func newHarness(t *testing.T) *harness {
 		h.mirrors = append(h.mirrors, m)
 		return nil
 	})
+	h.env.OnActivity(a.StopTurn, mock.Anything, mock.Anything).Return(h.stopTurn)
 	h.env.OnActivity(a.CurrentSettings, mock.Anything).Return(func(ctx context.Context) (activities.RuntimeSettings, error) {
 		if h.live != nil {
 			return h.live.CurrentSettings(ctx)
@@ -123,7 +131,64 @@ func (h *harness) reply(ctx context.Context, in activities.ReplyInput) (activiti
 	if h.model != nil {
 		r = h.model(in, r)
 	}
+	if in.Speak != nil && in.Speak.Allows(r) {
+		r.Spoken = h.speak(ctx, in.Speak, r.Answer.Text)
+	}
 	return r, nil
+}
+
+// speak stands in for the reply activity sending its answer: the turn's fence, then the send.
+func (h *harness) speak(ctx context.Context, s *activities.Speak, text string) *activities.Spoken {
+	h.mu.Lock()
+	if h.fenceDown {
+		h.mu.Unlock()
+		return nil
+	}
+	if h.turns == nil {
+		h.turns = map[string]string{}
+	}
+	if h.turns[s.Turn] == "stopped" {
+		h.mu.Unlock()
+		return &activities.Spoken{Stopped: true}
+	}
+	h.turns[s.Turn] = "reply"
+	fail := h.speakFails
+	h.mu.Unlock()
+	if fail {
+		return &activities.Spoken{Failed: "graph api: 500", Tag: "sd1.reply-tag"}
+	}
+	in := s.Send
+	in.Text, in.Kind = text, activities.SendAnswer
+	m := *in.Mirror
+	m.LastMessage, m.LastActivity = text, time.Now()
+	in.Mirror = &m
+	h.mu.Lock()
+	h.sent = append(h.sent, in)
+	h.spoken++
+	h.mirrors = append(h.mirrors, m)
+	h.mu.Unlock()
+	busy(ctx, h.sendDelay)
+	return &activities.Spoken{MessageID: "wamid.spoken", Text: text, SentAt: m.LastActivity, Mirrored: true}
+}
+
+// stopTurn stands in for the turn's fence in Redis.
+func (h *harness) stopTurn(ctx context.Context, turn string) (bool, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fenceDown {
+		return false, errors.New("redis down")
+	}
+	if h.turns == nil {
+		h.turns = map[string]string{}
+	}
+	switch h.turns[turn] {
+	case "":
+		h.turns[turn] = "stopped"
+		return true, nil
+	case "stopped":
+		return true, nil
+	}
+	return false, nil
 }
 
 // analyze is a keyword classifier.
@@ -205,6 +270,23 @@ func (h *harness) update(name string, arg any, check func(result any, err error)
 			check(result, err)
 		},
 	}, arg)
+}
+
+// takeoverAt has Sipho take the conversation over at d, checks that it succeeds, and runs then once it has
+// completed; the result is filled in by then.
+func (h *harness) takeoverAt(d time.Duration, then func()) *TakeoverResult {
+	var took TakeoverResult
+	h.at(d, func() {
+		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho"}, func(r any, err error) {
+			if err != nil {
+				h.t.Errorf("takeover: %v", err)
+				return
+			}
+			took = r.(TakeoverResult)
+			then()
+		})
+	})
+	return &took
 }
 
 func (h *harness) query(name string) conversation.Snapshot {
@@ -444,21 +526,13 @@ func TestTakeoverDuringLLMCallSilencesBot(t *testing.T) {
 	h := newHarness(t)
 	h.analyzeDelay = 3 * time.Second // real time: the classifier is still running when the takeover arrives
 	h.signal(time.Second, text("What are your trading hours?"))
-	var took TakeoverResult
-	h.at(1500*time.Millisecond, func() {
-		h.update(UpdateTakeover, TakeoverRequest{Agent: "Sipho"}, func(r any, err error) {
-			if err != nil {
-				t.Errorf("takeover: %v", err)
-				return
+	took := h.takeoverAt(1500*time.Millisecond, func() {
+		// The takeover completes only once the bot is silent: nothing but the takeover notice may follow.
+		for _, s := range h.sentTexts() {
+			if strings.Contains(s, "08:00-17:00") {
+				t.Errorf("bot answered before the takeover completed: %q", s)
 			}
-			took = r.(TakeoverResult)
-			// The takeover completes only once the bot is silent: nothing but the takeover notice may follow.
-			for _, s := range h.sentTexts() {
-				if strings.Contains(s, "08:00-17:00") {
-					t.Errorf("bot answered before the takeover completed: %q", s)
-				}
-			}
-		})
+		}
 	})
 	h.run(time.Hour)
 	if took.Assignee != "Sipho" || took.Status != conversation.StatusHandoff {

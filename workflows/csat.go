@@ -317,6 +317,6 @@ func (c *conversationWorkflow) rating(ctx, botCtx workflow.Context, gen int, m C
 		c.apply(ctx, Event{Kind: EvHandoff, Reason: handoff.ReasonCSATBad, At: now})
 		return true
 	}
-	c.say(botCtx, gen, m, activities.SendSay, textRatingThanks, nil)
+	c.say(botCtx, gen, m, activities.SendSay, textRatingThanks, nil, "")
 	return true
 }

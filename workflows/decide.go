@@ -35,6 +35,10 @@ type Decision struct {
 	Text   string
 	// answered is true when Text is an answer from the knowledge base.
 	answered bool
+	// spoken is true when the reply activity already sent Text (speak.go); tag is the send tag under which
+	// it tried and failed, for the workflow's own send.
+	spoken bool
+	tag    string
 }
 
 // Kind names a bot message for metrics: a knowledge-base answer or another prepared text.

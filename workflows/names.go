@@ -164,9 +164,13 @@ type Input struct {
 // Revision is what new runs start with. Revisions:
 //
 //	1: a bot message's send also updates the conversation's Redis mirror (no local activity after it).
-const Revision = revisionMirrorOnSend
+//	2: on the model path, the reply activity sends the knowledge base's answer itself when the rules allow.
+const Revision = revisionSpeakInReply
 
-const revisionMirrorOnSend = 1
+const (
+	revisionMirrorOnSend = 1
+	revisionSpeakInReply = 2
+)
 
 // TakeoverRequest asks to hand the conversation to an agent.
 type TakeoverRequest struct {

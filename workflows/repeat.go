@@ -1,6 +1,9 @@
 package workflows
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Bounds of repeated-question detection.
 const (
@@ -60,6 +63,21 @@ func (r Repeat) Observe(topic string, at time.Time) (Repeat, bool) {
 		return next, true
 	}
 	return next, false
+}
+
+// Triggers returns the topics on which a question asked at at would make Observe offer a person. A topic
+// never asked cannot: Observe counts it once, and it is not the last question.
+func (r Repeat) Triggers(at time.Time) []string {
+	var out []string
+	for i, a := range r.Asked {
+		if slices.ContainsFunc(r.Asked[:i], func(b Ask) bool { return b.Topic == a.Topic }) {
+			continue
+		}
+		if _, again := r.Observe(a.Topic, at); again {
+			out = append(out, a.Topic)
+		}
+	}
+	return out
 }
 
 // Answered returns the streak after the bot answered the last question.

@@ -1,0 +1,135 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/supportd/supportd/activities"
+	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
+)
+
+func TestModelAnswerSentByTheReplyActivity(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.signal(time.Minute, text("hi"))
+	h.run(time.Hour)
+	if h.spoken != 1 {
+		t.Fatalf("answers sent by the reply activity: %d, want 1 (the greeting is the workflow's)", h.spoken)
+	}
+	if got := h.sentTexts(); len(got) != 2 || got[0] != "We're open 08:00-17:00." || !strings.HasPrefix(got[1], "Hi Thandi") {
+		t.Fatalf("sent %q", got)
+	}
+	s := h.query(QueryConversation)
+	var answered bool
+	for _, l := range s.Transcript {
+		answered = answered || l.From == conversation.FromBot && l.Text == "We're open 08:00-17:00." && l.ID == "wamid.spoken"
+	}
+	if !answered || s.Status != conversation.StatusActive {
+		t.Fatalf("transcript %+v, status %s", s.Transcript, s.Status)
+	}
+}
+
+func TestTakeoverWhileTheReplyIsSentWaitsForIt(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.sendDelay = 2 * time.Second // real time: the reply activity holds the turn and WhatsApp is slow to answer
+	h.signal(time.Second, text("What are your trading hours?"))
+	took := h.takeoverAt(1500*time.Millisecond, func() {
+		// The answer was on its way: the takeover completes once it is out and recorded.
+		if !contains(h.sentTexts(), "08:00-17:00") {
+			t.Errorf("takeover completed before the answer on its way: %q", h.sentTexts())
+		}
+	})
+	h.run(time.Hour)
+	if took.Assignee != "Sipho" || took.Status != conversation.StatusHandoff {
+		t.Fatalf("takeover result %+v", took)
+	}
+	s := h.query(QueryConversation)
+	var lines []string
+	for _, l := range s.Transcript {
+		lines = append(lines, string(l.From)+": "+l.Text)
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "bot: We're open 08:00-17:00.") {
+		t.Fatalf("the answer sent is missing from the transcript:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+func TestFenceDownTheWorkflowSendsTheAnswer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.fenceDown = true
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.run(time.Hour)
+	if h.spoken != 0 || len(h.sent) != 1 || h.sent[0].Text != "We're open 08:00-17:00." || h.sent[0].Tag != "" {
+		t.Fatalf("spoken %d, sent %+v", h.spoken, h.sent)
+	}
+}
+
+func TestReplyActivitySendFailedSentAgainUnderItsTag(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.speakFails = true
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.run(time.Hour)
+	if len(h.sent) != 1 || h.sent[0].Text != "We're open 08:00-17:00." || h.sent[0].Tag != "sd1.reply-tag" {
+		t.Fatalf("sent %+v", h.sent)
+	}
+}
+
+// TestSpeakAgreesWithTheRules checks, over states and replies, that the reply activity is allowed to send
+// exactly what the workflow's rules would have the bot say: the knowledge base's answer.
+func TestSpeakAgreesWithTheRules(t *testing.T) {
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	states := map[string]*State{
+		"new":           {},
+		"offer pending": {Offer: Offer{Pending: true, Reason: "repeated_question"}},
+		"asked once":    {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Minute)}}}},
+		"just answered": {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Minute)}}, LastAnswered: true}},
+		"asked twice": {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Hour)}, {Topic: "faq:delivery", At: at.Add(-time.Minute)},
+			{Topic: "faq:trading_hours", At: at.Add(-30 * time.Second)}, {Topic: "faq:delivery", At: at.Add(-20 * time.Second)}}}},
+		"long ago": {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-48 * time.Hour)}, {Topic: "faq:trading_hours", At: at.Add(-47 * time.Hour)}}, LastAnswered: true}},
+	}
+	var replies []activities.ReplyResult
+	for _, intent := range []ai.Intent{ai.IntentFAQ, ai.IntentGreeting, ai.IntentThanks, ai.IntentOther, ai.IntentRefundRequest, ai.IntentHumanRequested, ai.IntentComplaint, ai.IntentOrderStatus} {
+		for _, sentiment := range []ai.Sentiment{ai.SentimentNeutral, ai.SentimentAngry} {
+			for _, topic := range []string{"", "faq:trading_hours", "faq:delivery", "faq:location"} {
+				for _, grounded := range []bool{false, true} {
+					for _, yesNo := range []int{0, 1, 2} {
+						r := activities.ReplyResult{Analysis: activities.Analysis{Classification: ai.Classification{Intent: intent, Sentiment: sentiment, Topic: topic}}}
+						r.Affirmative, r.Negative = yesNo == 1, yesNo == 2
+						if grounded {
+							r.Answer = ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: "trading_hours"}
+						}
+						replies = append(replies, r)
+					}
+				}
+			}
+		}
+	}
+	checked := 0
+	for name, s := range states {
+		c := &conversationWorkflow{s: s}
+		s.Phone = phone
+		speak := c.speakRules(CustomerMessage{ID: "wamid.1"}, at)
+		for _, r := range replies {
+			d, _ := decideText(s, r.Analysis, at)
+			if d.Action == ActAnswer {
+				d = decideAnswer(r.Analysis, r.Answer)
+			}
+			says := d.Action == ActSay && d.answered
+			if allowed := speak.Allows(r); allowed != says || (says && d.Text != r.Answer.Text) {
+				t.Errorf("%s, %s: the activity may send: %v; the rules: %+v", name, describeReply(r), allowed, d)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d state and reply pairs agree", checked)
+}
+
+func describeReply(r activities.ReplyResult) string {
+	return fmt.Sprintf("intent %s sentiment %s topic %q grounded %v yes %v no %v", r.Intent, r.Sentiment, r.Topic, r.Answer.Grounded, r.Affirmative, r.Negative)
+}
