@@ -92,7 +92,14 @@ func (o *SendOnce) SendTagged(ctx context.Context, tag, to string, send func(con
 	}
 	info := activity.GetInfo(ctx)
 	at := sendAttempt{tag: tag, number: info.Attempt + 1, deadline: info.Deadline}
-	if tag == "" {
+	switch {
+	case tag != "":
+	case info.IsLocalActivity:
+		// A local activity runs again from its first attempt when the workflow task that ran it is retried
+		// (its worker died): every attempt looks for an earlier one. Its ids are counted apart from the
+		// activities'.
+		at.tag = SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, "local:"+info.ActivityID)
+	default:
 		at.tag, at.number = SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, info.ActivityID), info.Attempt
 	}
 	return o.attempt(ctx, at, to, send, refused)

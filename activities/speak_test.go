@@ -144,3 +144,36 @@ func TestReplySpeaksOnlyWhatItMay(t *testing.T) {
 		}
 	})
 }
+
+// TestLocalSendRunAgainSendsOnce: a bot message sent from a local activity whose workflow task is retried
+// (its worker died after the Graph API took the message) runs again from its first attempt; it finds the
+// earlier send in the ledger and does not send again.
+func TestLocalSendRunAgainSendsOnce(t *testing.T) {
+	t.Parallel()
+	s, ledger := &textSender{}, newMemLedger()
+	a := &Activities{Sender: s, Once: &SendOnce{Ledger: ledger}}
+	in := SendInput{To: conversation.Address{Phone: "27821234567"}, Text: "We're open 08:00-17:00.", Kind: SendAnswer}
+	var suite testsuite.WorkflowTestSuite
+	var ids []string
+	for range 2 {
+		env := suite.NewTestActivityEnvironment()
+		env.RegisterActivity(a)
+		v, err := env.ExecuteLocalActivity(a.Send, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res SendResult
+		if err := v.Get(&res); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.MessageID)
+	}
+	if len(s.sent) != 1 || ids[0] != ids[1] || len(ledger.records) != 1 {
+		t.Fatalf("sent %q, message ids %v, records %v", s.sent, ids, ledger.records)
+	}
+	for tag := range ledger.records {
+		if !IsSendTag(tag) {
+			t.Fatalf("tag %q", tag)
+		}
+	}
+}

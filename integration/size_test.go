@@ -58,7 +58,7 @@ func BenchmarkIdle(b *testing.B) {
 // also catches a message lost at a roll-over: one signalled in the workflow task that continues as new.
 func TestHistoryStaysBounded(t *testing.T) {
 	t.Parallel()
-	const suggestAt, messages = 150, 45
+	const suggestAt, messages = 150, 75
 	srv, err := devserver.Start(devserver.Options{SearchAttributes: app.SearchAttributes, SuggestContinueAsNewEvents: suggestAt})
 	if err != nil {
 		t.Fatal(err)

@@ -553,7 +553,14 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		next.LastMessage, next.LastActivity = line.Text, time.Time{}
 		in.Mirror = &next
 	}
-	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res)
+	var f workflow.Future
+	if c.revision >= revisionLocalBotSend {
+		// In the workflow task that decided it: one workflow task per answered message, not two.
+		f = workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, botSendOptions), a.Send, in)
+	} else {
+		f = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in)
+	}
+	err := f.Get(ctx, &res)
 	if err != nil {
 		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
 			c.logger.Error("bot message not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)

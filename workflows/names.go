@@ -165,11 +165,13 @@ type Input struct {
 //
 //	1: a bot message's send also updates the conversation's Redis mirror (no local activity after it).
 //	2: on the model path, the reply activity sends the knowledge base's answer itself when the rules allow.
-const Revision = revisionSpeakInReply
+//	3: the bot's messages in a bot turn go out from the workflow task that decided them (a local activity).
+const Revision = revisionLocalBotSend
 
 const (
 	revisionMirrorOnSend = 1
 	revisionSpeakInReply = 2
+	revisionLocalBotSend = 3
 )
 
 // TakeoverRequest asks to hand the conversation to an agent.

@@ -34,6 +34,13 @@ var (
 			NonRetryableErrorTypes: []string{activities.ErrTypeWindowClosed, activities.ErrTypeRejected},
 		},
 	}
+	// The bot's own messages go out from the workflow task that decided them (a local activity): the same
+	// timeouts and retries as sendOptions.
+	botSendOptions = workflow.LocalActivityOptions{
+		StartToCloseTimeout:    sendOptions.StartToCloseTimeout,
+		ScheduleToCloseTimeout: sendOptions.ScheduleToCloseTimeout,
+		RetryPolicy:            sendOptions.RetryPolicy,
+	}
 	// An agent waits for the outcome of a reply: retry briefly, then tell them.
 	agentSendOptions = workflow.ActivityOptions{
 		StartToCloseTimeout:    20 * time.Second,

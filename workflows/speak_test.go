@@ -1,10 +1,14 @@
 package workflows
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/ai"
@@ -132,4 +136,34 @@ func TestSpeakAgreesWithTheRules(t *testing.T) {
 
 func describeReply(r activities.ReplyResult) string {
 	return fmt.Sprintf("intent %s sentiment %s topic %q grounded %v yes %v no %v", r.Intent, r.Sentiment, r.Topic, r.Answer.Grounded, r.Affirmative, r.Negative)
+}
+
+// TestBotSendInItsWorkflowTask: new runs send the bot's messages from the workflow task that decided them (a
+// local activity); runs recorded before revision 3 keep their send activity.
+func TestBotSendInItsWorkflowTask(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		revision int
+		local    bool
+	}{{Revision, true}, {revisionSpeakInReply, false}} {
+		h := newHarness(t)
+		h.revision = tc.revision
+		h.settings.LocalEngine = true
+		var local []bool
+		h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, args []any) {
+			if info.ActivityType.Name == "Send" {
+				local = append(local, true)
+			}
+		})
+		h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+			if info.ActivityType.Name == "Send" {
+				local = append(local, false)
+			}
+		})
+		h.signal(time.Second, text("What are your trading hours?"))
+		h.run(time.Hour)
+		if len(local) != 1 || local[0] != tc.local || !contains(h.sentTexts(), "08:00-17:00") {
+			t.Fatalf("revision %d: sends local %v, sent %q", tc.revision, local, h.sentTexts())
+		}
+	}
 }
