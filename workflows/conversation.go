@@ -454,6 +454,8 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 			d.spoken = true
 		case sp.Failed != "":
 			d.tag = sp.Tag // sent again under the same tag: once, if WhatsApp took it after all
+		case sp.Stopped:
+			d = Decision{Action: ActNothing} // the bot was stopped first: nothing may go out for this turn
 		}
 	}
 	return d
@@ -543,7 +545,6 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 	if ctx.Err() != nil || !c.s.Holds(gen) {
 		return false
 	}
-	var res activities.SendResult
 	in := activities.SendInput{To: c.s.Address(), Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread(), Tag: tag}
 	line := conversation.Line{From: conversation.FromBot, Text: botLine(text, buttons)}
 	if c.revision >= revisionMirrorOnSend {
@@ -553,14 +554,7 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 		next.LastMessage, next.LastActivity = line.Text, time.Time{}
 		in.Mirror = &next
 	}
-	var f workflow.Future
-	if c.revision >= revisionLocalBotSend {
-		// In the workflow task that decided it: one workflow task per answered message, not two.
-		f = workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, botSendOptions), a.Send, in)
-	} else {
-		f = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in)
-	}
-	err := f.Get(ctx, &res)
+	res, err := c.botSend(ctx, m, in)
 	if err != nil {
 		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
 			c.logger.Error("bot message not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
@@ -570,6 +564,31 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 	c.sent(kind)
 	c.recordSent(ctx, line, in.Mirror, res)
 	return ctx.Err() == nil && c.s.Holds(gen)
+}
+
+// botSend sends a bot message of a bot turn. From revision 3 it goes out from the workflow task that decided
+// it (a local activity): one workflow task per answered message. A takeover cannot stop a local activity
+// without losing track of a send under way (its future would resolve while the Graph API call goes on), so the
+// local send is not cancelled: the takeover waits for it, as for any send in flight. It makes a few quick
+// attempts; when WhatsApp keeps failing, a send activity carries on under the same tag (once, whatever the
+// attempts before it did), with sendOptions' retries, which a takeover does stop.
+func (c *conversationWorkflow) botSend(ctx workflow.Context, m CustomerMessage, in activities.SendInput) (activities.SendResult, error) {
+	var res activities.SendResult
+	if c.revision >= revisionLocalBotSend {
+		if in.Tag == "" && m.ID != "" {
+			info := workflow.GetInfo(ctx)
+			in.Tag = activities.SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, "bot:"+m.ID)
+		}
+		lctx, _ := workflow.NewDisconnectedContext(ctx)
+		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(lctx, botSendOptions), a.Send, in).Get(lctx, &res)
+		var refused *temporal.ApplicationError
+		if err == nil || ctx.Err() != nil || errors.As(err, &refused) && refused.NonRetryable() {
+			return res, err
+		}
+		c.logger.Warn("bot message not sent yet; retrying in a send activity", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+	}
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res)
+	return res, err
 }
 
 // recordSent records a bot message its send reported out. A send given the conversation's mirror (without

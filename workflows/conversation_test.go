@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -54,6 +55,10 @@ type harness struct {
 	speakFails bool
 	// spoken counts the answers the reply activity sent itself.
 	spoken int
+	// localSendFails makes every send from a workflow task fail as a Graph API answering 503 would; failedTags
+	// are the tags those attempts carried.
+	localSendFails bool
+	failedTags     []string
 	// aiDown makes every AI call fail for good.
 	aiDown bool
 	// model, when set, revises the keyword classifier's verdict the way a model reading the recent turns would.
@@ -80,6 +85,10 @@ func newHarness(t *testing.T) *harness {
 		defer h.mu.Unlock()
 		if h.windowClosed && !in.Template {
 			return activities.SendResult{}, temporal.NewNonRetryableApplicationError("window closed", activities.ErrTypeWindowClosed, nil)
+		}
+		if h.localSendFails && activity.GetInfo(ctx).IsLocalActivity {
+			h.failedTags = append(h.failedTags, in.Tag)
+			return activities.SendResult{}, errors.New("graph api: 503")
 		}
 		h.sent = append(h.sent, in)
 		res := activities.SendResult{MessageID: "wamid.out"}

@@ -34,12 +34,14 @@ var (
 			NonRetryableErrorTypes: []string{activities.ErrTypeWindowClosed, activities.ErrTypeRejected},
 		},
 	}
-	// The bot's own messages go out from the workflow task that decided them (a local activity): the same
-	// timeouts and retries as sendOptions.
+	// The bot's own messages go out from the workflow task that decided them (a local activity), which a
+	// takeover waits for: a few quick attempts, then a send activity with sendOptions takes over (botSend).
 	botSendOptions = workflow.LocalActivityOptions{
-		StartToCloseTimeout:    sendOptions.StartToCloseTimeout,
-		ScheduleToCloseTimeout: sendOptions.ScheduleToCloseTimeout,
-		RetryPolicy:            sendOptions.RetryPolicy,
+		StartToCloseTimeout: sendOptions.StartToCloseTimeout,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 500 * time.Millisecond, BackoffCoefficient: 2, MaximumAttempts: 3,
+			NonRetryableErrorTypes: sendOptions.RetryPolicy.NonRetryableErrorTypes,
+		},
 	}
 	// An agent waits for the outcome of a reply: retry briefly, then tell them.
 	agentSendOptions = workflow.ActivityOptions{

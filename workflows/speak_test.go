@@ -68,7 +68,7 @@ func TestFenceDownTheWorkflowSendsTheAnswer(t *testing.T) {
 	h.fenceDown = true
 	h.signal(time.Second, text("What are your trading hours?"))
 	h.run(time.Hour)
-	if h.spoken != 0 || len(h.sent) != 1 || h.sent[0].Text != "We're open 08:00-17:00." || h.sent[0].Tag != "" {
+	if h.spoken != 0 || len(h.sent) != 1 || h.sent[0].Text != "We're open 08:00-17:00." || h.sent[0].Tag == "sd1.reply-tag" {
 		t.Fatalf("spoken %d, sent %+v", h.spoken, h.sent)
 	}
 }
@@ -165,5 +165,55 @@ func TestBotSendInItsWorkflowTask(t *testing.T) {
 		if len(local) != 1 || local[0] != tc.local || !contains(h.sentTexts(), "08:00-17:00") {
 			t.Fatalf("revision %d: sends local %v, sent %q", tc.revision, local, h.sentTexts())
 		}
+	}
+}
+
+// TestTakeoverWhileTheBotSendsWaitsForIt: a takeover that arrives while the bot's answer is being sent from
+// its workflow task completes once the send is done and recorded, never while its fate is unknown.
+func TestTakeoverWhileTheBotSendsWaitsForIt(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.settings.LocalEngine = true
+	h.sendDelay = 3 * time.Second // real time: WhatsApp is slow to answer the send
+	h.env.SetTestTimeout(20 * time.Second)
+	h.signal(time.Second, text("What are your trading hours?"))
+	took := h.takeoverAt(1500*time.Millisecond, func() {
+		s := h.query(QueryConversation)
+		var recorded bool
+		for _, l := range s.Transcript {
+			recorded = recorded || l.From == conversation.FromBot && strings.Contains(l.Text, "08:00-17:00")
+		}
+		if !recorded {
+			t.Errorf("takeover completed while the answer's send was under way: %+v", s.Transcript)
+		}
+	})
+	h.run(time.Hour)
+	if took.Assignee != "Sipho" {
+		t.Fatalf("takeover result %+v", took)
+	}
+}
+
+// TestBotSendFailingInItsWorkflowTaskGoesOnInAnActivity: when WhatsApp keeps failing the bot's send from its
+// workflow task, a send activity carries on under the same tag, so that an attempt WhatsApp took after all is
+// not sent twice.
+func TestBotSendFailingInItsWorkflowTaskGoesOnInAnActivity(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.settings.LocalEngine = true
+	h.localSendFails = true
+	h.env.SetTestTimeout(20 * time.Second) // the local attempts back off in real time
+	h.signal(time.Second, text("What are your trading hours?"))
+	h.run(time.Hour)
+	if len(h.failedTags) != 3 || len(h.sent) != 1 || h.sent[0].Text != "We're open 08:00-17:00." {
+		t.Fatalf("failed local attempts %q, sent %+v", h.failedTags, h.sent)
+	}
+	for _, tag := range h.failedTags {
+		if tag == "" || tag != h.sent[0].Tag {
+			t.Fatalf("local attempts under %q, the send activity under %q", h.failedTags, h.sent[0].Tag)
+		}
+	}
+	s := h.query(QueryConversation)
+	if last := s.Transcript[len(s.Transcript)-1]; last.From != conversation.FromBot || last.Text != "We're open 08:00-17:00." {
+		t.Fatalf("last line %+v", last)
 	}
 }
