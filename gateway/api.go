@@ -2,7 +2,9 @@ package gateway
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -285,11 +287,68 @@ func (s *Server) agentAction(c *gin.Context, needText bool) (string, agentBody, 
 	return phone, b, ok
 }
 
-// update runs a workflow update and waits for its result.
-func (s *Server) update(ctx context.Context, phone, name string, arg, result any) error {
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+// update runs a workflow update and waits for its result. A non-empty id makes a repeat of the update (a
+// retried request) get the first one's outcome instead of running again (see updateID).
+func (s *Server) update(ctx context.Context, phone, name, id string, arg, result any) error {
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
-	return s.updateWithID(ctx, phone, name, "", arg, result)
+	return s.updateWithID(ctx, phone, name, id, arg, result)
+}
+
+// updateTimeout bounds an agent action's wait for its workflow update.
+const updateTimeout = 60 * time.Second
+
+// IdempotencyKeyHeader names the header with which a client marks one message an agent sends (reply,
+// message): a request repeated with the same key, by the client, a browser or a proxy, gets the first
+// request's answer and sends nothing again.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// maxIdempotencyKey is the longest Idempotency-Key accepted, in bytes.
+const maxIdempotencyKey = 255
+
+// idempotencyKey reads the request's Idempotency-Key: "" when it has none. A key that is empty, sent twice,
+// longer than maxIdempotencyKey or not visible ASCII is answered 400 (false). The key may be written as a
+// structured-field string ("..."), as the IETF draft of the header does.
+func idempotencyKey(c *gin.Context) (string, bool) {
+	values := c.Request.Header.Values(IdempotencyKeyHeader)
+	if len(values) == 0 {
+		return "", true
+	}
+	key := strings.TrimSpace(values[0])
+	if n := len(key); n >= 2 && key[0] == '"' && key[n-1] == '"' {
+		key = key[1 : n-1]
+	}
+	if len(values) > 1 || !validIdempotencyKey(key) {
+		c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("%s must be one value of 1 to %d visible ASCII characters, such as a UUID", IdempotencyKeyHeader, maxIdempotencyKey)})
+		return "", false
+	}
+	return key, true
+}
+
+func validIdempotencyKey(key string) bool {
+	if key == "" || len(key) > maxIdempotencyKey {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c <= ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// updateID is the workflow update id of an agent's message sent with an Idempotency-Key ("" without one:
+// Temporal then makes up an id, and every request is a message of its own). Temporal runs one update per id in
+// a conversation's workflow run and answers a repeat, even one arriving while the first still runs, with the
+// first one's outcome; update ids are scoped by the workflow, so two conversations never collide. The
+// endpoint and the agent are part of the id, so that the same key sent to another endpoint or by another agent
+// is another message. The agent is hashed to keep the id short whatever their name.
+func updateID(endpoint, agent, key string) string {
+	if key == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(agent))
+	return endpoint + ":" + hex.EncodeToString(sum[:8]) + ":" + key
 }
 
 func (s *Server) takeover(c *gin.Context) {
@@ -298,7 +357,7 @@ func (s *Server) takeover(c *gin.Context) {
 		return
 	}
 	var res workflows.TakeoverResult
-	if err := s.update(c.Request.Context(), phone, workflows.UpdateTakeover, workflows.TakeoverRequest{Agent: b.Agent}, &res); err != nil {
+	if err := s.update(c.Request.Context(), phone, workflows.UpdateTakeover, "", workflows.TakeoverRequest{Agent: b.Agent}, &res); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -310,6 +369,10 @@ func (s *Server) takeover(c *gin.Context) {
 }
 
 func (s *Server) reply(c *gin.Context) {
+	key, ok := idempotencyKey(c)
+	if !ok {
+		return
+	}
 	phone, b, ok := s.agentAction(c, true)
 	if !ok {
 		return
@@ -320,7 +383,7 @@ func (s *Server) reply(c *gin.Context) {
 		source = conversation.SourceConsole
 	}
 	req := workflows.ReplyRequest{Agent: b.Agent, Text: b.Text, Source: source}
-	if err := s.update(c.Request.Context(), phone, workflows.UpdateReply, req, &res); err != nil {
+	if err := s.update(c.Request.Context(), phone, workflows.UpdateReply, updateID("reply", b.Agent, key), req, &res); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -346,7 +409,7 @@ func (s *Server) agentDecision(c *gin.Context, update string) {
 	if update == workflows.UpdateReturnToBot {
 		req.Note = b.Note
 	}
-	if err := s.update(c.Request.Context(), phone, update, req, &snap); err != nil {
+	if err := s.update(c.Request.Context(), phone, update, "", req, &snap); err != nil {
 		s.fail(c, err)
 		return
 	}

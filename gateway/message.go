@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -16,13 +15,18 @@ import (
 // agentMessage is POST /api/conversations/{phone}/message: an agent writes to a customer first. The
 // conversation, started if it does not exist yet (UpdateWithStart), is the agent's from then on: status
 // handoff, the agent as assignee, reason agent_takeover. The message goes out free-form while the customer's
-// 24-hour window is open, else as the approved reply template; without one the answer is 422 with a hint.
+// 24-hour window is open, else as the approved reply template; without one the answer is 422 with a hint. Like a
+// reply, a request repeated with the same Idempotency-Key sends once and gets the first answer.
 func (s *Server) agentMessage(c *gin.Context) {
+	key, ok := idempotencyKey(c)
+	if !ok {
+		return
+	}
 	phone, b, ok := s.agentAction(c, true)
 	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), updateTimeout)
 	defer cancel()
 	to := conversation.AddressOf(phone)
 	start := s.opts.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
@@ -35,7 +39,7 @@ func (s *Server) agentMessage(c *gin.Context) {
 	h, err := s.opts.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
-			WorkflowID: workflows.WorkflowID(phone), UpdateName: workflows.UpdateAgentMessage,
+			WorkflowID: workflows.WorkflowID(phone), UpdateName: workflows.UpdateAgentMessage, UpdateID: updateID("message", b.Agent, key),
 			Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
