@@ -48,6 +48,10 @@ type Options struct {
 	// zero means 15 s.
 	StreamHeartbeat time.Duration
 
+	// TrustedProxies are the addresses and CIDRs (TRUSTED_PROXIES) whose X-Forwarded-For (or X-Real-IP) is
+	// believed; with none, the client is whoever connected.
+	TrustedProxies []string
+
 	// beforeSignal, when set, runs between the fast-path claim of an inbound message and its signal; tests
 	// inject faults there.
 	beforeSignal func(messageID string) error
@@ -104,7 +108,14 @@ func New(opts Options) *Server {
 		opts.Metrics = NewMetrics(nil)
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{opts: opts, log: opts.Logger, engine: gin.New()}
+	engine := gin.New()
+	engine.RemoteIPHeaders = forwardingHeaders
+	if err := engine.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		// The configuration validates TRUSTED_PROXIES; whatever else was passed is not believed.
+		opts.Logger.Error("trusted proxies not understood: forwarding headers are ignored", "error", err)
+		_ = engine.SetTrustedProxies(nil)
+	}
+	s := &Server{opts: opts, log: opts.Logger, engine: engine}
 	s.routes()
 	return s
 }

@@ -128,7 +128,7 @@ func Start(ctx context.Context, o Options) (*App, error) {
 			Temporal: tc, Namespace: cfg.TemporalNamespace, TaskQueue: cfg.TemporalTaskQueue, Store: st, Logger: logger,
 			WhatsAppAppSecret: cfg.WhatsAppAppSecret, WhatsAppVerifyToken: cfg.WhatsAppVerifyToken,
 			SlackSigningSecret: cfg.SlackSigningSecret, SlackChannelID: cfg.SlackChannelID,
-			AgentAPIToken: cfg.AgentAPIToken, TemporalUIURL: cfg.TemporalUIURL,
+			AgentAPIToken: cfg.AgentAPIToken, TemporalUIURL: cfg.TemporalUIURL, TrustedProxies: cfg.TrustedProxies,
 			Console: web.Console(), Metrics: m,
 		}
 		if slackClient != nil {

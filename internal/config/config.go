@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -65,6 +66,9 @@ type Config struct {
 	KnowledgeBase      string
 	HandoffIdleTimeout time.Duration
 	AgentAPIToken      string
+	// TrustedProxies are the addresses and CIDRs of the proxies whose X-Forwarded-For is believed; empty:
+	// the header is ignored and the client is whoever connected.
+	TrustedProxies []string
 	// CSAT is true when customers are asked to rate the help after a hand-back (CSAT=on, the default).
 	CSAT bool
 
@@ -146,6 +150,7 @@ func Vars() []Var {
 		{Env: "WHATSAPP_REPLY_TEMPLATE", Usage: "approved template that carries an agent's reply after the 24-hour window, the reply as its body parameter (empty: late replies are refused with a hint)", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppReplyTemplate })},
 		{Env: "WHATSAPP_REPLY_TEMPLATE_LANGUAGE", Default: "en", Usage: "language code of WHATSAPP_REPLY_TEMPLATE", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppReplyTemplateLanguage })},
 		{Env: "AGENT_API_TOKEN", Usage: "bearer token for /api/* and the agent console; dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.AgentAPIToken })},
+		{Env: "TRUSTED_PROXIES", Usage: "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For is believed (empty: X-Forwarded-For ignored)", Modes: serving, set: addresses(func(c *Config) *[]string { return &c.TrustedProxies })},
 		{Env: "METRICS_ADDR", Default: ":9090", Usage: "worker: listen address of /metrics, /healthz and /readyz; empty turns it off", Modes: []Mode{ModeWorker}, set: str(func(c *Config) *string { return &c.MetricsAddr })},
 		{Env: "LOG_FORMAT", Usage: "text or json (default: text in dev, json otherwise)", Modes: all, set: str(func(c *Config) *string { return &c.LogFormat })},
 		{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error", Modes: all, set: str(func(c *Config) *string { return &c.LogLevel })},
@@ -192,6 +197,27 @@ func bytesize(p func(*Config) *int64) func(*Config, string) error {
 			return fmt.Errorf("%q is not a size (examples: 512KiB, 4MiB)", v)
 		}
 		*p(c) = n * mult
+		return nil
+	}
+}
+
+// addresses reads a comma-separated list of IP addresses and CIDRs, such as 10.0.0.5, 172.16.0.0/12.
+func addresses(p func(*Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		var out []string
+		for _, a := range strings.Split(v, ",") {
+			a = strings.TrimSpace(a)
+			if a == "" {
+				continue
+			}
+			if _, err := netip.ParsePrefix(a); err != nil {
+				if ip, err := netip.ParseAddr(a); err != nil || ip.Zone() != "" {
+					return fmt.Errorf("%q is not an IP address or CIDR (examples: 10.0.0.5, 172.16.0.0/12, fd00::/8)", a)
+				}
+			}
+			out = append(out, a)
+		}
+		*p(c) = out
 		return nil
 	}
 }

@@ -199,3 +199,29 @@ func TestCacheSizes(t *testing.T) {
 		t.Fatalf("worker --help (%v) does not list WORKER_CACHE_SIZE:\n%s", err, help.String())
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(ModeDev, nil, env(nil), &bytes.Buffer{})
+	if err != nil || len(c.TrustedProxies) != 0 {
+		t.Fatalf("default %q (%v), want none: X-Forwarded-For ignored", c.TrustedProxies, err)
+	}
+	gateway := map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_APP_SECRET": "s",
+		"TRUSTED_PROXIES": " 10.0.0.5, 172.16.0.0/12,,fd00::/8 ,::1"}
+	c, err = Load(ModeGateway, nil, env(gateway), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"10.0.0.5", "172.16.0.0/12", "fd00::/8", "::1"}; strings.Join(c.TrustedProxies, " ") != strings.Join(want, " ") {
+		t.Fatalf("TRUSTED_PROXIES read as %q, want %q", c.TrustedProxies, want)
+	}
+	c, err = Load(ModeDev, []string{"--trusted-proxies", "127.0.0.1"}, env(nil), &bytes.Buffer{})
+	if err != nil || strings.Join(c.TrustedProxies, " ") != "127.0.0.1" {
+		t.Fatalf("--trusted-proxies: %q, %v", c.TrustedProxies, err)
+	}
+	for _, bad := range []string{"proxy.internal", "10.0.0.300", "10.0.0.0/33", "fe80::1%eth0", "10.0.0.1:8080"} {
+		_, err := Load(ModeDev, nil, env(map[string]string{"TRUSTED_PROXIES": "10.0.0.1," + bad}), &bytes.Buffer{})
+		if err == nil || !strings.HasPrefix(err.Error(), "TRUSTED_PROXIES: ") || !strings.Contains(err.Error(), bad) {
+			t.Errorf("TRUSTED_PROXIES=10.0.0.1,%s: error %v, want one naming the variable and the value", bad, err)
+		}
+	}
+}
