@@ -26,8 +26,9 @@ const eventsToken = "events-test-token"
 
 // eventsGateway serves a gateway on a real HTTP server (as supportd does: streams end when its shutdown
 // begins) over a real redis-server, and returns its URL, the store a worker would mirror through, and a
-// function that shuts the server down.
-func eventsGateway(t *testing.T) (string, *store.Store, *gateway.Server, *metrics.Metrics, func(context.Context) error) {
+// function that shuts the server down. configure, if given, changes the gateway's options and the server
+// before it starts.
+func eventsGateway(t *testing.T, configure ...func(*gateway.Options, *http.Server)) (string, *store.Store, *gateway.Server, *metrics.Metrics, func(context.Context) error) {
 	t.Helper()
 	r := testkit.StartRedis(t)
 	client := func() *store.Store {
@@ -36,13 +37,18 @@ func eventsGateway(t *testing.T) (string, *store.Store, *gateway.Server, *metric
 		return store.New(rdb)
 	}
 	m := metrics.New()
-	gw := gateway.New(gateway.Options{Store: client(), AgentAPIToken: eventsToken, Metrics: m,
-		StreamHeartbeat: 50 * time.Millisecond, TemporalUIURL: "http://ui.example", Namespace: "default"})
+	opts := gateway.Options{Store: client(), AgentAPIToken: eventsToken, Metrics: m,
+		StreamHeartbeat: 50 * time.Millisecond, TemporalUIURL: "http://ui.example", Namespace: "default"}
+	srv := &http.Server{}
+	for _, f := range configure {
+		f(&opts, srv)
+	}
+	gw := gateway.New(opts)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: gw}
+	srv.Handler = gw
 	srv.RegisterOnShutdown(gw.CloseStreams)
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -253,4 +259,24 @@ func streamsGauge(t *testing.T, m *metrics.Metrics) string {
 	}
 	t.Fatal("/metrics has no supportd_console_streams")
 	return ""
+}
+
+// TestEventStreamOutlivesReadTimeouts: a stream is a request that never ends. Neither the server's read
+// timeout nor the gateway's body deadline ends it: it keeps carrying heartbeats well past both.
+func TestEventStreamOutlivesReadTimeouts(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	base, _, _, _, _ := eventsGateway(t, func(o *gateway.Options, srv *http.Server) {
+		o.BodyTimeout = timeout
+		srv.ReadHeaderTimeout, srv.ReadTimeout, srv.IdleTimeout = timeout, timeout, timeout
+	})
+	resp, s := openEvents(t, base, eventsToken)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	start := time.Now()
+	for time.Since(start) < 6*timeout {
+		if _, _, err := s.next(); err != nil {
+			t.Fatalf("stream ended after %v: %v", time.Since(start), err)
+		}
+	}
 }

@@ -51,6 +51,9 @@ type Options struct {
 	// TrustedProxies are the addresses and CIDRs (TRUSTED_PROXIES) whose X-Forwarded-For (or X-Real-IP) is
 	// believed; with none, the client is whoever connected.
 	TrustedProxies []string
+	// BodyTimeout is how long a request body may take to arrive once its headers have; zero means
+	// DefaultBodyTimeout.
+	BodyTimeout time.Duration
 
 	// beforeSignal, when set, runs between the fast-path claim of an inbound message and its signal; tests
 	// inject faults there.
@@ -107,6 +110,9 @@ func New(opts Options) *Server {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(nil)
 	}
+	if opts.BodyTimeout <= 0 {
+		opts.BodyTimeout = DefaultBodyTimeout
+	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	engine.RemoteIPHeaders = forwardingHeaders
@@ -125,7 +131,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.Se
 
 func (s *Server) routes() {
 	r := s.engine
-	r.Use(gin.Recovery(), s.requestID)
+	r.Use(gin.Recovery(), s.bodyDeadline, s.requestID)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(s.opts.Metrics.Handler()))

@@ -1,14 +1,95 @@
 package gateway
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
+
+// testBodyTimeout stands for the 30 s body deadline in tests.
+const testBodyTimeout = 200 * time.Millisecond
+
+// TestStalledBodyIsRefused: a client sends a webhook's headers and half its body, then stalls. Once the body
+// deadline passes the gateway answers 408, which is no acknowledgement (Meta and Slack deliver the webhook
+// again), and nothing reaches a conversation.
+func TestStalledBodyIsRefused(t *testing.T) {
+	for _, tc := range []struct{ path, source string }{
+		{"/webhooks/whatsapp", "whatsapp"},
+		{"/webhooks/slack/events", "slack"},
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			f := newFixture(t)
+			gw := New(Options{Temporal: f.temporal, TaskQueue: "q", Store: f.store, Metrics: f.metrics,
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), WhatsAppAppSecret: testSecret,
+				SlackSigningSecret: testSecret, BodyTimeout: testBodyTimeout})
+			srv := httptest.NewServer(gw)
+			t.Cleanup(srv.Close)
+
+			m := f.hook.Text("27820000001", "Where is my order?")
+			body := f.hook.Body(m)
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			sig := f.hook.SignedRequest(tc.path, body).Header.Get("X-Hub-Signature-256")
+			head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"+
+				"Content-Length: %d\r\nX-Hub-Signature-256: %s\r\n\r\n", tc.path, len(body), sig)
+			if _, err := conn.Write(append([]byte(head), body[:len(body)/2]...)); err != nil {
+				t.Fatal(err)
+			}
+			// Well past the deadline, but far short of forever: a gateway without one never answers.
+			limit := 25 * testBodyTimeout
+			_ = conn.SetReadDeadline(time.Now().Add(limit))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer to a stalled body within %v: %v", limit, err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusRequestTimeout {
+				t.Fatalf("stalled body answered %d, want 408", resp.StatusCode)
+			}
+			var answer struct{ Error string }
+			if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || answer.Error == "" {
+				t.Errorf("answer %+v (%v), want a JSON error in words", answer, err)
+			}
+			if n := f.temporal.signalled(m.ID); n != 0 {
+				t.Errorf("a message of a cut-off body was signalled %d times", n)
+			}
+			if n := f.metric(`supportd_webhooks_received_total{result="body_timeout",source="` + tc.source + `"}`); n != 1 {
+				t.Errorf("webhooks received with body_timeout: %v, want 1", n)
+			}
+		})
+	}
+}
+
+// TestBodyDeadlineEndsWithTheBody: the deadline bounds the body only. A webhook received in full whose
+// handling outlasts it is still handed to its conversation and acknowledged.
+func TestBodyDeadlineEndsWithTheBody(t *testing.T) {
+	f := newFixture(t)
+	gw := New(Options{Temporal: f.temporal, TaskQueue: "q", Store: f.store, Metrics: f.metrics,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), WhatsAppAppSecret: testSecret, BodyTimeout: testBodyTimeout,
+		beforeSignal: func(string) error { time.Sleep(3 * testBodyTimeout); return nil }})
+	srv := httptest.NewServer(gw)
+	t.Cleanup(srv.Close)
+
+	m := f.hook.Text("27820000001", "Where is my order?")
+	if code, answer := f.hook.Post(t, srv.URL+"/webhooks/whatsapp", f.hook.Body(m)); code != http.StatusOK {
+		t.Fatalf("answered %d %s, want 200", code, answer)
+	}
+	if n := f.temporal.answered(m.ID); n != 1 {
+		t.Fatalf("message answered %d times", n)
+	}
+}
 
 // TestClientAddress: X-Forwarded-For is believed only from a proxy in TrustedProxies; otherwise the client
 // is whoever connected. The address the gateway logs a refused webhook with shows which it took.

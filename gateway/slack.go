@@ -42,7 +42,7 @@ func (s *Server) slackBody(c *gin.Context) ([]byte, bool) {
 	}
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, 1<<20))
 	if err != nil {
-		c.JSON(http.StatusBadRequest, gin.H{"error": "could not read the body"})
+		s.opts.Metrics.Webhook("slack", s.refuseUnreadBody(c, err))
 		return nil, false
 	}
 	if err := slackapp.Verify(c.Request.Header, body, s.opts.SlackSigningSecret); err != nil {

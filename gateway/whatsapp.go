@@ -61,8 +61,7 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 	m := s.opts.Metrics
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, MaxWebhookBody+1))
 	if err != nil {
-		m.Webhook("whatsapp", "read_error")
-		c.JSON(http.StatusBadRequest, gin.H{"error": "could not read the body"})
+		m.Webhook("whatsapp", s.refuseUnreadBody(c, err))
 		return
 	}
 	if len(body) > MaxWebhookBody {

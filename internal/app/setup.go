@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 
+	"github.com/supportd/supportd/gateway"
 	"github.com/supportd/supportd/internal/config"
 	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/kb"
@@ -134,6 +135,18 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 	logger.Info("search attributes registered", "namespace", namespace)
 }
 
+// The HTTP server's timeouts. A request's headers must arrive within readHeaderTimeout, and its body within
+// gateway.DefaultBodyTimeout after them: the gateway sets that deadline on each request itself, and
+// ReadTimeout holds the same bound for handlers that do not (a worker's /metrics). A keep-alive connection
+// left idle for idleTimeout is closed; that is longer than the 60 s proxies and load balancers commonly
+// keep theirs open, so that the gateway does not close one a proxy is about to reuse. There is no write
+// timeout: a console's event stream is answered for as long as it is open.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = readHeaderTimeout + gateway.DefaultBodyTimeout
+	idleTimeout       = 2 * time.Minute
+)
+
 // Serve runs an HTTP server on addr; the returned function stops it, letting in-flight requests finish.
 // onShutdown runs when the stop begins: it ends requests that never finish by themselves (event streams).
 func Serve(addr string, h http.Handler, onShutdown ...func()) (func(context.Context) error, <-chan error, error) {
@@ -141,7 +154,7 @@ func Serve(addr string, h http.Handler, onShutdown ...func()) (func(context.Cont
 	if err != nil {
 		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, IdleTimeout: idleTimeout}
 	for _, f := range onShutdown {
 		srv.RegisterOnShutdown(f)
 	}
