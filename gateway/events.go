@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/supportd/supportd/workflows/conversation"
 	"net/http"
@@ -26,6 +27,10 @@ import (
 //
 // and a comment line every heartbeat, so that proxies keep an idle stream open and a console notices a
 // stream that stopped. The stream ends when the gateway shuts down; the console connects again.
+//
+// A stream holds a connection and a goroutine for as long as the console is open, so each agent may hold
+// Options.MaxAgentStreams of them and the gateway Options.MaxStreams; past either the answer is 429, and
+// the console tries again later (polling the list meanwhile). A stream that ends frees its place at once.
 
 const (
 	// defaultStreamHeartbeat is well under the 60 s read timeout of nginx and most load balancers.
@@ -35,6 +40,19 @@ const (
 	// streamBuffer is how many events a slow console may fall behind before its stream is ended (it then
 	// connects again and reads the list afresh).
 	streamBuffer = 64
+
+	// DefaultMaxAgentStreams is a person with a few console tabs open.
+	DefaultMaxAgentStreams = 5
+	// DefaultMaxStreams bounds what the streams cost one gateway: a connection, a goroutine and a buffer
+	// each.
+	DefaultMaxStreams = 500
+)
+
+// Why a stream is refused.
+var (
+	errStreamsClosed  = errors.New("the gateway is shutting down")
+	errAgentStreams   = errors.New("too many event streams open for this agent")
+	errGatewayStreams = errors.New("too many event streams open on this gateway")
 )
 
 var (
@@ -47,7 +65,9 @@ var (
 type streams struct {
 	mu      sync.Mutex
 	clients map[*stream]struct{}
-	closed  bool
+	// owned counts the open streams of each agent (streamOwner).
+	owned  map[string]int
+	closed bool
 	// stopWatch ends the Redis subscription; nil until the first stream opens it.
 	stopWatch context.CancelFunc
 	watching  sync.WaitGroup
@@ -55,6 +75,7 @@ type streams struct {
 
 // stream is one console's connection.
 type stream struct {
+	owner  string
 	frames chan []byte
 	end    chan struct{}
 	once   sync.Once
@@ -62,31 +83,46 @@ type stream struct {
 
 func (st *stream) close() { st.once.Do(func() { close(st.end) }) }
 
-// add registers a new stream, starting the subscription with watch if it is the first. It refuses once the
-// gateway is shutting down.
-func (ss *streams) add(watch func(ctx context.Context)) (*stream, bool) {
+// add registers a new stream of owner, starting the subscription with watch if it is the first. It refuses
+// once the gateway is shutting down (errStreamsClosed), when owner already holds perOwner streams
+// (errAgentStreams), and when the gateway holds perGateway (errGatewayStreams).
+func (ss *streams) add(owner string, perOwner, perGateway int, watch func(ctx context.Context)) (*stream, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.closed {
-		return nil, false
+	switch {
+	case ss.closed:
+		return nil, errStreamsClosed
+	case ss.owned[owner] >= perOwner:
+		return nil, errAgentStreams
+	case len(ss.clients) >= perGateway:
+		return nil, errGatewayStreams
 	}
 	if ss.clients == nil {
 		ss.clients = map[*stream]struct{}{}
+		ss.owned = map[string]int{}
 	}
 	if ss.stopWatch == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		ss.stopWatch = cancel
 		ss.watching.Go(func() { watch(ctx) })
 	}
-	st := &stream{frames: make(chan []byte, streamBuffer), end: make(chan struct{})}
+	st := &stream{owner: owner, frames: make(chan []byte, streamBuffer), end: make(chan struct{})}
 	ss.clients[st] = struct{}{}
-	return st, true
+	ss.owned[owner]++
+	return st, nil
 }
 
+// remove forgets a stream that ended, freeing its place.
 func (ss *streams) remove(st *stream) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	if _, ok := ss.clients[st]; !ok {
+		return
+	}
 	delete(ss.clients, st)
+	if ss.owned[st.owner]--; ss.owned[st.owner] == 0 {
+		delete(ss.owned, st.owner)
+	}
 }
 
 // broadcast queues frame on every stream; a stream that fell too far behind is ended instead.
@@ -138,12 +174,29 @@ func (s *Server) watchChanges(ctx context.Context) {
 	})
 }
 
+// streamOwner is the agent a console event stream counts against. Agents have no identity of their own
+// yet: every console signs in with the one AGENT_API_TOKEN. So an agent is told apart by the address their
+// console connects from (as TRUSTED_PROXIES lets the gateway see it), and agents behind one address share
+// its streams.
+func streamOwner(c *gin.Context) string { return c.ClientIP() }
+
 // events serves GET /api/events, the console's event stream.
 func (s *Server) events(c *gin.Context) {
-	st, ok := s.streams.add(s.watchChanges)
-	if !ok {
+	st, err := s.streams.add(streamOwner(c), s.opts.MaxAgentStreams, s.opts.MaxStreams, s.watchChanges)
+	if errors.Is(err, errStreamsClosed) {
 		c.Header("Retry-After", "3")
-		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "the gateway is shutting down"})
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": err.Error()})
+		return
+	}
+	if err != nil {
+		s.logger(c).Warn("console event stream refused", "reason", err.Error(), "remote", c.ClientIP())
+		msg := fmt.Sprintf("this gateway already serves %d console event streams, its most: try again later", s.opts.MaxStreams)
+		if errors.Is(err, errAgentStreams) {
+			msg = fmt.Sprintf("%d console event streams are open for this agent, the most one agent may hold: close a console tab, or wait for one to end", s.opts.MaxAgentStreams)
+		} else {
+			c.Header("Retry-After", "30")
+		}
+		c.JSON(http.StatusTooManyRequests, gin.H{"error": msg})
 		return
 	}
 	defer s.streams.remove(st)

@@ -64,9 +64,18 @@ type sse struct {
 
 func openEvents(t *testing.T, base, token string) (*http.Response, *sse) {
 	t.Helper()
+	return openEventsFrom(t, base, token, "")
+}
+
+// openEventsFrom opens a stream through a proxy that says it forwards forwardedFor (none when empty).
+func openEventsFrom(t *testing.T, base, token, forwardedFor string) (*http.Response, *sse) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/api/events", nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", forwardedFor)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -279,4 +288,67 @@ func TestEventStreamOutlivesReadTimeouts(t *testing.T) {
 			t.Fatalf("stream ended after %v: %v", time.Since(start), err)
 		}
 	}
+}
+
+// refusal opens a stream that must be refused with 429 and a JSON error in words.
+func refusal(t *testing.T, base, forwardedFor string) {
+	t.Helper()
+	resp, _ := openEventsFrom(t, base, eventsToken, forwardedFor)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("stream from %q: status %d, want 429", forwardedFor, resp.StatusCode)
+	}
+	var answer struct{ Error string }
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || answer.Error == "" {
+		t.Errorf("429 answer %+v (%v), want a JSON error in words", answer, err)
+	}
+}
+
+// opened opens a stream that must be served.
+func opened(t *testing.T, base, forwardedFor string) *http.Response {
+	t.Helper()
+	resp, _ := openEventsFrom(t, base, eventsToken, forwardedFor)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("stream from %q: status %d, want 200", forwardedFor, resp.StatusCode)
+	}
+	return resp
+}
+
+// reopens waits until a stream from forwardedFor is served again, after one closed.
+func reopens(t *testing.T, base, forwardedFor string) {
+	t.Helper()
+	testkit.Eventually(t, 5*time.Second, "a closed stream's place to be free", func() bool {
+		resp, _ := openEventsFrom(t, base, eventsToken, forwardedFor)
+		defer resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+}
+
+// TestEventStreamsCappedPerAgent: one agent may hold MaxAgentStreams streams; the next is refused with 429,
+// and a stream that closes frees its place. A forged X-Forwarded-For from an untrusted client changes
+// nothing: the agent is still the one who connected.
+func TestEventStreamsCappedPerAgent(t *testing.T) {
+	base, _, _, m, _ := eventsGateway(t, func(o *gateway.Options, _ *http.Server) { o.MaxAgentStreams = 2 })
+	first := opened(t, base, "")
+	opened(t, base, "198.51.100.1")
+	refusal(t, base, "198.51.100.2")
+	if got := streamsGauge(t, m); got != "2" {
+		t.Errorf("supportd_console_streams %s, want 2: a refused stream is not counted", got)
+	}
+	_ = first.Body.Close()
+	reopens(t, base, "")
+}
+
+// TestEventStreamsCappedPerGateway: past MaxStreams open on the gateway, any agent's next stream is refused;
+// a stream that closes frees its place. Agents are told apart by the client address that a trusted proxy
+// forwards.
+func TestEventStreamsCappedPerGateway(t *testing.T) {
+	base, _, _, _, _ := eventsGateway(t, func(o *gateway.Options, _ *http.Server) {
+		o.MaxAgentStreams, o.MaxStreams, o.TrustedProxies = 1, 2, []string{"127.0.0.1"}
+	})
+	first := opened(t, base, "203.0.113.1")
+	refusal(t, base, "203.0.113.1")
+	opened(t, base, "203.0.113.2")
+	refusal(t, base, "203.0.113.3")
+	_ = first.Body.Close()
+	reopens(t, base, "203.0.113.3")
 }

@@ -47,6 +47,9 @@ type Options struct {
 	// StreamHeartbeat is the interval of the comment lines that keep an idle console event stream open;
 	// zero means 15 s.
 	StreamHeartbeat time.Duration
+	// MaxStreams and MaxAgentStreams cap the console event streams open on this gateway and per agent;
+	// zero means DefaultMaxStreams and DefaultMaxAgentStreams.
+	MaxStreams, MaxAgentStreams int
 
 	// TrustedProxies are the addresses and CIDRs (TRUSTED_PROXIES) whose X-Forwarded-For (or X-Real-IP) is
 	// believed; with none, the client is whoever connected.
@@ -112,6 +115,12 @@ func New(opts Options) *Server {
 	}
 	if opts.BodyTimeout <= 0 {
 		opts.BodyTimeout = DefaultBodyTimeout
+	}
+	if opts.MaxStreams <= 0 {
+		opts.MaxStreams = DefaultMaxStreams
+	}
+	if opts.MaxAgentStreams <= 0 {
+		opts.MaxAgentStreams = DefaultMaxAgentStreams
 	}
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()

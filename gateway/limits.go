@@ -10,7 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// What one client may cost the gateway: a request body must arrive within its deadline. The client is the
+// What one client may cost the gateway: a request body must arrive within its deadline (here), and the
+// console event streams open at once are capped per agent and per gateway (events.go). The client is the
 // address that connected, or the one a trusted proxy forwards (Options.TrustedProxies).
 
 // DefaultBodyTimeout is how long a request body may take to arrive once its headers have.
