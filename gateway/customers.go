@@ -20,8 +20,21 @@ import (
 // links are rebuilt from it once.
 
 // customerKey returns the key of the conversation of the customer known by ids (a wa_id and/or a user ID,
-// the phone first), or, for a customer never seen, the key a new conversation gets: the first of ids.
+// the phone first), or, for a customer never seen, the key a new conversation would get: the first of ids. It
+// only looks, and so answers the agent API and WhatsApp's statuses, which start no conversation.
 func (s *Server) customerKey(ctx context.Context, ids ...string) (string, error) {
+	return s.resolveCustomer(ctx, false, ids)
+}
+
+// claimCustomer is customerKey for a message that starts the customer's conversation if it has none: the key of
+// a customer never seen is claimed in Redis for all of ids at once (store.ClaimCustomer), so that their first
+// messages, arriving at the same time with different identifiers (the phone and the user ID, the user ID
+// alone), all land in the conversation of whichever claimed first.
+func (s *Server) claimCustomer(ctx context.Context, ids ...string) (string, error) {
+	return s.resolveCustomer(ctx, true, ids)
+}
+
+func (s *Server) resolveCustomer(ctx context.Context, claim bool, ids []string) (string, error) {
 	ids = nonEmpty(ids)
 	if len(ids) == 0 {
 		return "", fmt.Errorf("no customer identifier")
@@ -33,7 +46,7 @@ func (s *Server) customerKey(ctx context.Context, ids ...string) (string, error)
 	if err == nil {
 		complete, cerr := s.opts.Store.LinksComplete(ctx)
 		if cerr == nil && complete {
-			return ids[0], nil // every link is in Redis: a customer never seen
+			return s.newCustomer(ctx, claim, ids), nil // every link is in Redis: a customer never seen
 		}
 	}
 	if err != nil {
@@ -46,12 +59,27 @@ func (s *Server) customerKey(ctx context.Context, ids ...string) (string, error)
 		return "", fmt.Errorf("find the customer's conversation: %w", err)
 	}
 	if !found {
-		return ids[0], nil
+		return s.newCustomer(ctx, claim, ids), nil
 	}
 	if lerr := s.opts.Store.LinkCustomer(ctx, key, ids...); lerr != nil {
 		s.log.Warn("customer links not saved", logx.Phone(key), "error", lerr)
 	}
 	return key, nil
+}
+
+// newCustomer is the key of a customer neither the links nor Temporal know: the first of ids, unless (with
+// claim) a concurrent first message under another of their identifiers claimed the customer first.
+func (s *Server) newCustomer(ctx context.Context, claim bool, ids []string) string {
+	if !claim {
+		return ids[0]
+	}
+	key, err := s.opts.Store.ClaimCustomer(ctx, ids[0], ids...)
+	if err != nil {
+		s.log.Warn("a new customer's identifiers not claimed in redis; a first message under another of them at the same time may start a second conversation",
+			logx.Phone(ids[0]), "error", err)
+		return ids[0]
+	}
+	return key
 }
 
 // link records that ids belong to the conversation key. It is best effort: the conversation's search

@@ -179,7 +179,7 @@ func (s *Server) deliver(ctx context.Context, ev inboundEvent) error {
 			return err
 		}
 	}
-	key, err := s.customerKey(ctx, ids...)
+	key, err := s.claimCustomer(ctx, ids...)
 	if err == nil {
 		msg.Phone = key
 		err = s.signal(ctx, msg)

@@ -38,15 +38,42 @@ func (s *Store) LinkCustomer(ctx context.Context, key string, ids ...string) err
 	return nil
 }
 
+// ClaimCustomer resolves the customer known by ids (the phone first) to one conversation key in one atomic
+// step: the key the first linked identifier of ids points to or, when none is linked, newKey; and it links to
+// that key every identifier of ids that has no link yet. Two first messages of one customer arriving at once
+// with different identifiers (the phone and the user ID, the user ID alone) so agree on one conversation: the
+// first claim wins and the other gets its key. A link that exists is left as it is.
+func (s *Store) ClaimCustomer(ctx context.Context, newKey string, ids ...string) (string, error) {
+	keys := linkKeys(ids)
+	if len(keys) == 0 || newKey == "" {
+		return "", errors.New("redis claim customer: no identifier")
+	}
+	key, err := claimCustomer.Run(ctx, s.rdb, keys, newKey, LinkTTL.Milliseconds()).Text()
+	if err != nil {
+		return "", fmt.Errorf("redis claim customer: %w", err)
+	}
+	return key, nil
+}
+
+// claimCustomer returns the value of the first of KEYS that is set, or ARGV[1] when none is, and sets every
+// KEYS that is not set to it, for ARGV[2] milliseconds.
+var claimCustomer = redis.NewScript(`
+local key = false
+for i = 1, #KEYS do
+  key = redis.call('GET', KEYS[i])
+  if key then break end
+end
+if not key then key = ARGV[1] end
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], key, 'PX', ARGV[2], 'NX')
+end
+return key
+`)
+
 // CustomerKey returns the conversation key the first linked identifier of ids points to; false when none is
 // linked.
 func (s *Store) CustomerKey(ctx context.Context, ids ...string) (string, bool, error) {
-	var keys []string
-	for _, id := range ids {
-		if id != "" {
-			keys = append(keys, linkPrefix+id)
-		}
-	}
+	keys := linkKeys(ids)
 	if len(keys) == 0 {
 		return "", false, nil
 	}
@@ -60,6 +87,17 @@ func (s *Store) CustomerKey(ctx context.Context, ids ...string) (string, bool, e
 		}
 	}
 	return "", false, nil
+}
+
+// linkKeys are the Redis keys of the links of ids, the empty ones left out.
+func linkKeys(ids []string) []string {
+	var keys []string
+	for _, id := range ids {
+		if id != "" {
+			keys = append(keys, linkPrefix+id)
+		}
+	}
+	return keys
 }
 
 // LinksComplete reports whether Redis holds every link (none was lost since the last rebuild), so that an
