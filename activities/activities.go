@@ -45,6 +45,8 @@ type Settings struct {
 	LocalEngine bool
 	// CSAT is true when customers are asked to rate the help after a person returns the conversation (CSAT).
 	CSAT bool
+	// BotTurnsPerMinute is BOT_TURNS_PER_MINUTE.
+	BotTurnsPerMinute int
 }
 
 // Words reads a customer's words the same way whichever engine classifies: the topic that recognises a
@@ -347,6 +349,9 @@ type RuntimeSettings struct {
 	UnclaimedAfter   time.Duration `json:"unclaimed_after,omitempty"`
 	// ReplyTemplate is true when a reply template can carry agents' replies after the 24-hour window.
 	ReplyTemplate bool `json:"reply_template,omitempty"`
+	// BotTurnsPerMinute is the most model calls one customer can cause a minute (BOT_TURNS_PER_MINUTE); 0
+	// for no limit.
+	BotTurnsPerMinute int `json:"bot_turns_per_minute,omitempty"`
 }
 
 // greetingTopics is how many of the knowledge base's topics the bot's greeting names.
@@ -356,13 +361,14 @@ const greetingTopics = 4
 func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, error) {
 	now := a.now()
 	s := RuntimeSettings{
-		BusinessName:   a.KB.Business.Name,
-		Topics:         a.KB.Topics(greetingTopics),
-		IdleTimeout:    a.Settings.IdleTimeout,
-		LocalEngine:    a.Settings.LocalEngine,
-		InSupportHours: a.KB.InSupportHours(now),
-		CSAT:           a.Settings.CSAT,
-		ReplyTemplate:  a.Settings.ReplyTemplate != "",
+		BusinessName:      a.KB.Business.Name,
+		Topics:            a.KB.Topics(greetingTopics),
+		IdleTimeout:       a.Settings.IdleTimeout,
+		LocalEngine:       a.Settings.LocalEngine,
+		InSupportHours:    a.KB.InSupportHours(now),
+		CSAT:              a.Settings.CSAT,
+		ReplyTemplate:     a.Settings.ReplyTemplate != "",
+		BotTurnsPerMinute: a.Settings.BotTurnsPerMinute,
 	}
 	if d := a.Settings.UnclaimedTimeout; d > 0 {
 		if due, ok := a.KB.SupportTimeAfter(now, d); ok {

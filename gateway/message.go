@@ -34,7 +34,7 @@ func (s *Server) agentMessage(c *gin.Context) {
 		TaskQueue:                s.opts.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    temporalSearchAttributes(to, conversation.StatusActive),
-	}, workflows.WorkflowName, workflows.Input{Phone: phone, WaID: to.Phone, UserID: to.UserID, Indexed: true, Revision: workflows.Revision})
+	}, workflows.WorkflowName, workflows.Input{Phone: phone, WaID: to.Phone, UserID: to.UserID, Indexed: true})
 	req := workflows.ReplyRequest{Agent: b.Agent, Text: b.Text, Source: conversation.SourceAPI}
 	h, err := s.opts.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,

@@ -213,7 +213,7 @@ func (s *Server) signal(ctx context.Context, msg workflows.CustomerMessage) erro
 			TaskQueue:             s.opts.TaskQueue,
 			TypedSearchAttributes: temporalSearchAttributes(to, conversation.StatusActive),
 		},
-		workflows.WorkflowName, workflows.Input{Phone: msg.Phone, WaID: to.Phone, UserID: to.UserID, Name: msg.Name, Indexed: true, Revision: workflows.Revision})
+		workflows.WorkflowName, workflows.Input{Phone: msg.Phone, WaID: to.Phone, UserID: to.UserID, Name: msg.Name, Indexed: true})
 	return err
 }
 

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -29,8 +30,11 @@ func (c *conversationWorkflow) takeover(ctx workflow.Context, req TakeoverReques
 	if out.HeldBy != "" {
 		return TakeoverResult{Assignee: out.HeldBy, AlreadyAssigned: true, Status: c.s.Status}, nil
 	}
-	if err := workflow.Await(ctx, func() bool { return c.stopBot == nil }); err != nil {
+	if err := c.hushAndWait(ctx); err != nil {
 		return TakeoverResult{}, err
+	}
+	if out.StopBot && c.takeoverTells() {
+		c.tellJoining(ctx)
 	}
 	return TakeoverResult{Assignee: c.s.Assignee, Status: c.s.Status}, nil
 }
@@ -64,6 +68,12 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 	}
 	agent := agentOf(req.Agent, req.AgentID)
 	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
+	if c.revision >= revisionOneSpeaker {
+		// One voice at a time: the bot's notices on their way are stopped before a person speaks.
+		if err := c.hushAndWait(ctx); err != nil {
+			return ReplyResult{}, err
+		}
+	}
 	return c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
 }
 
@@ -101,21 +111,70 @@ func agentOf(name, id string) Agent { return Agent{Name: strings.TrimSpace(name)
 
 // --- the outbox to agents ---
 
-// notify queues a notice for the agents' tool, with the card of the current handoff where it carries one.
+// notify queues a notice for the agents' tool. The card a notice carries is made when it is sent: the latest
+// state of the conversation is what agents need. From revision 4 a notice that says what a queued one will
+// say anyway is merged into it (card updates, customer messages in a row), so a backlog stays small.
 func (c *conversationWorkflow) notify(n conversation.Notice) {
 	n.Phone = c.s.Phone
-	if n.Kind == conversation.NoticeHandoff || n.Kind == conversation.NoticeCardUpdate || n.Kind == conversation.NoticeConfirmPrompt {
-		card := c.card(n.Agent)
-		n.Card = &card
-	}
+	n.Text = clip(n.Text, maxLineText)
 	// The card this notice belongs to; its location is resolved when the notice is sent, since the card may
 	// not be posted yet.
 	n.Seq = c.s.Handoffs
+	if c.revision >= revisionOneSpeaker && c.coalesce(n) {
+		return
+	}
 	c.s.Notices = append(c.s.Notices, n)
 }
 
-// sendNotices delivers the agents' notices in order. Notices about a card never posted are dropped.
+// coalesce merges n into a notice queued and not yet on its way, and reports whether it did.
+func (c *conversationWorkflow) coalesce(n conversation.Notice) bool {
+	first := 0
+	if c.sendingNotice {
+		first = 1 // the head is on its way
+	}
+	queued := c.s.Notices[min(first, len(c.s.Notices)):]
+	switch n.Kind {
+	case conversation.NoticeCardUpdate:
+		for _, q := range queued {
+			if q.Kind == n.Kind && q.Seq == n.Seq {
+				return true
+			}
+		}
+	case conversation.NoticeCustomerMessage:
+		if len(queued) == 0 {
+			return false
+		}
+		last := &c.s.Notices[len(c.s.Notices)-1]
+		if last.Kind == n.Kind && last.Seq == n.Seq && len([]rune(last.Text))+len([]rune(n.Text)) < maxLineText {
+			last.Text += "\n" + n.Text
+			last.Messages = append(last.Messages, n.Messages...)
+			return true
+		}
+	}
+	return false
+}
+
+// carriesCard is true for the notices that show the card.
+func carriesCard(k conversation.NoticeKind) bool {
+	switch k {
+	case conversation.NoticeHandoff, conversation.NoticeCardUpdate, conversation.NoticeConfirmPrompt, conversation.NoticeEscalation:
+		return true
+	}
+	return false
+}
+
+// noticeRetry is how long the notices wait after the agents' tool stayed unreachable for noticeOptions'
+// ScheduleToCloseTimeout; a fresh run started meanwhile carries them.
+const noticeRetry = time.Minute
+
+// sendNotices delivers the agents' notices in order. Notices about a card never posted are dropped. From
+// revision 4, while the agents' tool is unreachable the notice waits and is tried again, and the conversation
+// may continue as new meanwhile (idle): the next run sends it.
 func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
+	opts := notifyOptions
+	if c.revision >= revisionOneSpeaker {
+		opts = noticeOptions
+	}
 	for {
 		if err := workflow.Await(ctx, func() bool { return len(c.s.Notices) > 0 }); err != nil {
 			return
@@ -123,12 +182,33 @@ func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
 		c.sendingNotice = true
 		n := c.s.Notices[0]
 		n.Ref = c.cardRef(n.Seq)
+		if carriesCard(n.Kind) {
+			card := c.card(n.Agent)
+			n.Card = &card
+		}
 		if n.Kind == conversation.NoticeHandoff || n.Ref.TS != "" {
 			var res conversation.NoticeResult
-			err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, notifyOptions), a.Notify, n).Get(ctx, &res)
+			actx := ctx
+			if c.revision >= revisionOneSpeaker {
+				// A notice on its way when an operator cancels the conversation still lands: what it posts is
+				// then in one place (unpostedMessages takes back only the notices not on their way).
+				actx, _ = workflow.NewDisconnectedContext(ctx)
+			}
+			err := workflow.ExecuteActivity(workflow.WithActivityOptions(actx, opts), a.Notify, n).Get(ctx, &res)
 			switch {
-			case ctx.Err() != nil:
+			case ctx.Err() != nil && err == nil && c.revision >= revisionOneSpeaker:
+				c.s.Notices, c.sendingNotice = c.s.Notices[1:], false // posted as the run ends
 				return
+			case ctx.Err() != nil:
+				c.sendingNotice = false
+				return
+			case err != nil && c.revision >= revisionOneSpeaker && errorType(err) != ErrTypeRejected:
+				c.logger.Warn("agents' tool unreachable: the notice waits", "kind", n.Kind, "wa_id", logx.MaskPhone(c.s.Phone), "queued", len(c.s.Notices), "error", err)
+				c.sendingNotice = false
+				if err := workflow.NewTimerWithOptions(ctx, noticeRetry, workflow.TimerOptions{Summary: "agents' tool unreachable: notices wait"}).Get(ctx, nil); err != nil {
+					return
+				}
+				continue
 			case err != nil:
 				c.logger.Error("agents' notice dropped", "kind", n.Kind, "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
 			case res.Ref.TS != "":

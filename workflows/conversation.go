@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ var a *activities.Activities
 // until a person hands it back, and reminds agents when they go quiet (docs/DESIGN.md).
 func ConversationWorkflow(ctx workflow.Context, in Input) error {
 	c := newConversation(ctx, in)
+	c.revision = revisionOf(ctx, in)
 	if err := c.setup(ctx); err != nil {
 		return err
 	}
@@ -62,6 +64,31 @@ type conversationWorkflow struct {
 	now func() time.Time
 	// windowWarnings is true once this run warns people before the 24-hour window closes (escalate.go).
 	windowWarnings bool
+	// root is the workflow's own context; runID names this run (where the whole of a long text is kept).
+	root  workflow.Context
+	runID string
+	// The speaker (speaker.go): voice is the context of the bot's messages outside a bot turn, which hush
+	// cancels; speaking counts those under way.
+	voice     workflow.Context
+	hushVoice workflow.CancelFunc
+	speaking  int
+	// upgrade is true once this run of an older revision was found live: it moves to the current revision
+	// at its next idle moment. waits numbers the main loop's waits, for the version marker that decides it.
+	upgrade bool
+	waits   int
+	// spoke counts the bot's lines recorded by this run, so that a message whose turn an operator's cancel
+	// cut short is told from one already answered.
+	spoke int
+}
+
+// revisionOf is the behaviour this run has: the worker's Revision, recorded at the run's start, or for a run
+// recorded before workers recorded it, the revision its input named.
+func revisionOf(ctx workflow.Context, in Input) int {
+	v := workflow.GetVersion(ctx, versionRevision, workflow.DefaultVersion, Revision)
+	if v == workflow.DefaultVersion {
+		return in.Revision
+	}
+	return int(v)
 }
 
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
@@ -79,6 +106,7 @@ func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 // setup registers the queries and updates, and starts the inbox (customer messages) and the outbox to agents.
 func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 	c.now = func() time.Time { return workflow.Now(ctx) }
+	c.root, c.runID = ctx, workflow.GetInfo(ctx).WorkflowExecution.RunID
 	queries := map[string]any{
 		QueryStatus:       func() (conversation.Snapshot, error) { return c.snapshot(false), nil },
 		QueryConversation: func() (conversation.Snapshot, error) { return c.snapshot(true), nil },
@@ -133,6 +161,7 @@ func (c *conversationWorkflow) run(ctx workflow.Context) error {
 	c.refreshSettings(ctx)
 	for {
 		c.mirror(ctx)
+		c.checkUpgrade(ctx)
 		next, err := c.waitForNext(ctx)
 		if err != nil {
 			return c.end(ctx, err)
@@ -143,9 +172,12 @@ func (c *conversationWorkflow) run(ctx workflow.Context) error {
 			c.s.Todo = c.s.Todo[1:]
 			c.carryOut(ctx, f)
 		case nextMessage:
-			m := c.s.Pending[0]
-			c.s.Pending = c.s.Pending[1:]
+			m, taken := c.nextTurn(ctx)
+			spoke := c.spoke
 			c.handle(ctx, m)
+			if ctx.Err() != nil && c.spoke == spoke && c.revision >= revisionOneSpeaker {
+				c.s.Pending = append(taken, c.s.Pending...) // cut short by a cancel: a fresh run answers it
+			}
 		case nextIdle:
 			c.apply(ctx, Event{Kind: EvIdle, At: workflow.Now(ctx)})
 		case nextUnclaimed:
@@ -178,7 +210,7 @@ func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 	for {
 		deadline, other := c.s.IdleDeadline, c.otherDeadlines(ctx)
 		ready := func() bool {
-			return len(c.s.Todo) > 0 || len(c.s.Pending) > 0 || c.s.IdleDeadline != deadline ||
+			return len(c.s.Todo) > 0 || c.messageReady(ctx) || c.s.IdleDeadline != deadline ||
 				c.deadlinesNow() != other || c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
 		}
 		due, fires, summary := other.earliest(deadline)
@@ -206,7 +238,7 @@ func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 			return 0, ctx.Err()
 		case len(c.s.Todo) > 0:
 			return nextFollowup, nil
-		case len(c.s.Pending) > 0:
+		case c.messageReady(ctx):
 			return nextMessage, nil
 		case c.readyToContinueAsNew(ctx):
 			return nextContinueAsNew, nil
@@ -222,8 +254,8 @@ func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 // change in the transcript, the search attributes and the agents' outbox.
 func (c *conversationWorkflow) apply(ctx workflow.Context, ev Event) Outcome {
 	out := c.s.Transition(ev)
-	if out.StopBot && c.stopBot != nil {
-		c.stopBot()
+	if out.StopBot {
+		c.hush()
 	}
 	if out.Line != "" {
 		c.system(ctx, out.Line)
@@ -253,9 +285,12 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 		story := tail(c.s.Transcript, storyLines) // the summary tells what happened before the handoff
 		// A person already writing to the customer (an agent who started the conversation with a message of
 		// their own, someone in the WhatsApp Business app) needs no notice before it.
-		if c.s.AgentStarted != c.s.Handoffs && c.s.Reason != handoff.ReasonBusinessAppReply {
-			c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
-				Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)})
+		if c.s.AgentStarted != c.s.Handoffs && c.s.Reason != handoff.ReasonBusinessAppReply && !c.takeoverTells() {
+			seq := c.s.Handoffs
+			c.tell(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
+				Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)}, sendOptions, func() bool {
+				return c.s.Handoffs == seq && c.s.waitingForPerson()
+			})
 		}
 		c.summarize(ctx, story)
 		c.notify(conversation.Notice{Kind: conversation.NoticeHandoff})
@@ -272,48 +307,127 @@ func (c *conversationWorkflow) end(ctx workflow.Context, err error) error {
 	}
 	c.logger.Info("conversation cancelled by an operator", "wa_id", logx.MaskPhone(c.s.Phone), "status", c.s.Status)
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	if c.revision >= revisionOneSpeaker {
+		// Messages that reached this run while it ended belong to the next one: a fresh conversation.
+		// A notice on its way lands first, so that what it posts is not also carried.
+		_ = workflow.Await(dctx, func() bool { return !c.sendingNotice })
+		if err := c.drainInbox(dctx); err == nil {
+			c.unpostedMessages()
+			if len(c.s.Pending) > 0 {
+				return c.startAfresh(dctx)
+			}
+		}
+	}
 	c.s.Status, c.s.Assignee, c.s.IdleDeadline = conversation.StatusActive, "", time.Time{}
 	c.mirror(dctx)
 	return temporal.NewCanceledError("conversation cancelled by an operator")
 }
 
-// readyToContinueAsNew is true when Temporal suggests a fresh history and nothing is in flight.
+// startAfresh ends a cancelled run by starting a fresh conversation with the customer's messages it had not
+// handled: the operator ended the conversation, not what the customer wrote since.
+func (c *conversationWorkflow) startAfresh(ctx workflow.Context) error {
+	s := &State{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Username: c.s.Username, Name: c.s.Name,
+		Status: conversation.StatusActive, Seen: c.s.Seen, Settings: c.s.Settings, LastInbound: c.s.LastInbound}
+	for _, m := range c.s.Pending {
+		m.Held = false
+		s.Pending = append(s.Pending, m)
+		s.Transcript = append(s.Transcript, cutLine(conversation.Line{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID}, c.runID))
+		s.LastMessage, s.LastActivity, s.Unread = clip(m.Text, maxListText), m.At, m.ID
+	}
+	s.boundTranscript()
+	s.boundPending()
+	c.logger.Info("cancelled with messages not yet handled: they start a fresh conversation", "wa_id", logx.MaskPhone(c.s.Phone), "messages", len(s.Pending))
+	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: s.Phone, WaID: s.WaID, UserID: s.UserID, Name: s.Name, State: s})
+}
+
+// unpostedMessages takes back, as messages to handle, the customer messages whose notice to people is still
+// queued (not on its way): a cancelled run posts nothing more.
+func (c *conversationWorkflow) unpostedMessages() {
+	first := 0
+	if c.sendingNotice {
+		first = 1
+	}
+	var back []CustomerMessage
+	for i, n := range c.s.Notices {
+		if i < first || n.Kind != conversation.NoticeCustomerMessage {
+			continue
+		}
+		for _, id := range n.Messages {
+			if l := c.line(id); l != nil {
+				back = append(back, CustomerMessage{ID: id, Phone: c.s.Phone, Kind: KindText, Text: l.Text, At: l.At})
+			}
+		}
+	}
+	c.s.Pending = append(back, c.s.Pending...)
+}
+
+// drainInbox accepts every message signalled to this run that the inbox has not taken yet. A message
+// signalled in this workflow task may already be handed to the inbox coroutine, which has not run yet: the
+// channel looks empty, and the message would be lost with this run. Every other coroutine runs once first.
+func (c *conversationWorkflow) drainInbox(ctx workflow.Context) error {
+	if err := yield(ctx); err != nil {
+		return err
+	}
+	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
+	for {
+		var m CustomerMessage
+		if !inbox.ReceiveAsync(&m) {
+			return nil
+		}
+		c.accept(ctx, m)
+	}
+}
+
+// readyToContinueAsNew is true when Temporal suggests a fresh history, or a run of an older revision can move
+// to the current one, and nothing is in flight.
 func (c *conversationWorkflow) readyToContinueAsNew(ctx workflow.Context) bool {
-	return workflow.GetInfo(ctx).GetContinueAsNewSuggested() && c.idle()
+	return (workflow.GetInfo(ctx).GetContinueAsNewSuggested() || c.upgrade) && c.idle()
 }
 
-// idle is true when the conversation has nothing to do but wait.
+// idle is true when the conversation has nothing to do but wait. From revision 4 notices still queued for
+// the agents' tool do not hold a fresh history back (a long Slack outage): the next run carries them.
 func (c *conversationWorkflow) idle() bool {
-	return c.stopBot == nil && !c.sendingNotice && len(c.s.Pending) == 0 && len(c.s.Todo) == 0 && len(c.s.Notices) == 0
+	quiet := c.stopBot == nil && !c.sendingNotice && len(c.s.Pending) == 0 && len(c.s.Todo) == 0
+	if c.revision >= revisionOneSpeaker {
+		return quiet && c.speaking == 0
+	}
+	return quiet && len(c.s.Notices) == 0
 }
 
-// settled is idle with every update handled and the mirror up to date.
+// settled is idle with no notice queued, every update handled and the mirror up to date.
 func (c *conversationWorkflow) settled(ctx workflow.Context) bool {
-	return c.idle() && workflow.AllHandlersFinished(ctx) && !c.mirroring && c.mirrorValue() == c.mirrored
+	return c.idle() && len(c.s.Notices) == 0 && workflow.AllHandlersFinished(ctx) && !c.mirroring && c.mirrorValue() == c.mirrored
+}
+
+// checkUpgrade finds out, once per wait of the main loop, whether a run of an older revision is running live
+// (not replaying its history): then it moves to the current revision at its next idle moment. The version
+// marker records that decision where it was taken, so the run replays the same.
+func (c *conversationWorkflow) checkUpgrade(ctx workflow.Context) {
+	if c.revision >= Revision || c.upgrade {
+		return
+	}
+	c.waits++
+	c.upgrade = workflow.GetVersion(ctx, fmt.Sprintf("upgrade-%d", c.waits), workflow.DefaultVersion, 1) == 1
 }
 
 func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil || ctx.Err() != nil {
 		return c.end(ctx, ctx.Err())
 	}
-	// A message signalled in this workflow task may already be handed to the inbox coroutine, which has not
-	// run yet: the channel looks empty, and the message would be lost with this run. Let every other
-	// coroutine run once, so that the inbox accepts it (into the state the next run carries on with).
-	if err := yield(ctx); err != nil {
+	// Signals that arrived since the last wake-up belong to the next run.
+	if err := c.drainInbox(ctx); err != nil {
 		return c.end(ctx, err)
 	}
-	// Signals that arrived since the last wake-up belong to the next run.
-	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
-	for {
-		var m CustomerMessage
-		if !inbox.ReceiveAsync(&m) {
-			break
-		}
-		c.accept(ctx, m)
+	c.s.boundTranscript()
+	c.s.boundPending()
+	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript), "revision", c.revision)
+	// The next run starts with this run's search attributes (the SDK carries them over), and records the
+	// revision of the worker that starts it.
+	in := Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s, Indexed: true}
+	if c.revision < revisionOneSpeaker {
+		in.Revision = Revision // as runs before revision 4 did
 	}
-	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript))
-	// The next run starts with this run's search attributes (the SDK carries them over).
-	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s, Indexed: true, Revision: Revision})
+	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, in)
 }
 
 // yield lets every other coroutine of the workflow run before the caller goes on. It records nothing in the
@@ -358,6 +472,7 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 	}
 	c.s.LastInbound = now
 	c.record(ctx, conversation.Line{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID})
+	m.Text, _ = cutText(m.Text, maxLineText) // the bot reads the beginning of a long message
 	if m.Kind == KindReaction || m.Kind == KindSystem || m.Kind == KindIdentity {
 		return // kept for the agents, but nothing anyone needs to answer
 	}
@@ -370,12 +485,14 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 
 // handle deals with one accepted customer message: people's, or the bot's to answer.
 func (c *conversationWorkflow) handle(ctx workflow.Context, m CustomerMessage) {
-	if c.s.Status.BotSilent() {
-		c.notify(conversation.Notice{Kind: conversation.NoticeCustomerMessage, Text: m.Text})
+	// A message that arrived while people held the conversation is theirs, even when it went back to the bot
+	// before the message was handled: it is posted for them, in the thread of the handoff it arrived in.
+	if c.s.Status.BotSilent() || m.Held && c.revision >= revisionOneSpeaker {
+		c.notify(conversation.Notice{Kind: conversation.NoticeCustomerMessage, Text: m.Text, Messages: []string{m.ID}})
 		return
 	}
 	if m.Held {
-		return // it reached people while they held the conversation
+		return // before revision 4: dropped
 	}
 	c.botTurn(ctx, m)
 }
@@ -384,6 +501,9 @@ func (c *conversationWorkflow) handle(ctx workflow.Context, m CustomerMessage) {
 // sent once the conversation has changed hands.
 func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) {
 	botCtx, cancel := workflow.WithCancel(ctx)
+	if c.revision >= revisionOneSpeaker {
+		botCtx, cancel = workflow.WithCancel(c.voiceContext())
+	}
 	c.stopBot = cancel
 	defer func() {
 		cancel()
@@ -420,6 +540,7 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 		return d
 	}
 	at := workflow.Now(ctx)
+	c.countTurn(at)
 	rep, speak, err := c.askEngine(ctx, botCtx, m, at)
 	if err != nil {
 		return c.aiFailed(botCtx, "AI engine", err)
@@ -430,7 +551,7 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 	d, repeat := decideText(c.s, rep.Analysis, at)
 	c.s.Repeat = repeat
 	if rep.Topic != "" {
-		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: rep.Topic, Text: m.Text})
+		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: rep.Topic, Text: clip(m.Text, maxRecentText)})
 		if len(c.s.Recent) > maxRecent {
 			c.s.Recent = c.s.Recent[len(c.s.Recent)-maxRecent:]
 		}
@@ -634,13 +755,14 @@ func botLine(text string, buttons []conversation.Button) string {
 
 // record appends a transcript line, keeping the transcript bounded.
 func (c *conversationWorkflow) record(ctx workflow.Context, e conversation.Line) {
+	e = cutLine(e, c.runID)
 	c.s.Transcript = append(c.s.Transcript, e)
-	if over := len(c.s.Transcript) - maxTranscript; over > 0 {
-		c.s.Transcript = append([]conversation.Line(nil), c.s.Transcript[over:]...)
-		c.s.Earlier += over
-	}
+	c.s.boundTranscript()
 	if e.From != conversation.FromSystem {
-		c.s.LastMessage = e.Text
+		c.s.LastMessage = clip(e.Text, maxListText)
+	}
+	if e.From == conversation.FromBot {
+		c.spoke++
 	}
 	c.s.LastActivity = workflow.Now(ctx)
 }
@@ -669,7 +791,7 @@ func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversat
 		c.logger.Error("summary unavailable", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
 		return
 	}
-	c.s.Summary = summary
+	c.s.Summary = clip(summary, maxSummary)
 }
 
 // --- mirrors ---

@@ -289,7 +289,7 @@ func (c *conversationWorkflow) welcomeBack(ctx workflow.Context, f Followup) {
 	if ask {
 		in.Text, in.Buttons = returnedNoticeCSAT(c.s.Settings.BusinessName), csatButtons
 	}
-	if c.tellCustomer(ctx, in) && ask && c.s.Holds(f.Generation) {
+	if c.tell(ctx, in, sendOptions, func() bool { return c.s.Holds(f.Generation) }) && ask && c.s.Holds(f.Generation) {
 		c.s.CSAT = CSAT{For: c.s.Handoffs, Pending: true}
 	}
 }

@@ -51,6 +51,8 @@ func (c *conversationWorkflow) unclaimedDeadline() time.Time {
 // the 24-hour window is about to close.
 type deadlines struct {
 	unclaimed, window time.Time
+	// turn is when a customer over BOT_TURNS_PER_MINUTE gets the bot's next turn (speaker.go).
+	turn time.Time
 }
 
 // otherDeadlines reads the deadlines, after deciding (once per run, with workflow.GetVersion, so that
@@ -63,7 +65,7 @@ func (c *conversationWorkflow) otherDeadlines(ctx workflow.Context) deadlines {
 }
 
 func (c *conversationWorkflow) deadlinesNow() deadlines {
-	return deadlines{unclaimed: c.unclaimedDeadline(), window: c.windowWarningDeadline()}
+	return deadlines{unclaimed: c.unclaimedDeadline(), window: c.windowWarningDeadline(), turn: c.turnDue(c.now())}
 }
 
 // earliest is the first of the deadlines and the idle one, what it is for, and its summary in the Temporal UI.
@@ -74,6 +76,9 @@ func (d deadlines) earliest(idle time.Time) (time.Time, next, string) {
 	}
 	if !d.window.IsZero() && (due.IsZero() || d.window.Before(due)) {
 		due, fires, summary = d.window, nextWindowWarning, "24-hour window closes within the hour: warn"
+	}
+	if !d.turn.IsZero() && (due.IsZero() || d.turn.Before(due)) {
+		due, fires, summary = d.turn, nextMirror, "customer over the bot turns per minute: answer once they pause"
 	}
 	return due, fires, summary
 }
@@ -125,14 +130,16 @@ func (c *conversationWorkflow) escalate(ctx workflow.Context) {
 	if err := workflow.ExecuteLocalActivity(lctx, a.RecordEscalation, c.s.Phone).Get(ctx, nil); err != nil {
 		c.logger.Warn("escalation not counted", "error", err)
 	}
-	card := c.card("")
-	c.notify(conversation.Notice{Kind: conversation.NoticeEscalation, Card: &card})
+	c.notify(conversation.Notice{Kind: conversation.NoticeEscalation})
 	c.refreshSettings(ctx)
 	if !windowOpen(c.s.LastInbound, now) {
 		c.system(ctx, "The customer was not told about the wait: the 24-hour WhatsApp window is closed")
 		return
 	}
-	c.tellCustomer(ctx, activities.SendInput{Kind: activities.SendWaitNotice, Text: waitNotice(c.s.Settings)})
+	seq := c.s.Handoffs
+	c.tell(ctx, activities.SendInput{Kind: activities.SendWaitNotice, Text: waitNotice(c.s.Settings)}, sendOptions, func() bool {
+		return c.s.Handoffs == seq && c.s.waitingForPerson()
+	})
 	c.logger.Info("unclaimed handoff escalated", "wa_id", logx.MaskPhone(c.s.Phone))
 }
 

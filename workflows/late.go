@@ -78,11 +78,16 @@ func (c *conversationWorkflow) agentMessage(ctx workflow.Context, req ReplyReque
 	if c.s.Status == conversation.StatusActive {
 		c.s.AgentStarted = c.s.Handoffs + 1
 		c.apply(ctx, Event{Kind: EvTakeover, Agent: agent, At: workflow.Now(ctx)})
-		if err := workflow.Await(ctx, func() bool { return c.stopBot == nil }); err != nil {
+		if err := c.hushAndWait(ctx); err != nil {
 			return ReplyResult{}, err
 		}
 	}
 	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
+	if c.revision >= revisionOneSpeaker {
+		if err := c.hushAndWait(ctx); err != nil { // the bot's notices on their way, on a waiting handoff
+			return ReplyResult{}, err
+		}
+	}
 	return c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
 }
 

@@ -156,23 +156,35 @@ type Input struct {
 	// so that the run upserts them only when they differ from the status. A run started without it upserts
 	// them at once, as every run did before the field existed: its history replays the same.
 	Indexed bool `json:"indexed,omitempty"`
-	// Revision is the behaviour the run starts with (Revision, when the gateway or a continue-as-new starts
-	// it). Runs recorded before a change replay as they ran: 0 is every run from before the field existed.
+	// Revision is the behaviour a run recorded before the worker chose it itself starts with: runs since then
+	// record the worker's Revision as a version marker at their start (revisionOf), and this field is left
+	// empty. 0 is every run from before either existed.
 	Revision int `json:"revision,omitempty"`
 }
 
-// Revision is what new runs start with. Revisions:
+// Revision is what new runs start with: the worker that starts a run records it there, so that a gateway or a
+// worker of another release cannot make a run record behaviour the workers replaying it do not know. A run of
+// an older revision moves to this one at its next idle moment (a continue-as-new), so that the branches of
+// older revisions can be deleted one release after they stopped being the current one. Revisions:
 //
 //	1: a bot message's send also updates the conversation's Redis mirror (no local activity after it).
 //	2: on the model path, the reply activity sends the knowledge base's answer itself when the rules allow.
 //	3: the bot's messages in a bot turn go out from the workflow task that decided them (a local activity).
-const Revision = revisionLocalBotSend
+//	4: one speaker for every bot message, which a takeover stops and waits for; messages that arrive during
+//	   a bot turn answered together in the next one, within BOT_TURNS_PER_MINUTE; notices to agents
+//	   coalesced and carried over by continue-as-new; what a cancelled run had not handled carried to a
+//	   fresh run.
+const Revision = revisionOneSpeaker
 
 const (
 	revisionMirrorOnSend = 1
 	revisionSpeakInReply = 2
 	revisionLocalBotSend = 3
+	revisionOneSpeaker   = 4
 )
+
+// versionRevision is the change id of the version marker in which a run records its revision.
+const versionRevision = "revision"
 
 // TakeoverRequest asks to hand the conversation to an agent.
 type TakeoverRequest struct {

@@ -59,6 +59,13 @@ var (
 			NonRetryableErrorTypes: []string{activities.ErrTypeRejected},
 		},
 	}
+	// From revision 4 a notice is given a few minutes, then waits (sendNotices) so that the conversation can
+	// continue as new through a long outage of the agents' tool.
+	noticeOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    notifyOptions.StartToCloseTimeout,
+		ScheduleToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:            notifyOptions.RetryPolicy,
+	}
 	localOptions = workflow.LocalActivityOptions{
 		ScheduleToCloseTimeout: 5 * time.Second,
 		RetryPolicy:            &temporal.RetryPolicy{MaximumAttempts: 2},

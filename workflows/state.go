@@ -76,6 +76,8 @@ type State struct {
 	Notices []conversation.Notice `json:"notices,omitempty"`
 	// Outbound counts the messages sent to the customer, by kind.
 	Outbound map[string]int `json:"outbound,omitempty"`
+	// BotTurns are when the latest model calls were made, at most BOT_TURNS_PER_MINUTE of them (speaker.go).
+	BotTurns []time.Time `json:"bot_turns,omitempty"`
 }
 
 // Address is where messages to the customer go: their phone when known, else their user ID. A conversation

@@ -29,6 +29,9 @@ func (c *conversationWorkflow) echo(ctx workflow.Context, m CustomerMessage) {
 	c.record(ctx, conversation.Line{From: conversation.FromAgent, Agent: agent.Name, Source: conversation.SourceBusinessApp,
 		Text: m.Text, At: m.At, ID: m.ID})
 	c.apply(ctx, Event{Kind: EvEcho, Agent: agent, At: workflow.Now(ctx)})
+	if c.revision >= revisionOneSpeaker {
+		c.hush() // a person is talking to the customer: the bot's notices on their way are stopped
+	}
 	c.notify(conversation.Notice{Kind: conversation.NoticeAgentMessage, Text: m.Text, Agent: agent.Name, Source: conversation.SourceBusinessApp})
 }
 

@@ -107,6 +107,8 @@ type Notice struct {
 	Source Source `json:"source,omitempty"`
 	// Reason says why a message was not delivered.
 	Reason string `json:"reason,omitempty"`
+	// Messages are the ids of the customer messages a customer-message notice posts.
+	Messages []string `json:"messages,omitempty"`
 }
 
 // NoticeResult returns the card's location after a post.

@@ -59,7 +59,27 @@ type Line struct {
 	// Delivery is what WhatsApp last reported about an outbound message; Error says why it failed.
 	Delivery Delivery `json:"delivery,omitempty"`
 	Error    string   `json:"error,omitempty"`
+	// Cut is set when Text is only the beginning of what was written: the conversation keeps a bounded
+	// amount of text, and says here where the whole of it is.
+	Cut *Cut `json:"truncated,omitempty"`
 }
+
+// Cut says how long a line's whole text is and where it can be read.
+type Cut struct {
+	// Length is the whole text's length in characters.
+	Length int `json:"length"`
+	// In is where the whole text is kept: CutInHistory.
+	In string `json:"in"`
+	// RunID is the conversation's run whose Temporal history holds the whole text (the customer message
+	// signal with the line's ID).
+	RunID string `json:"run_id,omitempty"`
+	// URL is where the API serves the whole text; the gateway fills it in.
+	URL string `json:"url,omitempty"`
+}
+
+// CutInHistory: the whole text is the message as the conversation received it, in its run's Temporal history
+// (GET /api/conversations/{phone}/messages/{id}).
+const CutInHistory = "history"
 
 // Source is where an agent's action or message came from (docs/CONTRACT.md).
 type Source string

@@ -1,0 +1,142 @@
+package workflows
+
+import (
+	"unicode/utf8"
+
+	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows/conversation"
+)
+
+// The conversation's state is what a continue-as-new carries and what queries return, so it is bounded in
+// bytes whatever customers write: a WhatsApp text may be 65,536 characters, and Temporal refuses a payload
+// over 2 MB (and warns over 512 KB). Long texts are kept whole where they already are: a customer's message
+// in the history of the run that received it (its signal), an agent's in the history of its update. The
+// state keeps their beginning and says where the rest is (conversation.Cut).
+const (
+	// maxLineText is how many characters of a line's text the state keeps: as much as WhatsApp lets the bot
+	// or an agent send, and what the bot reads of a customer's message.
+	maxLineText = whatsapp.MaxTextLength
+	// transcriptBudget bounds the transcript's texts, in bytes as JSON encodes them; the oldest lines are
+	// left out (counted in Earlier) past it.
+	transcriptBudget = 192 << 10
+	// pendingBudget bounds the texts of the messages still to be handled, carried to a fresh run; past it,
+	// each is cut shorter (the transcript still has them).
+	pendingBudget = 64 << 10
+	// maxRecentText bounds each earlier question the classifier is given.
+	maxRecentText = 1000
+	// maxSummary bounds the agents' summary a model wrote.
+	maxSummary = 2000
+	// maxListText bounds the last message the conversations list shows.
+	maxListText = 280
+	// CarriedBudget is what the state a continue-as-new carries stays under, with a margin under
+	// Temporal's 512 KB payload warning; the tests hold the workflow to it.
+	CarriedBudget = 320 << 10
+)
+
+// cutText returns the first n characters of s, and whether it cut anything.
+func cutText(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false // no more bytes than characters allowed
+	}
+	i, count := 0, 0
+	for i < len(s) {
+		if count == n {
+			return s[:i], true
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		count++
+	}
+	return s, false
+}
+
+// clip is cutText with an ellipsis where it cut.
+func clip(s string, n int) string {
+	if c, cut := cutText(s, n-1); cut {
+		return c + "…"
+	}
+	return s
+}
+
+// cutLine keeps a line's text within maxLineText, noting where the whole text is when it cut: in the history
+// of run, whose signal or update carried it.
+func cutLine(l conversation.Line, run string) conversation.Line {
+	text, cut := cutText(l.Text, maxLineText)
+	if !cut {
+		return l
+	}
+	if l.Cut == nil {
+		l.Cut = &conversation.Cut{Length: utf8.RuneCountInString(l.Text), In: conversation.CutInHistory, RunID: run}
+	}
+	l.Text = text
+	return l
+}
+
+// jsonSize is how many bytes a string takes in a JSON payload, quotes included: encoding/json escapes the
+// HTML characters and control characters as \u00XX.
+func jsonSize(s string) int {
+	n := 2
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == '<' || b == '>' || b == '&':
+			n += 6
+		case b == '"' || b == '\\' || b == '\n' || b == '\r' || b == '\t':
+			n += 2
+		case b < 0x20:
+			n += 6
+		case b == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9):
+			n += 6 // U+2028, U+2029
+			i += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// lineSize is a line's size in the state: its texts and the fixed part of its JSON.
+func lineSize(l conversation.Line) int {
+	return jsonSize(l.Text) + jsonSize(l.Agent) + jsonSize(l.Error) + len(l.ID) + 160
+}
+
+// boundTranscript leaves out the oldest lines while the transcript is over its line count or its budget,
+// counting them in Earlier. The newest line is always kept.
+func (s *State) boundTranscript() {
+	size, keep := 0, 0
+	for i := len(s.Transcript) - 1; i >= 0; i-- {
+		size += lineSize(s.Transcript[i])
+		if keep > 0 && (size > transcriptBudget || keep == maxTranscript) {
+			break
+		}
+		keep++
+	}
+	if over := len(s.Transcript) - keep; over > 0 {
+		s.Transcript = append([]conversation.Line(nil), s.Transcript[over:]...)
+		s.Earlier += over
+	}
+}
+
+// boundPending keeps the texts of the messages still to be handled within pendingBudget: each is cut to its
+// share of it. A cut message is still answered, from its beginning.
+func (s *State) boundPending() {
+	size := 0
+	for _, m := range s.Pending {
+		size += jsonSize(m.Text)
+	}
+	if size <= pendingBudget {
+		return
+	}
+	share := max(pendingBudget/(6*len(s.Pending)), 64) // characters: at most 6 bytes each in JSON
+	for i := range s.Pending {
+		s.Pending[i].Text = clip(s.Pending[i].Text, share)
+	}
+}
+
+// boundRecent keeps each earlier question the classifier is given short.
+func boundRecent(turns []ai.Turn) []ai.Turn {
+	for i := range turns {
+		turns[i].Text = clip(turns[i].Text, maxRecentText)
+	}
+	return turns
+}
