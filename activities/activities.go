@@ -128,7 +128,13 @@ func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, err
 	defer stop()
 	read := func() {}
 	if in.ReadID != "" {
-		read = a.markReadWhile(ctx, in.ReadID, a.likelyAnswered(ctx, in))
+		typing := a.likelyAnswered(ctx, in)
+		read = a.alongside(func() error {
+			if typing {
+				return a.typing(ctx, in.Speak, in.ReadID)
+			}
+			return a.Sender.MarkRead(ctx, in.ReadID, false)
+		})
 	}
 	defer read()
 	r, err := a.Engine.Reply(ctx, ai.ReplyRequest{Text: in.Text, Recent: in.Recent, Name: in.Name})
@@ -174,10 +180,15 @@ func (a *Activities) markReadWhile(ctx context.Context, id string, typing bool) 
 	if id == "" {
 		return func() {}
 	}
+	return a.alongside(func() error { return a.Sender.MarkRead(ctx, id, typing) })
+}
+
+// alongside runs a read receipt alongside other work and returns the function that waits for it.
+func (a *Activities) alongside(read func() error) (wait func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := a.Sender.MarkRead(ctx, id, typing); err != nil {
+		if err := read(); err != nil {
 			a.log().Warn("read receipt not sent", "error", err)
 		}
 	}()

@@ -74,7 +74,7 @@ func NewActivities(o Options) (*activities.Activities, error) {
 		Notifier: o.Notifier,
 		Store:    o.Store,
 		Once:     once,
-		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName, CSAT: cfg.CSAT,
+		Settings: activities.Settings{IdleTimeout: cfg.HandoffIdleTimeout, LocalEngine: name == nlp.EngineName, CSAT: cfg.CSAT, BotTurnsPerMinute: cfg.BotTurnsPerMinute,
 			UnclaimedTimeout: cfg.HandoffUnclaimedTimeout, ReplyTemplate: cfg.WhatsAppReplyTemplate, ReplyTemplateLanguage: cfg.WhatsAppReplyTemplateLanguage},
 		Logger:  o.Logger,
 		Metrics: o.Metrics,

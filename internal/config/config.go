@@ -71,6 +71,8 @@ type Config struct {
 	TrustedProxies []string
 	// CSAT is true when customers are asked to rate the help after a hand-back (CSAT=on, the default).
 	CSAT bool
+	// BotTurnsPerMinute is the most model calls one customer can cause a minute (BOT_TURNS_PER_MINUTE).
+	BotTurnsPerMinute int
 
 	// HandoffUnclaimedTimeout is how long, in support hours, a handoff may wait unclaimed before it is
 	// escalated once; 0 turns escalation off.
@@ -145,6 +147,7 @@ func Vars() []Var {
 		{Env: "KNOWLEDGE_BASE", Usage: "path to the knowledge base YAML (empty: the built-in demo shop)", Modes: append(append([]Mode{}, all...), ModeClassify), set: str(func(c *Config) *string { return &c.KnowledgeBase })},
 		{Env: "HANDOFF_IDLE_TIMEOUT", Default: handoff.DefaultIdleTimeout.String(), Usage: "human inactivity before the bot asks an agent to confirm a return", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.HandoffIdleTimeout })},
 		{Env: "CSAT", Default: "on", Usage: "ask the customer to rate the help after a person returns the conversation to the bot (on or off)", Modes: working, set: onOff(func(c *Config) *bool { return &c.CSAT })},
+		{Env: "BOT_TURNS_PER_MINUTE", Default: strconv.Itoa(DefaultBotTurnsPerMinute), Usage: "most bot turns (model calls) one customer can cause per minute; past it messages are kept and shown, and the bot answers once the customer pauses", Modes: working, set: count(func(c *Config) *int { return &c.BotTurnsPerMinute })},
 		{Env: "HANDOFF_UNCLAIMED_TIMEOUT", Default: "5m", Usage: "time in support hours a waiting handoff may go unclaimed before supportd escalates once; 0 turns it off", Modes: working, set: durationOrOff(func(c *Config) *time.Duration { return &c.HandoffUnclaimedTimeout })},
 		{Env: "SLACK_ESCALATION_MENTION", Usage: "what an escalation mentions in Slack, e.g. <!subteam^S0123> or <!here> (empty: no mention)", Modes: working, set: str(func(c *Config) *string { return &c.SlackEscalationMention })},
 		{Env: "WHATSAPP_REPLY_TEMPLATE", Usage: "approved template that carries an agent's reply after the 24-hour window, the reply as its body parameter (empty: late replies are refused with a hint)", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppReplyTemplate })},
@@ -163,6 +166,7 @@ func Vars() []Var {
 // Defaults of the cache sizes (README, "Sizing").
 const (
 	DefaultWorkerCacheSize     = 2000
+	DefaultBotTurnsPerMinute   = 6
 	DefaultDevHistoryCacheSize = 2000
 	DefaultDevEventsCacheSize  = "4MiB"
 )

@@ -225,3 +225,18 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+func TestBotTurnsPerMinute(t *testing.T) {
+	c, err := Load(ModeDev, nil, env(nil), &bytes.Buffer{})
+	if err != nil || c.BotTurnsPerMinute != 6 {
+		t.Fatalf("default: %d, %v", c.BotTurnsPerMinute, err)
+	}
+	if c, err := Load(ModeDev, nil, env(map[string]string{"BOT_TURNS_PER_MINUTE": "20"}), &bytes.Buffer{}); err != nil || c.BotTurnsPerMinute != 20 {
+		t.Fatalf("20: %+v, %v", c, err)
+	}
+	for _, v := range []string{"0", "-1", "lots"} {
+		if _, err := Load(ModeDev, nil, env(map[string]string{"BOT_TURNS_PER_MINUTE": v}), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "BOT_TURNS_PER_MINUTE") {
+			t.Fatalf("BOT_TURNS_PER_MINUTE=%s: %v", v, err)
+		}
+	}
+}

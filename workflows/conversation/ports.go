@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
 
 // The outside world as the conversation needs it. The activities call these; WhatsApp (or the dev
@@ -95,3 +96,27 @@ type Notifier interface {
 type StatusMirror interface {
 	Mirror(ctx context.Context, m Mirror) error
 }
+
+// TurnClaim is what an attempt of the reply activity found when it asked to send its bot turn's reply.
+type TurnClaim struct {
+	State TurnState
+	// MessageID is the WhatsApp id of the reply an earlier attempt sent (TurnSent).
+	MessageID string
+	// Wait is how long another attempt's claim may still last (TurnBusy).
+	Wait time.Duration
+}
+
+// TurnState is the state of a bot turn's fence.
+type TurnState int
+
+// The states of a bot turn's fence, as an attempt claiming it finds them.
+const (
+	// TurnClaimed: the attempt may send the reply.
+	TurnClaimed TurnState = iota
+	// TurnStopped: the bot was stopped first; nothing may be sent.
+	TurnStopped
+	// TurnSent: an earlier attempt sent the reply.
+	TurnSent
+	// TurnBusy: an earlier attempt is sending it, until its claim lapses.
+	TurnBusy
+)
