@@ -350,4 +350,3 @@ func (f *memFence) typingNow(turn string) bool {
 	defer f.mu.Unlock()
 	return f.typing[turn] != ""
 }
-
