@@ -33,6 +33,12 @@ type fakeBackend struct {
 	// blockEvents answers the event stream 502, as a proxy that does not pass it; lists counts list reads.
 	blockEvents bool
 	lists       int
+	// replyKeys is the Idempotency-Key of every reply request, "" for none; sentKeys are the keys of the
+	// replies sent, whose repeats are answered as the first was and send nothing; lostAnswers is how many of
+	// the next replies sent are answered 504 all the same, as by a proxy that gave up waiting.
+	replyKeys   []string
+	sentKeys    map[string]bool
+	lostAnswers int
 }
 
 // fakeConversation is the fake's state of one customer.
@@ -113,7 +119,7 @@ var reasonLabels = map[string]string{
 var waID = regexp.MustCompile(`^[0-9]{7,15}$`)
 
 func newFakeBackend(token string) *fakeBackend {
-	return &fakeBackend{token: token, now: time.Now, convs: map[string]*fakeConversation{}}
+	return &fakeBackend{token: token, now: time.Now, convs: map[string]*fakeConversation{}, sentKeys: map[string]bool{}}
 }
 
 // seedDemo adds three conversations: an unassigned refund waiting 12 minutes, a complaint kept by Sipho
@@ -329,6 +335,12 @@ func (f *fakeBackend) act(w http.ResponseWriter, r *http.Request) {
 		c.status, c.assignee = "handoff", agent
 		c.add(entry("system", agent+" took over", now, ""))
 	case "reply":
+		key := r.Header.Get("Idempotency-Key")
+		f.replyKeys = append(f.replyKeys, key)
+		if key != "" && f.sentKeys[key] {
+			writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+			return
+		}
 		text := strings.TrimSpace(body.Text)
 		switch {
 		case text == "":
@@ -349,6 +361,14 @@ func (f *fakeBackend) act(w http.ResponseWriter, r *http.Request) {
 		f.pushSim(c.phone, "out", "business", text, nil)
 		f.replies = append(f.replies, fakeReply{Phone: c.phone, Agent: agent, Text: text})
 		f.actions = append(f.actions, fakeAction{Phone: c.phone, Action: action, Agent: agent})
+		if key != "" {
+			f.sentKeys[key] = true
+		}
+		if f.lostAnswers > 0 {
+			f.lostAnswers--
+			writeError(w, http.StatusGatewayTimeout, "the gateway did not answer in time")
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 		return
 	case "return-to-bot":
@@ -461,6 +481,20 @@ func (f *fakeBackend) pushSim(phone, direction, from, text string, buttons []sim
 	}
 	f.sim = append(f.sim, m)
 	return m.Seq
+}
+
+// loseReplyAnswers makes the next n replies sent be answered 504.
+func (f *fakeBackend) loseReplyAnswers(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lostAnswers = n
+}
+
+// keys returns the Idempotency-Key of every reply request so far.
+func (f *fakeBackend) keys() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.replyKeys...)
 }
 
 // recorded returns copies of what the pages posted, for assertions.

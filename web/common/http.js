@@ -20,9 +20,10 @@ const fallbackMessages = {
   429: "Too many requests: try again in a moment.",
 };
 
-export async function requestJSON(url, { method = "GET", token, body, signal } = {}) {
+export async function requestJSON(url, { method = "GET", token, body, signal, idempotencyKey } = {}) {
   const headers = { Accept: "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
+  if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   if (body !== undefined) headers["Content-Type"] = "application/json";
 
   let res;

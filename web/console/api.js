@@ -23,8 +23,10 @@ export class AgentApi {
     return this.#act(phone, "takeover", {});
   }
 
-  reply(phone, text) {
-    return this.#act(phone, "reply", { text, source: "console" });
+  // reply sends one composed message; key (see newMessageKey) is the same on every retry of that message, so
+  // that the gateway sends it once however many times the request reaches it.
+  reply(phone, text, key) {
+    return this.#act(phone, "reply", { text, source: "console" }, key);
   }
 
   returnToBot(phone, note = "") {
@@ -35,13 +37,21 @@ export class AgentApi {
     return this.#act(phone, "keep", {});
   }
 
-  #act(phone, action, fields) {
+  #act(phone, action, fields, idempotencyKey) {
     return requestJSON(`${conversationPath(phone)}/${action}`, {
       method: "POST",
       token: this.token,
       body: { agent: this.agent, ...fields },
+      idempotencyKey,
     });
   }
+}
+
+// newMessageKey is a random Idempotency-Key for one composed message. crypto.getRandomValues works on plain
+// http too, where crypto.randomUUID does not.
+export function newMessageKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function conversationPath(phone) {

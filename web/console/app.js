@@ -1,6 +1,6 @@
 // The agent console: sign-in, the waiting-first list, one conversation with its actions, and live updates
 // from the gateway's event stream (slow polling only while the stream is unavailable).
-import { AgentApi } from "./api.js";
+import { AgentApi, newMessageKey } from "./api.js";
 import { charCount, displayCustomer, displayPhone } from "./format.js";
 import {
   MAX_REPLY_CHARS,
@@ -38,6 +38,9 @@ const state = {
   search: "",
   busy: false,
   drafts: new Map(),
+  // unsent holds, by phone, the reply whose last send had no certain answer ({text, key}): sending the same
+  // text again is a retry of that message, under the same Idempotency-Key.
+  unsent: new Map(),
   timer: 0, // the next list read, while polling or retrying; 0 for none
   live: null, // the event stream
   liveState: "connecting",
@@ -545,17 +548,34 @@ async function onReply(event) {
   setBusy(true);
   button.textContent = "Sending…";
   showDetailError("");
+  const key = messageKey(phone, text);
   try {
-    await state.api.reply(phone, text);
+    await state.api.reply(phone, text, key);
+    state.unsent.delete(phone);
     state.drafts.delete(phone);
     if (phone === state.selected) textarea.value = "";
   } catch (err) {
+    if (outcomeUnknown(err)) state.unsent.set(phone, { text, key });
+    else state.unsent.delete(phone);
     if (!handleAuth(err)) showDetailError(err.message);
   } finally {
     button.textContent = "Send";
     setBusy(false);
     afterAction();
   }
+}
+
+// messageKey is the Idempotency-Key of the reply text to phone: the key of the earlier send of the same text
+// whose outcome is unknown (a retry), else a new one (a new message).
+function messageKey(phone, text) {
+  const unsent = state.unsent.get(phone);
+  return unsent && unsent.text === text ? unsent.key : newMessageKey();
+}
+
+// outcomeUnknown reports whether a failed send may have gone out all the same: no answer reached the console,
+// or a server or proxy failed on the way. Other refusals are final, and the next send is a new message.
+function outcomeUnknown(err) {
+  return err.status === 0 || err.status === 408 || err.status >= 500;
 }
 
 // Messages to the agent

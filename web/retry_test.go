@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/supportd/supportd/internal/testkit"
+)
+
+// TestBrowserReplyRetriedUnderItsKey: a reply whose answer is lost on the way (the gateway sent it, a proxy
+// answered 504) is sent again by the agent pressing Send once more: the console sends the same
+// Idempotency-Key, so the gateway sends the message once. The next message the agent writes gets a key of
+// its own, even with the same text.
+func TestBrowserReplyRetriedUnderItsKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short")
+	}
+	t.Parallel()
+	browser := testkit.StartChromium(t)
+	const token = "retry-test-token"
+	fake := newFakeBackend(token)
+	fake.seedDemo()
+	srv := httptest.NewServer(fake.handler())
+	defer func() {
+		srv.CloseClientConnections() // the page's event stream
+		srv.Close()
+	}()
+	a := testkit.OpenTab(t, browser, "agent", testkit.ArtifactsDir(t), stepTimeout)
+	desktop(a)
+	a.Navigate(srv.URL + "/agent/")
+	a.WaitVisible("#signin-form")
+	a.Do(
+		chromedp.SendKeys(chromedp.CSS("#signin-name"), "Naledi"),
+		chromedp.SendKeys(chromedp.CSS("#signin-token"), token),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+	)
+	a.Click(`#conv-list .conv-link[data-phone="27823334444"]`)
+	a.WaitText("#d-status", "Waiting")
+	a.Click("#act-takeover")
+	a.WaitText("#d-status", "With you")
+
+	const text = "Your parcel left our warehouse this morning."
+	fake.loseReplyAnswers(1)
+	a.Do(chromedp.SendKeys(chromedp.CSS("#reply-text"), text))
+	a.Click("#reply-send")
+	a.WaitText("#d-error", "did not answer in time")
+	if got := a.Value("#reply-text"); got != text {
+		t.Fatalf("the composer lost the unanswered reply: %q", got)
+	}
+	a.Click("#reply-send") // the agent tries again
+	a.WaitText("#transcript .msg-agent", text)
+	testkit.Eventually(t, stepTimeout, "the composer emptied after the retry", func() bool { return a.Value("#reply-text") == "" })
+
+	// The same words as a new message: a new key.
+	a.Do(chromedp.SendKeys(chromedp.CSS("#reply-text"), text))
+	a.Click("#reply-send")
+	testkit.Eventually(t, stepTimeout, "the second message sent", func() bool { return len(fake.keys()) == 3 })
+
+	keys := fake.keys()
+	if keys[0] == "" || keys[1] != keys[0] {
+		t.Errorf("reply and its retry sent keys %q and %q, want one key", keys[0], keys[1])
+	}
+	if keys[2] == "" || keys[2] == keys[0] {
+		t.Errorf("a new message reused key %q", keys[2])
+	}
+	replies, _, _ := fake.recorded()
+	if len(replies) != 2 {
+		t.Errorf("replies sent: %+v, want the retried one once and the new one", replies)
+	}
+	a.AssertNoPageErrors()
+}
