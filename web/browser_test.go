@@ -251,6 +251,30 @@ func (f *productFlow) simulatorSwitchesCustomer(t *testing.T) {
 // stepTimeout bounds every step of the flow: an action, a wait or an evaluation.
 const stepTimeout = 15 * time.Second
 
+// signedInConsole serves fake and opens its agent console in a new desktop-sized tab of a headless Chromium,
+// signed in as Naledi with the fake's token. When the test ends the tab closes first, then the page's
+// connections (its event stream) and the server.
+func signedInConsole(t *testing.T, fake *fakeBackend, name string, timeout time.Duration) *testkit.Tab {
+	t.Helper()
+	browser := testkit.StartChromium(t)
+	srv := httptest.NewServer(fake.handler())
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	a := testkit.OpenTab(t, browser, name, testkit.ArtifactsDir(t), timeout)
+	desktop(a)
+	a.Navigate(srv.URL + "/agent/")
+	a.WaitVisible("#signin-form")
+	a.Do(
+		chromedp.SendKeys(chromedp.CSS("#signin-name"), "Naledi"),
+		chromedp.SendKeys(chromedp.CSS("#signin-token"), fake.token),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+	)
+	a.WaitVisible("#conv-list .conv-link")
+	return a
+}
+
 // desktop and phone are the two screens the flow checks the pages on.
 func desktop(tb *testkit.Tab) { tb.Viewport(1280, 800) }
 

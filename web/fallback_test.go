@@ -1,13 +1,8 @@
 package web
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
-
-	"github.com/supportd/supportd/internal/testkit"
 )
 
 // TestBrowserConsolePollsWhenTheStreamIsBlocked: a proxy in front of the gateway refuses the event stream.
@@ -18,27 +13,10 @@ func TestBrowserConsolePollsWhenTheStreamIsBlocked(t *testing.T) {
 		t.Skip("browser test: skipped with -short")
 	}
 	t.Parallel()
-	browser := testkit.StartChromium(t)
-	const token = "fallback-test-token"
-	fake := newFakeBackend(token)
+	fake := newFakeBackend("fallback-test-token")
 	fake.seedDemo()
 	fake.blockEvents = true
-	srv := httptest.NewServer(fake.handler())
-	defer func() {
-		srv.CloseClientConnections() // the page's event stream
-		srv.Close()
-	}()
-
-	a := testkit.OpenTab(t, browser, "console-blocked", testkit.ArtifactsDir(t), 45*time.Second)
-	desktop(a)
-	a.Navigate(srv.URL + "/agent/")
-	a.WaitVisible("#signin-form")
-	a.Do(
-		chromedp.SendKeys(chromedp.CSS("#signin-name"), "Naledi"),
-		chromedp.SendKeys(chromedp.CSS("#signin-token"), token),
-		chromedp.Click(chromedp.CSS("#signin-submit")),
-	)
-	a.WaitVisible("#conv-list .conv-link")
+	a := signedInConsole(t, fake, "console-blocked", 45*time.Second)
 	t0 := time.Now()
 	a.WaitFunc(`() => document.getElementById("live").dataset.state === "polling"`, "the console to fall back to polling")
 	a.WaitText("#live", "Updates every 30 s")

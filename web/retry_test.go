@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -18,24 +17,9 @@ func TestBrowserReplyRetriedUnderItsKey(t *testing.T) {
 		t.Skip("browser test: skipped with -short")
 	}
 	t.Parallel()
-	browser := testkit.StartChromium(t)
-	const token = "retry-test-token"
-	fake := newFakeBackend(token)
+	fake := newFakeBackend("retry-test-token")
 	fake.seedDemo()
-	srv := httptest.NewServer(fake.handler())
-	defer func() {
-		srv.CloseClientConnections() // the page's event stream
-		srv.Close()
-	}()
-	a := testkit.OpenTab(t, browser, "agent", testkit.ArtifactsDir(t), stepTimeout)
-	desktop(a)
-	a.Navigate(srv.URL + "/agent/")
-	a.WaitVisible("#signin-form")
-	a.Do(
-		chromedp.SendKeys(chromedp.CSS("#signin-name"), "Naledi"),
-		chromedp.SendKeys(chromedp.CSS("#signin-token"), token),
-		chromedp.Click(chromedp.CSS("#signin-submit")),
-	)
+	a := signedInConsole(t, fake, "console-retry", stepTimeout)
 	a.Click(`#conv-list .conv-link[data-phone="27823334444"]`)
 	a.WaitText("#d-status", "Waiting")
 	a.Click("#act-takeover")
