@@ -231,6 +231,7 @@ func (s *Server) respondConversation(c *gin.Context, phone string, code int) {
 	if err := s.opts.Store.Deliveries(ctx, snap.Transcript); err != nil {
 		s.log.Warn("delivery statuses unavailable for the transcript", "error", err)
 	}
+	cutURLs(phone, snap.Transcript)
 	c.JSON(code, snap)
 }
 

@@ -154,6 +154,7 @@ func (s *Server) routes() {
 	api.GET("/events", s.events)
 	api.GET("/conversations", s.listConversations)
 	api.GET("/conversations/:phone", s.getConversation)
+	api.GET("/conversations/:phone/messages/:id", s.messageText)
 	api.POST("/conversations/:phone/takeover", s.takeover)
 	api.POST("/conversations/:phone/reply", s.reply)
 	api.POST("/conversations/:phone/message", s.agentMessage)

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -54,14 +53,13 @@ const versionCSAT = "csat-welcome-back"
 
 // The words of the hand-back. WhatsApp allows at most three reply buttons of at most 20 characters.
 const (
-	titleGood           = "Great"
-	titleOK             = "OK"
-	titleBad            = "Not good"
-	textRatingThanks    = "Thank you for letting us know! Ask me anything else any time, or type *agent* to chat to a person."
-	textNoWelcomeBack   = "The customer was not told the assistant is back: the 24-hour WhatsApp window is closed"
-	maxHandBackRunes    = 600
-	maxHandBackSummary  = 300
-	handBackTextPattern = "A person on our team (%s) helped the customer with this conversation (%s) and handed it back to the assistant."
+	titleGood          = "Great"
+	titleOK            = "OK"
+	titleBad           = "Not good"
+	textRatingThanks   = "Thank you for letting us know! Ask me anything else any time, or type *agent* to chat to a person."
+	textNoWelcomeBack  = "The customer was not told the assistant is back: the 24-hour WhatsApp window is closed"
+	maxHandBackRunes   = 600
+	maxHandBackSummary = 300
 )
 
 // csatButtons are the reply buttons of the rating question.
@@ -213,7 +211,8 @@ func handBackText(agent, note string, reason handoff.Reason, summary string) str
 		label = "a handoff"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, handBackTextPattern, agent, label)
+	// (Built without fmt.Fprintf, which workflowcheck cannot prove deterministic.)
+	b.WriteString("A person on our team (" + agent + ") helped the customer with this conversation (" + label + ") and handed it back to the assistant.")
 	if note = strings.TrimSpace(note); note != "" {
 		b.WriteString(" Their note: " + note)
 		if !strings.HasSuffix(note, ".") {
