@@ -185,3 +185,51 @@ func TestMessageHeldAcrossAReturnReachesPeople(t *testing.T) {
 		t.Fatalf("the held message was posted %d times in the handoff's thread", posted)
 	}
 }
+
+// A flood from one number costs a bounded number of model calls: messages that arrive during a bot turn are
+// answered together in the next one (BOT_TURNS_PER_MINUTE bounds the turns), and every message is kept.
+func TestFloodFromOneNumberBoundsModelCalls(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, withOpenAI())
+	phone := newPhone()
+	var ids []string
+	for i := range 100 {
+		ids = append(ids, s.say(phone, "hello, is anyone there? message "+strconv.Itoa(i)))
+	}
+	// Past BOT_TURNS_PER_MINUTE the last turn waits for a minute since the first and for the customer to pause.
+	var p workflows.Progress
+	var qerr error
+	eventually(t, 90*time.Second, func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		v, err := s.temporal().QueryWorkflow(ctx, workflows.WorkflowID(phone), "", workflows.QueryProgress, ids[len(ids)-1])
+		if qerr = err; err != nil || v.Get(&p) != nil {
+			return false
+		}
+		return p.Accepted && p.Settled
+	}, "the flood to be answered: %+v %v", &p, &qerr)
+	calls := 0
+	last := ""
+	for _, r := range s.openai.Requests() {
+		if r.SchemaName != "" { // a bot turn; the summary has none
+			calls++
+			last = r.User()
+		}
+	}
+	kept := 0
+	for _, l := range s.conversation(phone).Transcript {
+		if l.From == conversation.FromCustomer {
+			kept++
+		}
+	}
+	t.Logf("a flood of 100 messages from one number: %d model calls, %d messages kept", calls, kept)
+	if kept != 100 {
+		t.Fatalf("%d of 100 messages kept", kept)
+	}
+	if calls > 8 {
+		t.Fatalf("%d model calls for a flood of 100 messages", calls)
+	}
+	if !strings.Contains(last, "message 99") {
+		t.Fatalf("the last model call did not read the last message: %q", last)
+	}
+}
