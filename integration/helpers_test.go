@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -47,7 +48,8 @@ func (s *stack) recordHistory(phone, name string) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	path := filepath.Join("..", "workflows", "testdata", name+".json")
+	// One file per revision: the histories of older revisions stay, for the runs still open when it changes.
+	path := filepath.Join("..", "workflows", "testdata", fmt.Sprintf("%s-r%d.json", name, workflows.Revision))
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		s.t.Fatal(err)
 	}
