@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/supportd/supportd/internal/logx"
@@ -47,7 +49,7 @@ func (n *SlackNotifier) Notify(ctx context.Context, no conversation.Notice) (con
 	switch no.Kind {
 	case conversation.NoticeHandoff:
 		var ts string
-		ts, err = n.Client.PostCard(ctx, ref.Channel, n.card(no))
+		ts, err = n.postCard(ctx, ref.Channel, no, noticeAttemptOf(ctx))
 		if err == nil {
 			ref.TS = ts
 			if n.Threads != nil {
@@ -96,6 +98,53 @@ func (n *SlackNotifier) Notify(ctx context.Context, no conversation.Notice) (con
 		return conversation.NoticeResult{}, n.slackError(no, err)
 	}
 	return conversation.NoticeResult{Ref: ref}, nil
+}
+
+// noticeAttempt is what the activity's attempt says about an earlier one: whether there was one, and since when
+// the activity has been trying (its first attempt's scheduling).
+type noticeAttempt struct {
+	retry bool
+	since time.Time
+}
+
+func noticeAttemptOf(ctx context.Context) noticeAttempt {
+	if !activity.IsActivity(ctx) {
+		return noticeAttempt{}
+	}
+	info := activity.GetInfo(ctx)
+	return noticeAttempt{retry: info.Attempt > 1, since: info.ScheduledTime}
+}
+
+// postCard posts the handoff's card. A retry first looks for the card an earlier attempt may have posted: a post
+// that timed out, or that Slack answered 5xx, can be in the channel all the same, and posting it again would
+// show agents two cards (two threads) for one handoff. The card is found by its message metadata (the
+// conversation and the handoff's number) among the channel's newest messages. When Slack cannot say (busy, or
+// rate limited: a commercially distributed app outside the Marketplace gets one conversations.history call a
+// minute), the activity tries again later rather than risk a second card; when it refuses to (a token without
+// the history scope), the card is posted again.
+func (n *SlackNotifier) postCard(ctx context.Context, channel string, no conversation.Notice, at noticeAttempt) (string, error) {
+	id := slackapp.CardID{Conversation: no.Phone, Handoff: no.Seq}
+	if at.retry {
+		ts, found, err := n.Client.FindCard(ctx, channel, id, at.since)
+		switch {
+		case err == nil && found:
+			n.Metrics.DedupeHit("slack_card")
+			n.log().Info("handoff card posted by an earlier attempt found; not posted again", logx.Phone(no.Phone), "ts", ts)
+			return ts, nil
+		case err != nil && slackapp.IsRetryable(err):
+			return "", err
+		case err != nil:
+			n.log().Warn("earlier handoff card not looked for; posting it again, perhaps twice", logx.Phone(no.Phone), "error", err)
+		}
+	}
+	return n.Client.PostCard(ctx, channel, id, n.card(no))
+}
+
+func (n *SlackNotifier) log() *slog.Logger {
+	if n.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return n.Logger
 }
 
 // answeredPrompt is the confirmation prompt's final look once an agent kept or returned the conversation.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -67,14 +68,67 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
-// PostCard posts the handoff card to channel and returns its ts, which identifies it for UpdateCard and is the
-// thread for everything else about this handoff.
-func (c *Client) PostCard(ctx context.Context, channel string, card conversation.Card) (string, error) {
-	ts, err := c.post(ctx, channel, "", CardMessage(card))
+// CardID names a handoff's card. The card is posted with it as Slack message metadata, so that a post retried
+// after an answer that never came (a timeout, a 5xx after Slack had posted) finds the card the earlier attempt
+// posted (FindCard) instead of posting a second one.
+type CardID struct {
+	Conversation string // the conversation's key
+	Handoff      int    // which handoff of the conversation the card is for (1, 2, …)
+}
+
+// cardEventType is the message metadata event type of a handoff card; its payload is the CardID.
+const cardEventType = "supportd_handoff_card"
+
+// cardSearchLimit is how many of the channel's newest messages FindCard asks for, in one conversations.history
+// call (Tier 3 for a business's own app). Slack gives a commercially distributed app outside the Marketplace at
+// most 15, and one call a minute (wire-formats.md B11).
+const cardSearchLimit = 100
+
+// cardClockSkew is how much earlier than the caller's "since" FindCard looks, for the clocks of Temporal and
+// Slack, which need not agree.
+const cardClockSkew = time.Minute
+
+func (id CardID) metadata() slack.SlackMetadata {
+	return slack.SlackMetadata{EventType: cardEventType, EventPayload: map[string]any{"conversation": id.Conversation, "handoff": id.Handoff}}
+}
+
+// is reports whether m is the metadata of id's card; the handoff number reads back as a JSON number.
+func (id CardID) is(m slack.SlackMetadata) bool {
+	conv, _ := m.EventPayload["conversation"].(string)
+	return m.EventType == cardEventType && conv == id.Conversation && fmt.Sprint(m.EventPayload["handoff"]) == strconv.Itoa(id.Handoff)
+}
+
+// PostCard posts the handoff card to channel, with id as its message metadata, and returns its ts, which
+// identifies it for UpdateCard and is the thread for everything else about this handoff.
+func (c *Client) PostCard(ctx context.Context, channel string, id CardID, card conversation.Card) (string, error) {
+	ts, err := c.post(ctx, channel, "", CardMessage(card), slack.MsgOptionMetadata(id.metadata()))
 	if err != nil {
 		return "", fmt.Errorf("post handoff card: %w", err)
 	}
 	return ts, nil
+}
+
+// FindCard looks among the channel's newest messages posted since (less a margin for the clocks) for the card
+// PostCard posted for id, and returns its ts. One page of messages is read (cardSearchLimit, or fewer when Slack
+// caps it): in a channel busier than that since the card was posted, the card is not found. An error is
+// conversations.history's (a bot token without channels:history or groups:history is refused with
+// missing_scope).
+func (c *Client) FindCard(ctx context.Context, channel string, id CardID, since time.Time) (string, bool, error) {
+	p := &slack.GetConversationHistoryParameters{ChannelID: channel, Limit: cardSearchLimit, IncludeAllMetadata: true}
+	if !since.IsZero() {
+		from := since.Add(-cardClockSkew)
+		p.Oldest = fmt.Sprintf("%d.%06d", from.Unix(), from.Nanosecond()/1000)
+	}
+	resp, err := c.api.GetConversationHistoryContext(ctx, p)
+	if err != nil {
+		return "", false, fmt.Errorf("find handoff card: %w", c.redact(err))
+	}
+	for _, m := range resp.Messages {
+		if id.is(m.Metadata) {
+			return m.Timestamp, true, nil
+		}
+	}
+	return "", false, nil
 }
 
 // UpdateCard replaces the card at ts with its current state.
@@ -185,12 +239,12 @@ func (c *Client) PlainText(ctx context.Context, text string) string {
 	})
 }
 
-func (c *Client) post(ctx context.Context, channel, threadTS string, m Message) (string, error) {
-	opts := []slack.MsgOption{
+func (c *Client) post(ctx context.Context, channel, threadTS string, m Message, extra ...slack.MsgOption) (string, error) {
+	opts := append([]slack.MsgOption{
 		slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
-	}
+	}, extra...)
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}

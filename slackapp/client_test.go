@@ -59,7 +59,7 @@ func TestClientPostAndUpdateCard(t *testing.T) {
 
 	card := testCard()
 	card.Name = hostile
-	ts, err := c.PostCard(ctx, testChannel, card)
+	ts, err := c.PostCard(ctx, testChannel, testCardID, card)
 	if err != nil {
 		t.Fatalf("PostCard: %v", err)
 	}
@@ -115,7 +115,7 @@ func TestClientLongCardIsAccepted(t *testing.T) {
 	for i := range 500 {
 		card.Transcript = append(card.Transcript, conversation.Line{From: "customer", Text: fmt.Sprintf("%d %s", i, strings.Repeat("我的包裹&😡", 80)), At: testTime})
 	}
-	if _, err := c.PostCard(context.Background(), testChannel, card); err != nil {
+	if _, err := c.PostCard(context.Background(), testChannel, testCardID, card); err != nil {
 		t.Fatalf("the fake refused a long card: %v", err)
 	}
 	text := strings.Join(fake.WaitForCalls(t, "chat.postMessage", 1, time.Second)[0].BlockTexts(), "\n")
@@ -127,7 +127,7 @@ func TestClientLongCardIsAccepted(t *testing.T) {
 func TestClientThreadAndPrompt(t *testing.T) {
 	c, fake := newTestClient(t)
 	ctx := context.Background()
-	root, err := c.PostCard(ctx, testChannel, testCard())
+	root, err := c.PostCard(ctx, testChannel, testCardID, testCard())
 	if err != nil {
 		t.Fatalf("PostCard: %v", err)
 	}
@@ -238,7 +238,7 @@ func TestClientErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, fake := newTestClient(t)
 			fake.FailNext(1, tc.failure)
-			_, err := c.PostCard(context.Background(), testChannel, testCard())
+			_, err := c.PostCard(context.Background(), testChannel, testCardID, testCard())
 			if err == nil {
 				t.Fatal("PostCard succeeded against a failing Slack")
 			}
@@ -256,7 +256,7 @@ func TestClientErrors(t *testing.T) {
 				t.Errorf("error lacks context: %v", err)
 			}
 			// The next call lands: the failure was for one call only.
-			if _, err := c.PostCard(context.Background(), testChannel, testCard()); err != nil {
+			if _, err := c.PostCard(context.Background(), testChannel, testCardID, testCard()); err != nil {
 				t.Errorf("PostCard after the failure: %v", err)
 			}
 		})
@@ -270,7 +270,7 @@ func TestClientBadToken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	_, err = c.PostCard(context.Background(), testChannel, testCard())
+	_, err = c.PostCard(context.Background(), testChannel, testCardID, testCard())
 	if err == nil || IsRetryable(err) {
 		t.Fatalf("bad token: err %v, retryable %v", err, IsRetryable(err))
 	}
@@ -290,7 +290,7 @@ func TestClientNetworkErrors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	_, err = c.PostCard(context.Background(), testChannel, testCard())
+	_, err = c.PostCard(context.Background(), testChannel, testCardID, testCard())
 	if err == nil || !IsRetryable(err) {
 		t.Errorf("connection refused: err %v, retryable %v", err, IsRetryable(err))
 	}
@@ -314,12 +314,12 @@ func TestClientNetworkErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := c.PostCard(ctx, testChannel, testCard()); err == nil || !IsRetryable(err) {
+	if _, err := c.PostCard(ctx, testChannel, testCardID, testCard()); err == nil || !IsRetryable(err) {
 		t.Errorf("deadline: err %v, retryable %v", err, IsRetryable(err))
 	}
 	ctx, cancel = context.WithCancel(context.Background())
 	cancel()
-	if _, err := c.PostCard(ctx, testChannel, testCard()); err == nil || IsRetryable(err) {
+	if _, err := c.PostCard(ctx, testChannel, testCardID, testCard()); err == nil || IsRetryable(err) {
 		t.Errorf("cancelled: err %v, retryable %v", err, IsRetryable(err))
 	}
 }

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -42,10 +43,11 @@ const (
 )
 
 // SlackAPI is a fake Slack Web API speaking the wire format slack-go v0.35 uses: form-encoded POSTs to
-// {URL}chat.postMessage, chat.update, chat.postEphemeral and users.info, the token in the form field "token",
-// answers that always carry "ok" and, when not ok, "error". It generates increasing message ts values, keeps
-// each message's latest version and its thread replies, enforces Block Kit's limits, records every call and can
-// be told to fail. It is safe for concurrent use.
+// {URL}chat.postMessage, chat.update, chat.postEphemeral, conversations.history and users.info, the token in
+// the form field "token", answers that always carry "ok" and, when not ok, "error". It gives messages ts values
+// from the clock, increasing, keeps each message's latest version, its thread replies and its message metadata,
+// enforces Block Kit's limits, records every call and can be told to fail, slow down, or fail after doing the
+// work. It is safe for concurrent use.
 type SlackAPI struct {
 	server *httptest.Server
 	token  string
@@ -69,7 +71,10 @@ type SlackCall struct {
 	Form     url.Values      // every form field except the token
 	Status   int             // the HTTP status the fake answered
 	Error    string          // the error of an ok:false answer; "" when the call succeeded
-	At       time.Time
+	// Applied is set when the fake carried the call out (posted or updated the message) and answered with an
+	// error all the same (SlackFailure.Applied).
+	Applied bool
+	At      time.Time
 }
 
 // OK reports whether the fake accepted the call.
@@ -96,8 +101,13 @@ type SlackMessage struct {
 	Channel  string
 	TS       string
 	ThreadTS string // the thread root's ts for a reply; "" for a top-level message
-	Text     string
-	Blocks   json.RawMessage
+	// Broadcast marks a thread reply also shown in the channel (reply_broadcast).
+	Broadcast bool
+	Text      string
+	Blocks    json.RawMessage
+	// Metadata is the message metadata as posted ({"event_type","event_payload"}); nil for none. A chat.update
+	// without metadata keeps it.
+	Metadata json.RawMessage
 	Updates  int // how many times chat.update changed it
 }
 
@@ -120,6 +130,13 @@ type SlackFailure struct {
 	// Error is the error code of the ok:false body, such as "channel_not_found" or "ratelimited". With a 5xx
 	// status and no Error, the fake answers with an HTML error page, as Slack does.
 	Error string
+	// Applied makes the fake carry the call out (post or update the message) before it answers with the
+	// failure, as when Slack fails after doing the work. With neither Status nor Error, the answer is the
+	// call's own: a slow call (see Delay).
+	Applied bool
+	// Delay holds the answer this long, without holding up other calls, as a Slack slow enough for a client
+	// to give up (which then gets no answer).
+	Delay time.Duration
 }
 
 // SlackServerError is a failure answering 500 with an HTML page; slack-go reports slack.StatusCodeError.
@@ -134,6 +151,17 @@ func SlackRateLimited(retryAfter int) SlackFailure {
 
 // SlackAPIError is a 200 answer {"ok":false,"error":code}; slack-go reports slack.SlackErrorResponse.
 func SlackAPIError(code string) SlackFailure { return SlackFailure{Error: code} }
+
+// SlackServerErrorAfterPosting is Slack posting the message and then answering 500 with an HTML page: the
+// client cannot tell that the message is in the channel.
+func SlackServerErrorAfterPosting() SlackFailure {
+	return SlackFailure{Method: "chat.postMessage", Status: http.StatusInternalServerError, Applied: true}
+}
+
+// SlackSlow is a call carried out at once and answered after d.
+func SlackSlow(method string, d time.Duration) SlackFailure {
+	return SlackFailure{Method: method, Applied: true, Delay: d}
+}
 
 // NewSlackAPI starts a Slack fake that is closed when the test ends.
 func NewSlackAPI(t testing.TB) *SlackAPI {
@@ -207,6 +235,20 @@ func (s *SlackAPI) Message(channel, ts string) (SlackMessage, bool) {
 		return *m, true
 	}
 	return SlackMessage{}, false
+}
+
+// ChannelMessages returns the messages shown in channel, oldest first: the top-level ones and the thread
+// replies also sent to the channel. A handoff card posted twice shows twice here.
+func (s *SlackAPI) ChannelMessages(channel string) []SlackMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []SlackMessage
+	for _, m := range s.messages {
+		if m.Channel == channel && (m.ThreadTS == "" || m.Broadcast) {
+			out = append(out, *m)
+		}
+	}
+	return out
 }
 
 // Replies returns the replies in the thread of threadTS in channel, in the order they were posted.
@@ -299,35 +341,69 @@ func (s *SlackAPI) handle(w http.ResponseWriter, r *http.Request) {
 			call.Form[k] = v
 		}
 	}
+	// The answer is written once the fake's lock is released, so that a delayed one holds up no other call.
+	answer := httptest.NewRecorder()
+	if delay := s.serve(answer, &call, form.Get("token")); delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return // the client gave up
+		}
+	}
+	for k, v := range answer.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(answer.Code)
+	_, _ = w.Write(answer.Body.Bytes())
+}
 
+// serve answers one call into w and returns how long the answer is to be held.
+func (s *SlackAPI) serve(w http.ResponseWriter, call *SlackCall, token string) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer s.notify()
 
-	token := form.Get("token")
 	switch {
 	case token == "":
-		s.answerError(w, &call, "not_authed")
-		return
+		s.answerError(w, call, "not_authed")
+		return 0
 	case token != s.token:
-		s.answerError(w, &call, "invalid_auth")
-		return
+		s.answerError(w, call, "invalid_auth")
+		return 0
 	}
-	if f, ok := s.takeFailure(call.Method); ok {
-		s.answerFailure(w, &call, f)
-		return
+	f, failing := s.takeFailure(call.Method)
+	switch {
+	case !failing:
+		s.dispatch(w, call)
+	case !f.Applied:
+		s.answerFailure(w, call, f)
+	case f.Status == 0 && f.Error == "":
+		s.dispatch(w, call) // slow, not failing
+	default:
+		// Carried out, then answered with the failure: one call recorded, with what the client was told.
+		s.dispatch(httptest.NewRecorder(), call)
+		done := s.calls[len(s.calls)-1]
+		s.calls = s.calls[:len(s.calls)-1]
+		call.TS, call.Applied = done.TS, done.OK()
+		s.answerFailure(w, call, f)
 	}
+	return f.Delay
+}
+
+func (s *SlackAPI) dispatch(w http.ResponseWriter, call *SlackCall) {
 	switch call.Method {
 	case "chat.postMessage":
-		s.postMessage(w, &call)
+		s.postMessage(w, call)
 	case "chat.update":
-		s.update(w, &call)
+		s.update(w, call)
 	case "chat.postEphemeral":
-		s.postEphemeral(w, &call)
+		s.postEphemeral(w, call)
+	case "conversations.history":
+		s.history(w, call)
 	case "users.info":
-		s.userInfo(w, &call)
+		s.userInfo(w, call)
 	default:
-		s.answerError(w, &call, "unknown_method")
+		s.answerError(w, call, "unknown_method")
 	}
 }
 
@@ -336,22 +412,153 @@ func (s *SlackAPI) postMessage(w http.ResponseWriter, call *SlackCall) {
 		s.answerError(w, call, code)
 		return
 	}
-	call.TS = slackTS(int(slackMessages.Add(1)))
-	s.messages = append(s.messages, &SlackMessage{
+	metadata, code := slackMetadata(call.Form)
+	if code != "" {
+		s.answerError(w, call, code)
+		return
+	}
+	call.TS = nextSlackTS()
+	m := &SlackMessage{
 		Channel: call.Channel, TS: call.TS, ThreadTS: call.ThreadTS, Text: call.Text, Blocks: call.Blocks,
-	})
-	message := map[string]any{
-		"type": "message", "text": call.Text, "user": slackBotUserID, "bot_id": slackBotID, "app_id": slackAppID,
-		"ts": call.TS, "team": slackTeamID,
+		Broadcast: call.ThreadTS != "" && slackTrue(call.Form.Get("reply_broadcast")), Metadata: metadata,
 	}
-	if call.ThreadTS != "" {
-		message["thread_ts"] = call.ThreadTS
-		message["parent_user_id"] = slackBotUserID
+	s.messages = append(s.messages, m)
+	s.answer(w, call, map[string]any{"ok": true, "channel": call.Channel, "ts": call.TS, "message": s.messageJSON(m, true)})
+}
+
+// messageJSON is m as Slack shows it in an answer; its metadata only when withMetadata (conversations.history
+// leaves it out unless asked with include_all_metadata).
+func (s *SlackAPI) messageJSON(m *SlackMessage, withMetadata bool) map[string]any {
+	out := map[string]any{
+		"type": "message", "text": m.Text, "user": slackBotUserID, "bot_id": slackBotID, "app_id": slackAppID,
+		"ts": m.TS, "team": slackTeamID,
 	}
-	if call.Blocks != nil {
-		message["blocks"] = call.Blocks
+	if m.ThreadTS != "" {
+		out["thread_ts"] = m.ThreadTS
+		out["parent_user_id"] = slackBotUserID
+		if m.Broadcast {
+			out["subtype"] = "thread_broadcast"
+		}
+	} else if replies := len(s.repliesTo(m.Channel, m.TS)); replies > 0 {
+		out["thread_ts"], out["reply_count"] = m.TS, replies
 	}
-	s.answer(w, call, map[string]any{"ok": true, "channel": call.Channel, "ts": call.TS, "message": message})
+	if m.Blocks != nil {
+		out["blocks"] = m.Blocks
+	}
+	if withMetadata && m.Metadata != nil {
+		out["metadata"] = m.Metadata
+	}
+	return out
+}
+
+// slackMaxHistory is the most messages one conversations.history call returns: the fake is the strictest
+// Slack, which caps limit at 15 for a commercially distributed app outside the Marketplace (wire-formats.md
+// B11; a business's own app gets up to 999).
+const slackMaxHistory = 15
+
+// history answers conversations.history: the channel's messages (top-level ones and thread replies sent to the
+// channel), newest first, between oldest and latest (both excluded unless inclusive=1), at most limit (100
+// when unset, never more than slackMaxHistory) a page, with a cursor to the next page; message metadata only
+// with include_all_metadata=1 (or true).
+func (s *SlackAPI) history(w http.ResponseWriter, call *SlackCall) {
+	if call.Channel == "" {
+		s.answerError(w, call, "channel_not_found")
+		return
+	}
+	form := call.Form
+	limit := 100
+	if v := form.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			s.answerError(w, call, "invalid_limit")
+			return
+		}
+		if n > 0 {
+			limit = n
+		}
+	}
+	limit = min(limit, slackMaxHistory)
+	oldest, latest, inclusive := form.Get("oldest"), form.Get("latest"), slackTrue(form.Get("inclusive"))
+	upTo := ""
+	if cursor := form.Get("cursor"); cursor != "" {
+		raw, err := base64.StdEncoding.DecodeString(cursor)
+		next, ok := strings.CutPrefix(string(raw), "next_ts:")
+		if err != nil || !ok {
+			s.answerError(w, call, "invalid_cursor")
+			return
+		}
+		upTo = next
+	}
+	var page []map[string]any
+	hasMore, nextCursor := false, ""
+	for i := len(s.messages) - 1; i >= 0; i-- {
+		m := s.messages[i]
+		if m.Channel != call.Channel || (m.ThreadTS != "" && !m.Broadcast) || !slackBetween(m.TS, oldest, latest, inclusive) {
+			continue
+		}
+		if upTo != "" && slackTSAfter(m.TS, upTo) {
+			continue
+		}
+		if len(page) == limit {
+			hasMore, nextCursor = true, base64.StdEncoding.EncodeToString([]byte("next_ts:"+m.TS))
+			break
+		}
+		page = append(page, s.messageJSON(m, slackTrue(form.Get("include_all_metadata"))))
+	}
+	if page == nil {
+		page = []map[string]any{}
+	}
+	s.answer(w, call, map[string]any{"ok": true, "messages": page, "has_more": hasMore, "pin_count": 0,
+		"response_metadata": map[string]any{"next_cursor": nextCursor}})
+}
+
+// slackMetadata reads the message metadata of a post or an update: nil when the form has none, and the error
+// code Slack answers for a malformed one.
+func slackMetadata(form url.Values) (json.RawMessage, string) {
+	raw, ok := form["metadata"]
+	if !ok {
+		return nil, ""
+	}
+	var m struct {
+		EventType    *string         `json:"event_type"`
+		EventPayload json.RawMessage `json:"event_payload"`
+	}
+	if err := json.Unmarshal([]byte(raw[0]), &m); err != nil {
+		return nil, "invalid_metadata_format"
+	}
+	var payload map[string]any
+	if m.EventType == nil || *m.EventType == "" || json.Unmarshal(m.EventPayload, &payload) != nil || payload == nil {
+		return nil, "invalid_metadata_schema"
+	}
+	return json.RawMessage(raw[0]), ""
+}
+
+// slackTrue reads a boolean form field as Slack does: "1" or "true".
+func slackTrue(v string) bool { return v == "1" || v == "true" }
+
+// slackBetween reports whether ts lies between oldest and latest (either may be empty: no bound).
+func slackBetween(ts, oldest, latest string, inclusive bool) bool {
+	if oldest != "" && !(slackTSAfter(ts, oldest) || inclusive && slackTSEqual(ts, oldest)) {
+		return false
+	}
+	if latest != "" && !(slackTSAfter(latest, ts) || inclusive && slackTSEqual(ts, latest)) {
+		return false
+	}
+	return true
+}
+
+// slackTSAfter reports whether ts a is later than b; Slack ts values are decimal seconds.
+func slackTSAfter(a, b string) bool { return slackTSValue(a) > slackTSValue(b) }
+
+func slackTSEqual(a, b string) bool { return slackTSValue(a) == slackTSValue(b) }
+
+// slackTSValue is a ts in microseconds ("1767225600.000100" or "1767225600").
+func slackTSValue(ts string) int64 {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, _ := strconv.ParseInt(sec, 10, 64)
+	frac = (frac + "000000")[:6]
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return s*1e6 + f
 }
 
 func (s *SlackAPI) update(w http.ResponseWriter, call *SlackCall) {
@@ -364,9 +571,17 @@ func (s *SlackAPI) update(w http.ResponseWriter, call *SlackCall) {
 		s.answerError(w, call, code)
 		return
 	}
+	metadata, code := slackMetadata(call.Form)
+	if code != "" {
+		s.answerError(w, call, code)
+		return
+	}
 	m.Text, m.Updates = call.Text, m.Updates+1
 	if _, ok := call.Form["blocks"]; ok {
 		m.Blocks = call.Blocks
+	}
+	if metadata != nil {
+		m.Metadata = metadata
 	}
 	s.answer(w, call, map[string]any{"ok": true, "channel": call.Channel, "ts": call.TS, "text": call.Text})
 }
@@ -380,7 +595,7 @@ func (s *SlackAPI) postEphemeral(w http.ResponseWriter, call *SlackCall) {
 		s.answerError(w, call, code)
 		return
 	}
-	s.answer(w, call, map[string]any{"ok": true, "message_ts": slackTS(int(slackMessages.Add(1)))})
+	s.answer(w, call, map[string]any{"ok": true, "message_ts": nextSlackTS()})
 }
 
 func (s *SlackAPI) userInfo(w http.ResponseWriter, call *SlackCall) {
@@ -452,12 +667,23 @@ func (s *SlackAPI) answer(w http.ResponseWriter, call *SlackCall, body map[strin
 	slackWriteJSON(w, http.StatusOK, body)
 }
 
-// slackMessages numbers the messages of every fake Slack in the process, so that fakes of tests running in
-// parallel never give two messages the same ts (the thread index in the shared Redis is keyed by it).
-var slackMessages atomic.Int64
+// slackLastTS is the last message ts, in microseconds, that any fake Slack of the process gave, so that fakes of
+// tests running in parallel never give two messages the same ts (the thread index in the shared Redis is keyed
+// by it).
+var slackLastTS atomic.Int64
 
-// slackTS returns the n-th message ts: "1700000001.000100", "1700000002.000100", … increasing as Slack's do.
-func slackTS(n int) string { return fmt.Sprintf("%d.%06d", 1700000000+n, 100) }
+// nextSlackTS returns a new message ts: the clock's time in seconds with six decimals
+// ("1767225600.123456"), later than every ts given before, as Slack's are, so that oldest and latest bounds
+// of conversations.history work as they do in Slack.
+func nextSlackTS() string {
+	for {
+		last := slackLastTS.Load()
+		next := max(time.Now().UnixMicro(), last+1)
+		if slackLastTS.CompareAndSwap(last, next) {
+			return fmt.Sprintf("%d.%06d", next/1e6, next%1e6)
+		}
+	}
+}
 
 func slackWriteJSON(w http.ResponseWriter, status int, body any) {
 	data, err := json.Marshal(body)
