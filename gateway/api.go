@@ -270,8 +270,8 @@ func (s *Server) agentBody(c *gin.Context, needText bool) (agentBody, bool) {
 			c.JSON(http.StatusBadRequest, gin.H{"error": "text is empty"})
 			return b, false
 		}
-		if n := utf8.RuneCountInString(b.Text); n > whatsapp.MaxTextLength {
-			c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("text is %d characters; WhatsApp allows at most 4096", n)})
+		if n := utf8.RuneCountInString(b.Text); n > conversation.MaxTextLength {
+			c.JSON(http.StatusBadRequest, gin.H{"error": fmt.Sprintf("text is %d characters; WhatsApp allows at most %d", n, conversation.MaxTextLength)})
 			return b, false
 		}
 	}

@@ -66,8 +66,8 @@ func (o *Outbox) nextSeq(ctx context.Context) (int64, error) {
 
 // SendText delivers a text message.
 func (o *Outbox) SendText(ctx context.Context, to conversation.Address, text string) (string, error) {
-	if text == "" || utf8.RuneCountInString(text) > whatsapp.MaxTextLength {
-		return "", fmt.Errorf("%w: text must be 1 to 4096 characters", whatsapp.ErrInvalidMessage)
+	if text == "" || utf8.RuneCountInString(text) > conversation.MaxTextLength {
+		return "", fmt.Errorf("%w: text must be 1 to %d characters", whatsapp.ErrInvalidMessage, conversation.MaxTextLength)
 	}
 	return o.add(ctx, to.String(), Message{Direction: "out", From: "business", Type: "text", Text: text})
 }
@@ -198,8 +198,8 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request) {
 	case req.ButtonID == "" && req.Text == "":
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "type a message"})
 		return
-	case utf8.RuneCountInString(req.Text) > whatsapp.MaxTextLength:
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "WhatsApp messages are at most 4096 characters"})
+	case utf8.RuneCountInString(req.Text) > conversation.MaxTextLength:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("WhatsApp messages are at most %d characters", conversation.MaxTextLength)})
 		return
 	}
 	in := whatsapp.Inbound{

@@ -7,5 +7,5 @@
 // and From is the one to key on; To addresses a send to the phone when known and to the BSUID otherwise.
 //
 // Nothing else in the product decodes WhatsApp JSON: the gateway calls Parse and Notification.Messages,
-// activities call Client, and the workflow uses WindowOpen to decide whether a free-form message may be sent.
+// activities call Client; whether a free-form message may be sent (the 24-hour window) is the conversation's rule (conversation.WindowOpen).
 package whatsapp

@@ -18,7 +18,6 @@ import (
 
 // Limits WhatsApp puts on the messages Client sends, counted in characters (runes).
 const (
-	MaxTextLength        = 4096
 	MaxButtons           = 3
 	MaxButtonTitleLength = 20
 	MaxButtonIDLength    = 256
@@ -174,8 +173,8 @@ func validateText(body string) error {
 	if strings.TrimSpace(body) == "" {
 		return fmt.Errorf("%w: empty text", ErrInvalidMessage)
 	}
-	if n := utf8.RuneCountInString(body); n > MaxTextLength {
-		return fmt.Errorf("%w: text has %d characters, the limit is %d", ErrInvalidMessage, n, MaxTextLength)
+	if n := utf8.RuneCountInString(body); n > conversation.MaxTextLength {
+		return fmt.Errorf("%w: text has %d characters, the limit is %d", ErrInvalidMessage, n, conversation.MaxTextLength)
 	}
 	return nil
 }

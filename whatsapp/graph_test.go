@@ -113,7 +113,7 @@ func TestLimitsAreRefusedBeforeSending(t *testing.T) {
 	}{
 		{"empty text", func() error { _, err := c.SendText(t.Context(), customer, " \n"); return err }},
 		{"text over 4096 characters", func() error {
-			_, err := c.SendText(t.Context(), customer, strings.Repeat("é", whatsapp.MaxTextLength+1))
+			_, err := c.SendText(t.Context(), customer, strings.Repeat("é", conversation.MaxTextLength+1))
 			return err
 		}},
 		{"no recipient", func() error { _, err := c.SendText(t.Context(), "", "hi"); return err }},
@@ -172,7 +172,7 @@ func TestLimitsAreRefusedBeforeSending(t *testing.T) {
 func TestLimitsAtTheBoundaryAreSent(t *testing.T) {
 	g := testkit.NewGraph(t)
 	c := newClient(g)
-	if _, err := c.SendText(t.Context(), customer, strings.Repeat("é", whatsapp.MaxTextLength)); err != nil {
+	if _, err := c.SendText(t.Context(), customer, strings.Repeat("é", conversation.MaxTextLength)); err != nil {
 		t.Errorf("4096-character text: %v", err)
 	}
 	buttons := []conversation.Button{

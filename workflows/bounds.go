@@ -4,7 +4,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/supportd/supportd/ai"
-	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -16,7 +15,7 @@ import (
 const (
 	// maxLineText is how many characters of a line's text the state keeps: as much as WhatsApp lets the bot
 	// or an agent send, and what the bot reads of a customer's message.
-	maxLineText = whatsapp.MaxTextLength
+	maxLineText = conversation.MaxTextLength
 	// transcriptBudget bounds the transcript's texts, in bytes as JSON encodes them; the oldest lines are
 	// left out (counted in Earlier) past it.
 	transcriptBudget = 192 << 10

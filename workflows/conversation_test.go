@@ -461,7 +461,7 @@ func TestIdleTimerThenReturnToBot(t *testing.T) {
 		}
 	})
 	// The wait for a decision lasts days; customer messages still go to people.
-	h.signal(48*time.Hour, text("hello? what are your hours"))
+	h.signal(48*time.Hour+time.Minute, text("hello? what are your hours")) // the window is still open at the return
 	h.at(72*time.Hour, func() {
 		if s := h.query(QueryStatus); s.Status != conversation.StatusAwaitingConfirmation {
 			t.Errorf("three days later: %s", s.Status)

@@ -83,7 +83,7 @@ func (s Score) Title() string {
 // shouldAskCSAT reports whether the welcome back after a hand-back asks the customer to rate the help: CSAT
 // is on, the question was not asked about this handoff yet, and WhatsApp's 24-hour window is open.
 func shouldAskCSAT(s *State, now time.Time) bool {
-	return s.Settings.CSAT && s.Handoffs > 0 && s.CSAT.For != s.Handoffs && windowOpen(s.LastInbound, now)
+	return s.Settings.CSAT && s.Handoffs > 0 && s.CSAT.For != s.Handoffs && conversation.WindowOpen(s.LastInbound, now)
 }
 
 // decideRating decides whether a customer message, while the bot holds the conversation, is a rating of the
@@ -280,7 +280,7 @@ func (c *conversationWorkflow) welcomeBack(ctx workflow.Context, f Followup) {
 		return
 	}
 	now := workflow.Now(ctx)
-	if !windowOpen(c.s.LastInbound, now) {
+	if !conversation.WindowOpen(c.s.LastInbound, now) {
 		c.system(ctx, textNoWelcomeBack)
 		return
 	}

@@ -90,7 +90,7 @@ func (c *conversationWorkflow) windowWarningDeadline() time.Time {
 	if !c.windowWarnings || !s.Status.BotSilent() || s.Assignee == "" || s.LastInbound.IsZero() || s.WindowWarned.Equal(s.LastInbound) {
 		return time.Time{}
 	}
-	return s.LastInbound.Add(24*time.Hour - windowWarning)
+	return s.LastInbound.Add(conversation.ServiceWindow - windowWarning)
 }
 
 // warnWindowCloses refreshes the card, which now says when the window closes.
@@ -132,7 +132,7 @@ func (c *conversationWorkflow) escalate(ctx workflow.Context) {
 	}
 	c.notify(conversation.Notice{Kind: conversation.NoticeEscalation})
 	c.refreshSettings(ctx)
-	if !windowOpen(c.s.LastInbound, now) {
+	if !conversation.WindowOpen(c.s.LastInbound, now) {
 		c.system(ctx, "The customer was not told about the wait: the 24-hour WhatsApp window is closed")
 		return
 	}
@@ -177,7 +177,7 @@ func (c *conversationWorkflow) windowClosesAt() time.Time {
 	if !c.s.Status.BotSilent() || c.s.LastInbound.IsZero() {
 		return time.Time{}
 	}
-	return c.s.LastInbound.Add(24 * time.Hour)
+	return c.s.LastInbound.Add(conversation.ServiceWindow)
 }
 
 // addDeadlines puts the escalation and the closing window on the agents' card.

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -10,7 +11,6 @@ import (
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/internal/logx"
-	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -22,7 +22,7 @@ import (
 // deliverReply sends an agent's reply: free-form while the window is open, as the template once it closed or
 // when WhatsApp says it did (131047, which a delayed webhook can cause).
 func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent Agent, source conversation.Source, text string) (ReplyResult, error) {
-	late := !windowOpen(c.s.LastInbound, workflow.Now(ctx))
+	late := !conversation.WindowOpen(c.s.LastInbound, workflow.Now(ctx))
 	if late {
 		c.refreshSettings(ctx) // whether a template is configured now
 	}
@@ -51,8 +51,8 @@ func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent Agent, s
 	return ReplyResult{MessageID: res.MessageID}, nil
 }
 
-// validateAgentMessage refuses an agent's message WhatsApp could never carry: no agent, no text, or over 4096
-// characters. A reply is checked further (validateReply).
+// validateAgentMessage refuses an agent's message WhatsApp could never carry: no agent, no text, or longer than
+// conversation.MaxTextLength. A reply is checked further (validateReply).
 func (c *conversationWorkflow) validateAgentMessage(ctx workflow.Context, req ReplyRequest) error {
 	text := strings.TrimSpace(req.Text)
 	switch {
@@ -60,8 +60,8 @@ func (c *conversationWorkflow) validateAgentMessage(ctx workflow.Context, req Re
 		return invalid("agent is required")
 	case text == "":
 		return temporal.NewApplicationError("text is empty", ErrTypeInvalidText)
-	case utf8.RuneCountInString(text) > whatsapp.MaxTextLength:
-		return temporal.NewApplicationError("text is longer than 4096 characters", ErrTypeInvalidText)
+	case utf8.RuneCountInString(text) > conversation.MaxTextLength:
+		return temporal.NewApplicationError(fmt.Sprintf("text is longer than %d characters", conversation.MaxTextLength), ErrTypeInvalidText)
 	}
 	return nil
 }

@@ -286,9 +286,3 @@ func (s *State) isAssignee(a Agent) bool {
 func (s *State) Holds(gen int) bool {
 	return s.Generation == gen && s.Status == conversation.StatusActive
 }
-
-// windowOpen reports whether WhatsApp's 24-hour customer-service window is open: the customer wrote within the
-// last 24 hours. A conversation whose customer never wrote (none yet) has no window.
-func windowOpen(lastInbound, now time.Time) bool {
-	return !lastInbound.IsZero() && now.Sub(lastInbound) <= 24*time.Hour
-}

@@ -142,21 +142,3 @@ func TestReturnForgetsTheBotsMemoryOfTheLoop(t *testing.T) {
 		t.Fatal("Holds does not follow the generation")
 	}
 }
-
-func TestWindowOpen(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	for _, tc := range []struct {
-		last time.Time
-		open bool
-	}{
-		{time.Time{}, false},
-		{now.Add(-time.Hour), true},
-		{now.Add(-24 * time.Hour), true},
-		{now.Add(-24*time.Hour - time.Second), false},
-	} {
-		if got := windowOpen(tc.last, now); got != tc.open {
-			t.Errorf("windowOpen(%s) = %v", tc.last, got)
-		}
-	}
-}

@@ -1,10 +1,10 @@
-package whatsapp_test
+package conversation_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestWindowOpen(t *testing.T) {
@@ -17,13 +17,13 @@ func TestWindowOpen(t *testing.T) {
 		{"never wrote", time.Time{}, false},
 		{"just now", now, true},
 		{"an hour ago", now.Add(-time.Hour), true},
-		{"a second before closing", now.Add(-whatsapp.ServiceWindow + time.Second), true},
-		{"exactly 24 hours ago", now.Add(-whatsapp.ServiceWindow), false},
+		{"a second before closing", now.Add(-conversation.ServiceWindow + time.Second), true},
+		{"exactly 24 hours ago", now.Add(-conversation.ServiceWindow), false},
 		{"two days ago", now.Add(-48 * time.Hour), false},
 		{"clock skew into the future", now.Add(time.Minute), true},
 	}
 	for _, tt := range tests {
-		if got := whatsapp.WindowOpen(tt.lastInbound, now); got != tt.open {
+		if got := conversation.WindowOpen(tt.lastInbound, now); got != tt.open {
 			t.Errorf("%s: WindowOpen = %v, want %v", tt.name, got, tt.open)
 		}
 	}
