@@ -49,7 +49,7 @@ func (n *SlackNotifier) Notify(ctx context.Context, no conversation.Notice) (con
 	switch no.Kind {
 	case conversation.NoticeHandoff:
 		var ts string
-		ts, err = n.postCard(ctx, ref.Channel, no, noticeAttemptOf(ctx))
+		ts, err = n.postCard(ctx, ref.Channel, no, noticeAttemptOf(ctx, no))
 		if err == nil {
 			ref.TS = ts
 			if n.Threads != nil {
@@ -101,13 +101,17 @@ func (n *SlackNotifier) Notify(ctx context.Context, no conversation.Notice) (con
 }
 
 // noticeAttempt is what the activity's attempt says about an earlier one: whether there was one, and since when
-// the activity has been trying (its first attempt's scheduling).
+// the notice has been tried (its first attempt's scheduling, or, for a notice the conversation tries again in a
+// new activity, when it was first tried).
 type noticeAttempt struct {
 	retry bool
 	since time.Time
 }
 
-func noticeAttemptOf(ctx context.Context) noticeAttempt {
+func noticeAttemptOf(ctx context.Context, no conversation.Notice) noticeAttempt {
+	if !no.Tried.IsZero() {
+		return noticeAttempt{retry: true, since: no.Tried}
+	}
 	if !activity.IsActivity(ctx) {
 		return noticeAttempt{}
 	}

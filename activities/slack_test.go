@@ -79,3 +79,26 @@ func TestHandoffCardRetryWhenHistoryFails(t *testing.T) {
 		t.Fatalf("after a refused look-up: %d cards, want the card posted", len(got))
 	}
 }
+
+// A notice the conversation tries again in a new activity (after its tries ran out, or in the next run) says
+// when it was first tried: its first attempt looks for the card an earlier try may have posted.
+func TestNoticeTriedBeforeLooksForItsCard(t *testing.T) {
+	n, fake := newSlackNotifier(t)
+	ctx := context.Background()
+	no := handoffNotice("27821234567", 4)
+	fake.FailNext(1, testkit.SlackServerErrorAfterPosting())
+	if _, err := n.postCard(ctx, "CSUPPORT", no, noticeAttemptOf(ctx, no)); err == nil {
+		t.Fatal("the first try succeeded despite the 500")
+	}
+	no.Tried = time.Now().Add(-time.Second)
+	at := noticeAttemptOf(ctx, no)
+	if !at.retry || !at.since.Equal(no.Tried) {
+		t.Fatalf("a notice tried before: %+v", at)
+	}
+	if _, err := n.postCard(ctx, "CSUPPORT", no, at); err != nil {
+		t.Fatal(err)
+	}
+	if cards := fake.ChannelMessages("CSUPPORT"); len(cards) != 1 {
+		t.Fatalf("%d cards in the channel", len(cards))
+	}
+}

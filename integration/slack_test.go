@@ -394,12 +394,14 @@ func TestSlackCardContentAndEscaping(t *testing.T) {
 		}
 	}
 
-	// Customer messages during the handoff are thread replies, in order, escaped.
+	// Customer messages during the handoff are thread replies, in order, escaped. (Each is written once the
+	// one before is in the thread: messages that queue up behind a notice on its way are posted together.)
 	texts := []string{"first message", "second <!here> & <@U123>", "third message"}
-	for _, text := range texts {
+	var replies []testkit.SlackMessage
+	for i, text := range texts {
 		s.sayAs(phone, name, text)
+		replies = s.slack.WaitForReplies(t, slackChannel, card.TS, i+1, slackWait)
 	}
-	replies := s.slack.WaitForReplies(t, slackChannel, card.TS, len(texts), slackWait)
 	want := []string{"first message", "second &lt;!here&gt; &amp; &lt;@U123&gt;", "third message"}
 	for i, r := range replies[:len(texts)] {
 		if r.ThreadTS != card.TS || !strings.Contains(r.Text, want[i]) || !strings.Contains(r.Text, "Customer") {

@@ -66,6 +66,9 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 	if c.s.Status == conversation.StatusActive {
 		return ReplyResult{}, temporal.NewApplicationError("the conversation went back to the bot", ErrTypeBotHolds)
 	}
+	if res, ok := c.repliedBefore(ctx); ok {
+		return res, nil
+	}
 	agent := agentOf(req.Agent, req.AgentID)
 	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
 	if c.revision >= revisionOneSpeaker {
@@ -74,7 +77,31 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 			return ReplyResult{}, err
 		}
 	}
-	return c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
+	res, err := c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
+	return c.remember(ctx, res, err)
+}
+
+// repliedBefore is the result of an agent's message this update's id already sent, in an earlier run.
+func (c *conversationWorkflow) repliedBefore(ctx workflow.Context) (ReplyResult, bool) {
+	if info := workflow.GetCurrentUpdateInfo(ctx); info != nil {
+		for _, r := range c.s.Replied {
+			if r.UpdateID == info.ID {
+				return ReplyResult{MessageID: r.MessageID}, true
+			}
+		}
+	}
+	return ReplyResult{}, false
+}
+
+// remember keeps a sent agent's message by its update's id, for repeats after a continue-as-new.
+func (c *conversationWorkflow) remember(ctx workflow.Context, res ReplyResult, err error) (ReplyResult, error) {
+	if info := workflow.GetCurrentUpdateInfo(ctx); err == nil && info != nil && res.MessageID != "" {
+		c.s.Replied = append(c.s.Replied, Replied{UpdateID: info.ID, MessageID: res.MessageID})
+		if over := len(c.s.Replied) - maxReplied; over > 0 {
+			c.s.Replied = append([]Replied(nil), c.s.Replied[over:]...)
+		}
+	}
+	return res, err
 }
 
 // validateWithPeople refuses return and keep requests for a conversation the bot already holds.
@@ -188,6 +215,7 @@ func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
 		}
 		if n.Kind == conversation.NoticeHandoff || n.Ref.TS != "" {
 			var res conversation.NoticeResult
+			tried := workflow.Now(ctx)
 			actx := ctx
 			if c.revision >= revisionOneSpeaker {
 				// A notice on its way when an operator cancels the conversation still lands: what it posts is
@@ -204,6 +232,9 @@ func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
 				return
 			case err != nil && c.revision >= revisionOneSpeaker && errorType(err) != ErrTypeRejected:
 				c.logger.Warn("agents' tool unreachable: the notice waits", "kind", n.Kind, "wa_id", logx.MaskPhone(c.s.Phone), "queued", len(c.s.Notices), "error", err)
+				if c.s.Notices[0].Tried.IsZero() {
+					c.s.Notices[0].Tried = tried // the next try looks for what this one may have posted
+				}
 				c.sendingNotice = false
 				if err := workflow.NewTimerWithOptions(ctx, noticeRetry, workflow.TimerOptions{Summary: "agents' tool unreachable: notices wait"}).Get(ctx, nil); err != nil {
 					return

@@ -74,6 +74,9 @@ func (c *conversationWorkflow) agentMessage(ctx workflow.Context, req ReplyReque
 		return ReplyResult{}, err
 	}
 	defer c.replies.Unlock()
+	if res, ok := c.repliedBefore(ctx); ok {
+		return res, nil
+	}
 	agent := agentOf(req.Agent, req.AgentID)
 	if c.s.Status == conversation.StatusActive {
 		c.s.AgentStarted = c.s.Handoffs + 1
@@ -88,7 +91,8 @@ func (c *conversationWorkflow) agentMessage(ctx workflow.Context, req ReplyReque
 			return ReplyResult{}, err
 		}
 	}
-	return c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
+	res, err := c.deliverReply(ctx, agent, req.Source, strings.TrimSpace(req.Text))
+	return c.remember(ctx, res, err)
 }
 
 func (c *conversationWorkflow) sendAgentText(ctx workflow.Context, text string, template bool) (activities.SendResult, error) {

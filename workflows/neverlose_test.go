@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
@@ -312,6 +313,9 @@ func TestAgentsToolOutageDoesNotHoldBackAFreshHistory(t *testing.T) {
 	if len(kinds) == 0 || len(kinds) > 6 || kinds[0] != conversation.NoticeHandoff {
 		t.Fatalf("carried notices %v", kinds)
 	}
+	if in.State.Notices[0].Tried.IsZero() {
+		t.Fatal("the card tried before does not say so: its next try would not look for an earlier post")
+	}
 
 	// The next run, with the agents' tool back, posts the card and what the customer wrote.
 	next := newHarness(t)
@@ -372,5 +376,55 @@ func TestOldRevisionMovesToTheCurrentOneWhenIdle(t *testing.T) {
 	in, _ := h.continuedAsNew()
 	if in.State == nil || in.State.Phone != phone {
 		t.Fatalf("the next run starts with %+v", in)
+	}
+}
+
+// An agent's message repeated under the same Idempotency-Key (the same update id) after the conversation
+// continued as new gets the first one's result: Temporal remembers update ids for one run, the state carries
+// them on.
+func TestAgentMessageRepeatedAfterContinueAsNewSentOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.signal(time.Second, text("I want a refund"))
+	first := ""
+	h.at(time.Minute, func() {
+		h.env.UpdateWorkflow(UpdateReply, "reply:key-1", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("rejected: %v", err) },
+			OnComplete: func(r any, err error) {
+				if err != nil {
+					t.Errorf("reply: %v", err)
+					return
+				}
+				first = r.(ReplyResult).MessageID
+			},
+		}, ReplyRequest{Agent: "Sipho", Text: "Hi, Sipho here"})
+	})
+	h.at(2*time.Minute, func() {
+		h.env.SetContinueAsNewSuggested(true)
+		h.env.SignalWorkflow(SignalCustomerMessage, text("hello?"))
+	})
+	h.env.ExecuteWorkflow(ConversationWorkflow, Input{Phone: phone, Name: "Thandi Mokoena"})
+	in, _ := h.continuedAsNew()
+	sent := len(h.sent)
+
+	next := newHarness(t)
+	again := ""
+	next.at(time.Minute, func() {
+		next.env.UpdateWorkflow(UpdateReply, "reply:key-1", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("rejected: %v", err) },
+			OnComplete: func(r any, err error) {
+				if err != nil {
+					t.Errorf("repeated reply: %v", err)
+					return
+				}
+				again = r.(ReplyResult).MessageID
+			},
+		}, ReplyRequest{Agent: "Sipho", Text: "Hi, Sipho here"})
+	})
+	next.at(time.Hour, func() { next.env.CancelWorkflow() })
+	next.env.ExecuteWorkflow(ConversationWorkflow, in)
+	next.endedCancelled()
+	if first == "" || again != first || len(next.sent) != 0 {
+		t.Fatalf("first %q, repeated %q; %d sent before, %d after the continue-as-new", first, again, sent, len(next.sent))
 	}
 }

@@ -78,7 +78,20 @@ type State struct {
 	Outbound map[string]int `json:"outbound,omitempty"`
 	// BotTurns are when the latest model calls were made, at most BOT_TURNS_PER_MINUTE of them (speaker.go).
 	BotTurns []time.Time `json:"bot_turns,omitempty"`
+	// Replied are the latest agents' messages sent, by update id: a request repeated under the same
+	// Idempotency-Key after a continue-as-new (Temporal remembers update ids for one run) gets its result
+	// instead of a second message.
+	Replied []Replied `json:"replied,omitempty"`
 }
+
+// Replied is an agent's message that went out, by the id of the update that sent it.
+type Replied struct {
+	UpdateID  string `json:"update_id"`
+	MessageID string `json:"message_id"`
+}
+
+// maxReplied bounds State.Replied.
+const maxReplied = 50
 
 // Address is where messages to the customer go: their phone when known, else their user ID. A conversation
 // carried over from before identifiers were tracked has only its key.

@@ -109,6 +109,9 @@ type Notice struct {
 	Reason string `json:"reason,omitempty"`
 	// Messages are the ids of the customer messages a customer-message notice posts.
 	Messages []string `json:"messages,omitempty"`
+	// Tried is when the notice was first tried, when an earlier try failed (it may have landed all the
+	// same): the agents' tool then looks for what that try posted before posting again.
+	Tried time.Time `json:"tried,omitzero"`
 }
 
 // NoticeResult returns the card's location after a post.
