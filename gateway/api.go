@@ -24,7 +24,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows"
 	"github.com/supportd/supportd/workflows/conversation"
@@ -90,7 +89,7 @@ func (s *Server) listConversations(c *gin.Context) {
 	}
 	byPhone := map[string]conversation.Snapshot{}
 	for _, m := range recent {
-		byPhone[m.Phone] = store.Snapshot(m)
+		byPhone[m.Phone] = m.Snapshot()
 	}
 	if visErr == nil && redisErr == nil {
 		var missing []string
@@ -101,7 +100,7 @@ func (s *Server) listConversations(c *gin.Context) {
 		}
 		if entries, err := s.opts.Store.Entries(ctx, missing); err == nil {
 			for _, m := range entries {
-				byPhone[m.Phone] = store.Snapshot(m)
+				byPhone[m.Phone] = m.Snapshot()
 			}
 		}
 	}

@@ -163,7 +163,7 @@ func (s *Server) watchChanges(ctx context.Context) {
 	s.opts.Store.WatchChanges(ctx, store.Watcher{
 		Subscribed: func() { s.streams.broadcast(resyncFrame) },
 		Changed: func(m conversation.Mirror) {
-			snap := store.Snapshot(m)
+			snap := m.Snapshot()
 			snap.TemporalURL = s.temporalURL(snap.Phone)
 			data, err := json.Marshal(snap)
 			if err != nil {

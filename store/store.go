@@ -202,25 +202,6 @@ func parseDelivery(v string) Delivery {
 	return DeliveryClaimed
 }
 
-// Snapshot turns a list entry into the console's view of a conversation.
-func Snapshot(m conversation.Mirror) conversation.Snapshot {
-	s := conversation.Snapshot{
-		Phone: m.Phone, WaID: m.WaID, UserID: m.UserID, Username: m.Username, Name: m.Name, Status: m.Status, Assignee: m.Assignee, HandoffReason: m.Reason,
-		HandoffReasonLabel: m.Reason.Label(), Summary: m.Summary, LastMessage: m.LastMessage,
-		LastActivity: m.LastActivity,
-	}
-	if m.Status.BotSilent() && !m.HandoffAt.IsZero() {
-		t := m.HandoffAt
-		s.HandoffAt = &t
-	}
-	s.Overdue = m.Overdue
-	if !m.WindowClosesAt.IsZero() {
-		t := m.WindowClosesAt
-		s.WindowClosesAt = &t
-	}
-	return s
-}
-
 const threadPrefix = "slack_thread:"
 
 // threadTTL keeps a thread's conversation long after the handoff, for late replies.

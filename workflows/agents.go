@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -231,7 +230,7 @@ func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
 				c.sendingNotice = false
 				return
 			case err != nil && c.revision >= revisionOneSpeaker && errorType(err) != ErrTypeRejected:
-				c.logger.Warn("agents' tool unreachable: the notice waits", "kind", n.Kind, "wa_id", logx.MaskPhone(c.s.Phone), "queued", len(c.s.Notices), "error", err)
+				c.logger.Warn("agents' tool unreachable: the notice waits", "kind", n.Kind, "queued", len(c.s.Notices), "error", err)
 				if c.s.Notices[0].Tried.IsZero() {
 					c.s.Notices[0].Tried = tried // the next try looks for what this one may have posted
 				}
@@ -241,7 +240,7 @@ func (c *conversationWorkflow) sendNotices(ctx workflow.Context) {
 				}
 				continue
 			case err != nil:
-				c.logger.Error("agents' notice dropped", "kind", n.Kind, "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+				c.logger.Error("agents' notice dropped", "kind", n.Kind, "error", err)
 			case res.Ref.TS != "":
 				c.saveCardRef(n.Seq, res.Ref)
 			}
@@ -274,16 +273,23 @@ func (c *conversationWorkflow) cardRef(seq int) conversation.Ref {
 	return conversation.Ref{}
 }
 
+// card is the agents' card: the conversation's snapshot with the end of its transcript, who changed it, and
+// the deadlines agents must see (an escalation; the window closing within the hour).
 func (c *conversationWorkflow) card(changedBy string) conversation.Card {
+	s := c.snapshot(false)
 	lines := tail(c.s.Transcript, cardLines)
-	to := c.s.Address()
 	card := conversation.Card{
-		Phone: c.s.Phone, WaID: to.Phone, UserID: to.UserID, Username: c.s.Username, Name: c.s.Name, Reason: c.s.Reason, Summary: c.s.Summary,
+		Phone: s.Phone, WaID: s.WaID, UserID: s.UserID, Username: s.Username, Name: s.Name, Reason: s.HandoffReason, Summary: s.Summary,
 		Transcript: lines, Earlier: c.s.Earlier + len(c.s.Transcript) - len(lines),
-		Status: c.s.Status, Assignee: c.s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
-		ChangedAt: c.s.LastActivity, OutOfHoursNote: c.s.OutOfHoursNote, IdleTimeout: c.s.Settings.IdleTimeout,
-		CSAT: string(c.s.CSAT.Score),
+		Status: s.Status, Assignee: s.Assignee, AssigneeID: c.s.AssigneeID, ChangedBy: changedBy,
+		ChangedAt: s.LastActivity, OutOfHoursNote: s.OutOfHoursNote, IdleTimeout: c.s.Settings.IdleTimeout,
+		CSAT: s.CSAT, UnclaimedTimeout: c.s.Escalation.Timeout,
 	}
-	c.addDeadlines(&card, c.now())
+	if s.EscalatedAt != nil {
+		card.EscalatedAt = *s.EscalatedAt
+	}
+	if now := c.now(); s.WindowClosesAt != nil && s.WindowClosesAt.After(now) && s.WindowClosesAt.Sub(now) <= windowWarning {
+		card.WindowClosesAt = *s.WindowClosesAt
+	}
 	return card
 }

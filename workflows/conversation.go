@@ -96,7 +96,9 @@ func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 	if s == nil {
 		s = &State{Phone: in.Phone, WaID: in.WaID, UserID: in.UserID, Name: in.Name, Status: conversation.StatusActive}
 	}
-	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: workflow.GetLogger(ctx), replies: workflow.NewMutex(ctx), indexed: in.Indexed, revision: in.Revision}
+	// Every log line of the conversation names its customer, masked.
+	logger := log.With(workflow.GetLogger(ctx), "wa_id", logx.MaskPhone(s.Phone))
+	c := &conversationWorkflow{s: s, seen: map[string]bool{}, logger: logger, replies: workflow.NewMutex(ctx), indexed: in.Indexed, revision: in.Revision}
 	for _, id := range s.Seen {
 		c.seen[id] = true
 	}
@@ -305,7 +307,7 @@ func (c *conversationWorkflow) end(ctx workflow.Context, err error) error {
 	if !errors.Is(ctx.Err(), workflow.ErrCanceled) {
 		return err
 	}
-	c.logger.Info("conversation cancelled by an operator", "wa_id", logx.MaskPhone(c.s.Phone), "status", c.s.Status)
+	c.logger.Info("conversation cancelled by an operator", "status", c.s.Status)
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	if c.revision >= revisionOneSpeaker {
 		// Messages that reached this run while it ended belong to the next one: a fresh conversation.
@@ -336,7 +338,7 @@ func (c *conversationWorkflow) startAfresh(ctx workflow.Context) error {
 	}
 	s.boundTranscript()
 	s.boundPending()
-	c.logger.Info("cancelled with messages not yet handled: they start a fresh conversation", "wa_id", logx.MaskPhone(c.s.Phone), "messages", len(s.Pending))
+	c.logger.Info("cancelled with messages not yet handled: they start a fresh conversation", "messages", len(s.Pending))
 	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: s.Phone, WaID: s.WaID, UserID: s.UserID, Name: s.Name, State: s})
 }
 
@@ -420,7 +422,7 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 	}
 	c.s.boundTranscript()
 	c.s.boundPending()
-	c.logger.Info("continuing as new", "wa_id", logx.MaskPhone(c.s.Phone), "transcript", len(c.s.Transcript), "revision", c.revision)
+	c.logger.Info("continuing as new", "transcript", len(c.s.Transcript), "revision", c.revision)
 	// The next run starts with this run's search attributes (the SDK carries them over), and records the
 	// revision of the worker that starts it.
 	in := Input{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Name: c.s.Name, State: c.s, Indexed: true}
@@ -444,7 +446,7 @@ func yield(ctx workflow.Context) error {
 func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 	if m.ID != "" {
 		if c.seen[m.ID] {
-			c.logger.Info("duplicate message ignored", "wa_id", logx.MaskPhone(c.s.Phone), "id", m.ID)
+			c.logger.Info("duplicate message ignored", "id", m.ID)
 			return
 		}
 		c.seen[m.ID] = true
@@ -567,7 +569,7 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 		switch {
 		case sp.MessageID != "":
 			if d.Action != ActSay || d.Text != sp.Text {
-				c.logger.Error("the reply activity sent what the rules would not have said", "wa_id", logx.MaskPhone(c.s.Phone), "action", d.Action)
+				c.logger.Error("the reply activity sent what the rules would not have said", "action", d.Action)
 			}
 			c.sent(activities.SendAnswer)
 			c.recordSent(ctx, conversation.Line{From: conversation.FromBot, Text: sp.Text, ID: sp.MessageID}, speak.Send.Mirror,
@@ -633,7 +635,7 @@ func (c *conversationWorkflow) replyAndSpeak(ctx, botCtx workflow.Context, in ac
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
 		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(dctx, localOptions), a.StopTurn, in.Speak.Turn).Get(dctx, &halted)
 		if err != nil {
-			c.logger.Warn("bot turn fence unavailable: waiting for the reply activity", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+			c.logger.Warn("bot turn fence unavailable: waiting for the reply activity", "error", err)
 		}
 		if halted {
 			return rep, workflow.ErrCanceled
@@ -656,7 +658,7 @@ func (c *conversationWorkflow) aiFailed(ctx workflow.Context, what string, err e
 	if ctx.Err() != nil {
 		return Decision{Action: ActNothing}
 	}
-	c.logger.Error(what+" failed; handing off", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+	c.logger.Error(what+" failed; handing off", "error", err)
 	return Decision{Action: ActHandoff, Reason: handoff.ReasonAIUnavailable}
 }
 
@@ -678,7 +680,7 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 	res, err := c.botSend(ctx, m, in)
 	if err != nil {
 		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
-			c.logger.Error("bot message not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+			c.logger.Error("bot message not delivered", "error", err)
 		}
 		return false
 	}
@@ -706,7 +708,7 @@ func (c *conversationWorkflow) botSend(ctx workflow.Context, m CustomerMessage, 
 		if err == nil || ctx.Err() != nil || errors.As(err, &refused) && refused.NonRetryable() {
 			return res, err
 		}
-		c.logger.Warn("bot message not sent yet; retrying in a send activity", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+		c.logger.Warn("bot message not sent yet; retrying in a send activity", "error", err)
 	}
 	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res)
 	return res, err
@@ -734,7 +736,7 @@ func (c *conversationWorkflow) tellCustomer(ctx workflow.Context, in activities.
 	var res activities.SendResult
 	in.To, in.ReadID = c.s.Address(), c.takeUnread()
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res); err != nil {
-		c.logger.Error("notice to the customer not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+		c.logger.Error("notice to the customer not delivered", "error", err)
 		return false
 	}
 	c.sent(in.Kind)
@@ -788,7 +790,7 @@ func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversat
 		Phone: c.s.Phone, Name: c.s.Name, Reason: c.s.Reason, Transcript: story,
 	}).Get(ctx, &summary)
 	if err != nil {
-		c.logger.Error("summary unavailable", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+		c.logger.Error("summary unavailable", "error", err)
 		return
 	}
 	c.s.Summary = clip(summary, maxSummary)
@@ -834,19 +836,9 @@ func (c *conversationWorkflow) mirror(ctx workflow.Context) {
 	}
 }
 
-// mirrorValue is what Redis shows of the conversation.
+// mirrorValue is what Redis shows of the conversation: its list entry.
 func (c *conversationWorkflow) mirrorValue() conversation.Mirror {
-	to := c.s.Address()
-	m := conversation.Mirror{
-		Phone: c.s.Phone, WaID: to.Phone, UserID: to.UserID, Username: c.s.Username, Name: c.s.Name, Status: c.s.Status, Assignee: c.s.Assignee, Reason: c.s.Reason,
-		Summary: c.s.Summary, LastMessage: c.s.LastMessage, LastActivity: c.s.LastActivity,
-	}
-	if c.s.Status.BotSilent() {
-		m.HandoffAt = c.s.HandoffAt
-		m.PausedFor = pausedFor(c.s.Settings.IdleTimeout)
-	}
-	c.addDeadlinesToMirror(&m)
-	return m
+	return c.snapshot(false).Entry(pausedFor(c.s.Settings.IdleTimeout))
 }
 
 // pausedFor is the expiry of the Redis "paused" status: long enough to outlast any wait for a person, short
@@ -875,7 +867,13 @@ func (c *conversationWorkflow) snapshot(withTranscript bool) conversation.Snapsh
 		t := c.s.LastInbound
 		s.LastInbound = &t
 	}
-	c.addDeadlinesToSnapshot(&s)
+	if c.s.overdue() {
+		t := c.s.Escalation.At
+		s.Overdue, s.EscalatedAt = true, &t
+	}
+	if closes := c.windowClosesAt(); !closes.IsZero() {
+		s.WindowClosesAt = &closes
+	}
 	if withTranscript {
 		s.Transcript = append([]conversation.Line{}, c.s.Transcript...)
 		s.EarlierMessages = c.s.Earlier

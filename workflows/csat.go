@@ -11,7 +11,6 @@ import (
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
-	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -309,7 +308,7 @@ func (c *conversationWorkflow) rating(ctx, botCtx workflow.Context, gen int, m C
 	c.system(ctx, "Rated the help: "+score.Title())
 	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
 	if err := workflow.ExecuteLocalActivity(lctx, a.CountRating, string(score)).Get(ctx, nil); err != nil {
-		c.logger.Warn("rating not counted", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+		c.logger.Warn("rating not counted", "error", err)
 	}
 	c.notify(conversation.Notice{Kind: conversation.NoticeCardUpdate})
 	if score == ScoreBad {

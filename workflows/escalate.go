@@ -7,7 +7,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -140,7 +139,7 @@ func (c *conversationWorkflow) escalate(ctx workflow.Context) {
 	c.tell(ctx, activities.SendInput{Kind: activities.SendWaitNotice, Text: waitNotice(c.s.Settings)}, sendOptions, func() bool {
 		return c.s.Handoffs == seq && c.s.waitingForPerson()
 	})
-	c.logger.Info("unclaimed handoff escalated", "wa_id", logx.MaskPhone(c.s.Phone))
+	c.logger.Info("unclaimed handoff escalated")
 }
 
 // waitNotice is the customer's one message about a wait for a person.
@@ -178,32 +177,4 @@ func (c *conversationWorkflow) windowClosesAt() time.Time {
 		return time.Time{}
 	}
 	return c.s.LastInbound.Add(conversation.ServiceWindow)
-}
-
-// addDeadlines puts the escalation and the closing window on the agents' card.
-func (c *conversationWorkflow) addDeadlines(card *conversation.Card, now time.Time) {
-	if c.s.overdue() {
-		card.EscalatedAt = c.s.Escalation.At
-	}
-	card.UnclaimedTimeout = c.s.Escalation.Timeout
-	if closes := c.windowClosesAt(); !closes.IsZero() && closes.After(now) && closes.Sub(now) <= windowWarning {
-		card.WindowClosesAt = closes
-	}
-}
-
-// addDeadlinesToSnapshot marks the conversation overdue and says when its window closes, for the console.
-func (c *conversationWorkflow) addDeadlinesToSnapshot(s *conversation.Snapshot) {
-	if c.s.overdue() {
-		t := c.s.Escalation.At
-		s.Overdue, s.EscalatedAt = true, &t
-	}
-	if closes := c.windowClosesAt(); !closes.IsZero() {
-		s.WindowClosesAt = &closes
-	}
-}
-
-// addDeadlinesToMirror copies the same to the console's list.
-func (c *conversationWorkflow) addDeadlinesToMirror(m *conversation.Mirror) {
-	m.Overdue = c.s.overdue()
-	m.WindowClosesAt = c.windowClosesAt()
 }

@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -39,7 +38,7 @@ func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent Agent, s
 	}
 	if err != nil {
 		c.system(ctx, "Reply by "+agent.Name+" was not delivered")
-		c.logger.Warn("agent reply not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+		c.logger.Warn("agent reply not delivered", "error", err)
 		return ReplyResult{}, err
 	}
 	c.sent(activities.SendAgent)
@@ -114,7 +113,7 @@ func (c *conversationWorkflow) replyNotDelivered(ctx workflow.Context, agent Age
 	}
 	c.record(ctx, conversation.Line{From: conversation.FromAgent, Agent: agent.Name, Source: source, Text: text, At: workflow.Now(ctx),
 		Delivery: conversation.DeliveryFailed, Error: msg})
-	c.logger.Info("agent reply kept from the customer: the 24-hour window is closed", "wa_id", logx.MaskPhone(c.s.Phone))
+	c.logger.Info("agent reply kept from the customer: the 24-hour window is closed")
 	return ReplyResult{}, temporal.NewApplicationError("Your reply was "+msg+". It is kept in the transcript.", ErrTypeWindowClosed)
 }
 

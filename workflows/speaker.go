@@ -9,7 +9,6 @@ import (
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/handoff"
-	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -75,9 +74,9 @@ func (c *conversationWorkflow) tell(ctx workflow.Context, in activities.SendInpu
 	// The send runs under the voice (hush cancels it); the caller, a handler or the main loop, waits for it.
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(vctx, opts), a.Send, in).Get(ctx, &res); err != nil {
 		if errors.Is(err, workflow.ErrCanceled) || vctx.Err() != nil {
-			c.logger.Info("bot message stopped: a person speaks to the customer", "wa_id", logx.MaskPhone(c.s.Phone), "kind", in.Kind)
+			c.logger.Info("bot message stopped: a person speaks to the customer", "kind", in.Kind)
 		} else {
-			c.logger.Error("notice to the customer not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "error", err)
+			c.logger.Error("notice to the customer not delivered", "error", err)
 		}
 		return false
 	}
@@ -142,7 +141,7 @@ func (c *conversationWorkflow) nextTurn(ctx workflow.Context) (CustomerMessage, 
 	last := taken[n-1]
 	last.Text = strings.Join(texts, "\n")
 	last.ReceivedAt = taken[0].ReceivedAt
-	c.logger.Info("messages answered together", "wa_id", logx.MaskPhone(c.s.Phone), "messages", n)
+	c.logger.Info("messages answered together", "messages", n)
 	return last, taken
 }
 

@@ -3,7 +3,6 @@ package workflows
 import (
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/supportd/supportd/internal/logx"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -51,7 +50,7 @@ func (c *conversationWorkflow) delivered(ctx workflow.Context, m CustomerMessage
 	if line.From == conversation.FromAgent {
 		who = "The message from " + line.Agent
 	}
-	c.logger.Warn("outbound message not delivered", "wa_id", logx.MaskPhone(c.s.Phone), "from", line.From, "reason", m.Error)
+	c.logger.Warn("outbound message not delivered", "from", line.From, "reason", m.Error)
 	c.system(ctx, who+" was not delivered: "+m.Error)
 	if c.s.Status.BotSilent() {
 		c.notify(conversation.Notice{Kind: conversation.NoticeNotDelivered, Text: line.Text, Agent: line.Agent, Reason: m.Error})
