@@ -3,7 +3,6 @@ package workflows
 import (
 	"unicode/utf8"
 
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -130,12 +129,4 @@ func (s *State) boundPending() {
 	for i := range s.Pending {
 		s.Pending[i].Text = clip(s.Pending[i].Text, share)
 	}
-}
-
-// boundRecent keeps each earlier question the classifier is given short.
-func boundRecent(turns []ai.Turn) []ai.Turn {
-	for i := range turns {
-		turns[i].Text = clip(turns[i].Text, maxRecentText)
-	}
-	return turns
 }
