@@ -320,7 +320,7 @@ func (c *conversationWorkflow) end(ctx workflow.Context, err error) error {
 			}
 		}
 	}
-	c.s.Status, c.s.Assignee, c.s.IdleDeadline = conversation.StatusActive, "", time.Time{}
+	c.s.Transition(Event{Kind: EvCancel, At: workflow.Now(ctx)})
 	c.mirror(dctx)
 	return temporal.NewCanceledError("conversation cancelled by an operator")
 }

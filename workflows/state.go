@@ -158,6 +158,9 @@ const (
 	// EvEcho: someone wrote to the customer from the WhatsApp Business app on the same number. It stops the
 	// bot like a takeover, and counts as agents' activity during a handoff.
 	EvEcho EventKind = "echo"
+	// EvCancel: an operator ended the conversation (Temporal UI, CLI): other systems are told the bot answers
+	// again, and the customer's next message starts a new run.
+	EvCancel EventKind = "cancel"
 )
 
 // Event is one input to Transition.
@@ -208,6 +211,9 @@ func (s *State) Transition(ev Event) Outcome {
 	)
 	from := s.Status
 	switch {
+	case ev.Kind == EvCancel:
+		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = conversation.StatusActive, "", "", time.Time{}
+		out = Outcome{StopBot: true}
 	case ev.Kind == EvHandoff || (ev.Kind == EvTakeover || ev.Kind == EvEcho) && from == conversation.StatusActive:
 		if from != conversation.StatusActive {
 			return Outcome{} // already with people

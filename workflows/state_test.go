@@ -82,6 +82,14 @@ func TestTransition(t *testing.T) {
 			status: conversation.StatusActive, idleAt: -1},
 		{name: "idle while confirming", from: confirming(), ev: Event{Kind: EvIdle, At: t0.Add(3 * time.Hour)},
 			status: conversation.StatusAwaitingConfirmation, assignee: "Sipho", reason: handoff.ReasonRefund, idleAt: -1},
+		{name: "a Business app reply stops the bot", from: bot(), ev: Event{Kind: EvEcho, Agent: Agent{Name: conversation.BusinessAppAgent}, At: t0},
+			status: conversation.StatusHandoff, assignee: conversation.BusinessAppAgent, reason: handoff.ReasonBusinessAppReply, newGen: true, stopBot: true, followup: DoAnnounce, idleAt: time.Hour, lineSuffix: "returns the conversation"},
+		{name: "a Business app reply on a waiting handoff holds it", from: waiting(), ev: Event{Kind: EvEcho, Agent: Agent{Name: conversation.BusinessAppAgent}, At: t0.Add(time.Minute)},
+			status: conversation.StatusHandoff, assignee: conversation.BusinessAppAgent, reason: handoff.ReasonRefund, notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}, idleAt: time.Hour + time.Minute, lineSuffix: "Taken over by " + conversation.BusinessAppAgent},
+		{name: "an operator's cancel gives it back to the bot", from: confirming(), ev: Event{Kind: EvCancel, At: t0.Add(2 * time.Hour)},
+			status: conversation.StatusActive, reason: handoff.ReasonRefund, newGen: true, stopBot: true, idleAt: -1},
+		{name: "a cancel while the bot has it", from: bot(), ev: Event{Kind: EvCancel, At: t0},
+			status: conversation.StatusActive, stopBot: true, idleAt: -1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
