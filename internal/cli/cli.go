@@ -52,18 +52,30 @@ func Run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	case "gateway":
 		mode = config.ModeGateway
 	case "classify":
-		return runClassify(rest, getenv, stdin, stdout, stderr)
+		mode = config.ModeClassify
 	default:
 		fmt.Fprintf(stderr, "supportd: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
-	cfg, err := config.Load(mode, rest, getenv, stdout)
+	fs, load := config.FlagSet(mode, getenv, stdout)
+	var score *string
+	if mode == config.ModeClassify {
+		score = fs.String("score", "", "score the classifier against a labelled JSON-lines `FILE` (text, intent, sentiment, handoff, group)")
+	}
+	err := fs.Parse(rest)
 	if errors.Is(err, config.ErrHelp) {
 		return 0
+	}
+	var cfg *config.Config
+	if err == nil {
+		cfg, err = load()
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "supportd %s: %s\n", mode, oneLine(err))
 		return 2
+	}
+	if mode == config.ModeClassify {
+		return runClassify(cfg, *score, stdin, stdout, stderr)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,14 +99,13 @@ type Config struct {
 	DevEventsCacheBytes int64
 }
 
-// Var describes one setting: its environment variable, flag, default and meaning.
+// Var describes one setting: its environment variable (its flag is FlagName of it), default and meaning.
 type Var struct {
 	Env     string
-	Flag    string
 	Default string
 	Usage   string
-	Modes   []Mode // commands that read it
-	set     func(c *Config, v string) error
+	Modes   []Mode             // commands that read it
+	parse   func(string) error // reads a value into the Config the Var was made for
 }
 
 var (
@@ -114,53 +115,57 @@ var (
 	thinking = []Mode{ModeDev, ModeWorker, ModeClassify}
 )
 
-func str(p func(*Config) *string) func(*Config, string) error {
-	return func(c *Config, v string) error { *p(c) = strings.TrimSpace(v); return nil }
+// Vars lists every setting supportd reads.
+func Vars() []Var { return (&Config{}).vars() }
+
+// vars are the settings, each reading its value into c.
+func (c *Config) vars() []Var {
+	return []Var{
+		{Env: "HTTP_ADDR", Default: ":8080", Usage: "gateway listen address", Modes: serving, parse: text(&c.HTTPAddr)},
+		{Env: "PUBLIC_URL", Default: "http://localhost:8080", Usage: "base of links placed in Slack messages and the console", Modes: all, parse: text(&c.PublicURL)},
+		{Env: "DATA_DIR", Default: ".data", Usage: "dev mode only: embedded Temporal's SQLite file and other local state", Modes: []Mode{ModeDev}, parse: text(&c.DataDir)},
+		{Env: "TEMPORAL_ADDRESS", Usage: "host:port of a Temporal frontend (empty: dev embeds a server)", Modes: all, parse: text(&c.TemporalAddress)},
+		{Env: "TEMPORAL_NAMESPACE", Default: "default", Usage: "Temporal namespace", Modes: all, parse: text(&c.TemporalNamespace)},
+		{Env: "TEMPORAL_TASK_QUEUE", Default: "support-conversations", Usage: "Temporal task queue of the conversation workflows", Modes: all, parse: text(&c.TemporalTaskQueue)},
+		{Env: "TEMPORAL_DEV_PORT", Default: "7233", Usage: "dev mode: embedded Temporal server's gRPC port", Modes: []Mode{ModeDev}, parse: port(&c.TemporalDevPort, false)},
+		{Env: "TEMPORAL_UI_PORT", Default: "8233", Usage: "dev mode: embedded Temporal Web UI port; 0 turns it off", Modes: []Mode{ModeDev}, parse: port(&c.TemporalUIPort, true)},
+		{Env: "TEMPORAL_UI_URL", Usage: "Temporal Web UI base URL for links in the console and Slack (dev: the embedded UI)", Modes: all, parse: text(&c.TemporalUIURL)},
+		{Env: "REDIS_URL", Usage: "Redis URL, e.g. redis://localhost:6379/0 (empty: dev embeds one)", Modes: all, parse: text(&c.RedisURL)},
+		{Env: "WHATSAPP_API_URL", Default: "https://graph.facebook.com/v23.0", Usage: "WhatsApp Graph API base URL", Modes: working, parse: text(&c.WhatsAppAPIURL)},
+		{Env: "WHATSAPP_ACCESS_TOKEN", Usage: "WhatsApp Cloud API access token; required by the worker (empty in dev: messages go to the built-in simulator)", Modes: all, parse: text(&c.WhatsAppAccessToken)},
+		{Env: "WHATSAPP_PHONE_NUMBER_ID", Usage: "WhatsApp business phone number id; required with the access token", Modes: working, parse: text(&c.WhatsAppPhoneNumberID)},
+		{Env: "WHATSAPP_APP_SECRET", Usage: "Meta app secret that signs webhooks (X-Hub-Signature-256); dev generates one", Modes: serving, parse: text(&c.WhatsAppAppSecret)},
+		{Env: "WHATSAPP_VERIFY_TOKEN", Usage: "token for Meta's webhook subscription check", Modes: serving, parse: text(&c.WhatsAppVerifyToken)},
+		{Env: "WHATSAPP_STATUS_WAIT", Default: "5s", Usage: "how long a send retried after a crash waits for WhatsApp's status of the earlier attempt before sending again", Modes: working, parse: duration(&c.WhatsAppStatusWait)},
+		{Env: "SLACK_API_URL", Default: "https://slack.com/api/", Usage: "Slack Web API base URL (with trailing /)", Modes: all, parse: text(&c.SlackAPIURL)},
+		{Env: "SLACK_BOT_TOKEN", Usage: "Slack bot token (empty: handoffs go to the agent console only)", Modes: all, parse: text(&c.SlackBotToken)},
+		{Env: "SLACK_SIGNING_SECRET", Usage: "Slack signing secret (required with SLACK_BOT_TOKEN)", Modes: serving, parse: text(&c.SlackSigningSecret)},
+		{Env: "SLACK_CHANNEL_ID", Usage: "Slack channel that receives handoff cards", Modes: all, parse: text(&c.SlackChannelID)},
+		{Env: "OPENAI_API_KEY", Usage: "API key of an OpenAI-compatible server (empty: the local engine classifies and answers)", Modes: thinking, parse: text(&c.OpenAIAPIKey)},
+		{Env: "OPENAI_BASE_URL", Default: "https://api.openai.com/v1", Usage: "OpenAI-compatible API base URL", Modes: thinking, parse: text(&c.OpenAIBaseURL)},
+		{Env: "OPENAI_MODEL", Default: "gpt-4o-mini", Usage: "model name", Modes: thinking, parse: text(&c.OpenAIModel)},
+		{Env: "KNOWLEDGE_BASE", Usage: "path to the knowledge base YAML (empty: the built-in demo shop)", Modes: append(append([]Mode{}, all...), ModeClassify), parse: text(&c.KnowledgeBase)},
+		{Env: "HANDOFF_IDLE_TIMEOUT", Default: handoff.DefaultIdleTimeout.String(), Usage: "human inactivity before the bot asks an agent to confirm a return", Modes: working, parse: duration(&c.HandoffIdleTimeout)},
+		{Env: "CSAT", Default: "on", Usage: "ask the customer to rate the help after a person returns the conversation to the bot (on or off)", Modes: working, parse: onOff(&c.CSAT)},
+		{Env: "BOT_TURNS_PER_MINUTE", Default: strconv.Itoa(DefaultBotTurnsPerMinute), Usage: "most bot turns (model calls) one customer can cause per minute; past it messages are kept and shown, and the bot answers once the customer pauses", Modes: working, parse: count(&c.BotTurnsPerMinute)},
+		{Env: "HANDOFF_UNCLAIMED_TIMEOUT", Default: "5m", Usage: "time in support hours a waiting handoff may go unclaimed before supportd escalates once; 0 turns it off", Modes: working, parse: durationOrOff(&c.HandoffUnclaimedTimeout)},
+		{Env: "SLACK_ESCALATION_MENTION", Usage: "what an escalation mentions in Slack, e.g. <!subteam^S0123> or <!here> (empty: no mention)", Modes: working, parse: text(&c.SlackEscalationMention)},
+		{Env: "WHATSAPP_REPLY_TEMPLATE", Usage: "approved template that carries an agent's reply after the 24-hour window, the reply as its body parameter (empty: late replies are refused with a hint)", Modes: working, parse: text(&c.WhatsAppReplyTemplate)},
+		{Env: "WHATSAPP_REPLY_TEMPLATE_LANGUAGE", Default: "en", Usage: "language code of WHATSAPP_REPLY_TEMPLATE", Modes: working, parse: text(&c.WhatsAppReplyTemplateLanguage)},
+		{Env: "AGENT_API_TOKEN", Usage: "bearer token for /api/* and the agent console; dev generates one", Modes: serving, parse: text(&c.AgentAPIToken)},
+		{Env: "TRUSTED_PROXIES", Usage: "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For is believed (empty: X-Forwarded-For ignored)", Modes: serving, parse: addresses(&c.TrustedProxies)},
+		{Env: "METRICS_ADDR", Default: ":9090", Usage: "worker: listen address of /metrics, /healthz and /readyz; empty turns it off", Modes: []Mode{ModeWorker}, parse: text(&c.MetricsAddr)},
+		{Env: "LOG_FORMAT", Usage: "text or json (default: text in dev, json otherwise)", Modes: all, parse: text(&c.LogFormat)},
+		{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error", Modes: all, parse: text(&c.LogLevel)},
+		{Env: "WORKER_CACHE_SIZE", Default: strconv.Itoa(DefaultWorkerCacheSize), Usage: "conversations the worker keeps in memory between messages (Temporal's sticky workflow cache, shared by the process); an evicted one is replayed from its history at its next message", Modes: working, parse: count(&c.WorkerCacheSize)},
+		{Env: "TEMPORAL_DEV_HISTORY_CACHE_SIZE", Default: strconv.Itoa(DefaultDevHistoryCacheSize), Usage: "dev mode: conversations whose state the embedded Temporal server keeps in memory (its history cache)", Modes: []Mode{ModeDev}, parse: count(&c.DevHistoryCacheSize)},
+		{Env: "TEMPORAL_DEV_EVENTS_CACHE_SIZE", Default: DefaultDevEventsCacheSize, Usage: "dev mode: memory for history events in the embedded Temporal server's events cache, e.g. 4MiB", Modes: []Mode{ModeDev}, parse: bytesize(&c.DevEventsCacheBytes)},
+	}
 }
 
-// Vars lists every setting supportd reads.
-func Vars() []Var {
-	return []Var{
-		{Env: "HTTP_ADDR", Default: ":8080", Usage: "gateway listen address", Modes: serving, set: str(func(c *Config) *string { return &c.HTTPAddr })},
-		{Env: "PUBLIC_URL", Default: "http://localhost:8080", Usage: "base of links placed in Slack messages and the console", Modes: all, set: str(func(c *Config) *string { return &c.PublicURL })},
-		{Env: "DATA_DIR", Default: ".data", Usage: "dev mode only: embedded Temporal's SQLite file and other local state", Modes: []Mode{ModeDev}, set: str(func(c *Config) *string { return &c.DataDir })},
-		{Env: "TEMPORAL_ADDRESS", Usage: "host:port of a Temporal frontend (empty: dev embeds a server)", Modes: all, set: str(func(c *Config) *string { return &c.TemporalAddress })},
-		{Env: "TEMPORAL_NAMESPACE", Default: "default", Usage: "Temporal namespace", Modes: all, set: str(func(c *Config) *string { return &c.TemporalNamespace })},
-		{Env: "TEMPORAL_TASK_QUEUE", Default: "support-conversations", Usage: "Temporal task queue of the conversation workflows", Modes: all, set: str(func(c *Config) *string { return &c.TemporalTaskQueue })},
-		{Env: "TEMPORAL_DEV_PORT", Default: "7233", Usage: "dev mode: embedded Temporal server's gRPC port", Modes: []Mode{ModeDev}, set: port(func(c *Config) *int { return &c.TemporalDevPort }, false)},
-		{Env: "TEMPORAL_UI_PORT", Default: "8233", Usage: "dev mode: embedded Temporal Web UI port; 0 turns it off", Modes: []Mode{ModeDev}, set: port(func(c *Config) *int { return &c.TemporalUIPort }, true)},
-		{Env: "TEMPORAL_UI_URL", Usage: "Temporal Web UI base URL for links in the console and Slack (dev: the embedded UI)", Modes: all, set: str(func(c *Config) *string { return &c.TemporalUIURL })},
-		{Env: "REDIS_URL", Usage: "Redis URL, e.g. redis://localhost:6379/0 (empty: dev embeds one)", Modes: all, set: str(func(c *Config) *string { return &c.RedisURL })},
-		{Env: "WHATSAPP_API_URL", Default: "https://graph.facebook.com/v23.0", Usage: "WhatsApp Graph API base URL", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppAPIURL })},
-		{Env: "WHATSAPP_ACCESS_TOKEN", Usage: "WhatsApp Cloud API access token; required by the worker (empty in dev: messages go to the built-in simulator)", Modes: all, set: str(func(c *Config) *string { return &c.WhatsAppAccessToken })},
-		{Env: "WHATSAPP_PHONE_NUMBER_ID", Usage: "WhatsApp business phone number id; required with the access token", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppPhoneNumberID })},
-		{Env: "WHATSAPP_APP_SECRET", Usage: "Meta app secret that signs webhooks (X-Hub-Signature-256); dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppAppSecret })},
-		{Env: "WHATSAPP_VERIFY_TOKEN", Usage: "token for Meta's webhook subscription check", Modes: serving, set: str(func(c *Config) *string { return &c.WhatsAppVerifyToken })},
-		{Env: "WHATSAPP_STATUS_WAIT", Default: "5s", Usage: "how long a send retried after a crash waits for WhatsApp's status of the earlier attempt before sending again", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.WhatsAppStatusWait })},
-		{Env: "SLACK_API_URL", Default: "https://slack.com/api/", Usage: "Slack Web API base URL (with trailing /)", Modes: all, set: str(func(c *Config) *string { return &c.SlackAPIURL })},
-		{Env: "SLACK_BOT_TOKEN", Usage: "Slack bot token (empty: handoffs go to the agent console only)", Modes: all, set: str(func(c *Config) *string { return &c.SlackBotToken })},
-		{Env: "SLACK_SIGNING_SECRET", Usage: "Slack signing secret (required with SLACK_BOT_TOKEN)", Modes: serving, set: str(func(c *Config) *string { return &c.SlackSigningSecret })},
-		{Env: "SLACK_CHANNEL_ID", Usage: "Slack channel that receives handoff cards", Modes: all, set: str(func(c *Config) *string { return &c.SlackChannelID })},
-		{Env: "OPENAI_API_KEY", Usage: "API key of an OpenAI-compatible server (empty: the local engine classifies and answers)", Modes: thinking, set: str(func(c *Config) *string { return &c.OpenAIAPIKey })},
-		{Env: "OPENAI_BASE_URL", Default: "https://api.openai.com/v1", Usage: "OpenAI-compatible API base URL", Modes: thinking, set: str(func(c *Config) *string { return &c.OpenAIBaseURL })},
-		{Env: "OPENAI_MODEL", Default: "gpt-4o-mini", Usage: "model name", Modes: thinking, set: str(func(c *Config) *string { return &c.OpenAIModel })},
-		{Env: "KNOWLEDGE_BASE", Usage: "path to the knowledge base YAML (empty: the built-in demo shop)", Modes: append(append([]Mode{}, all...), ModeClassify), set: str(func(c *Config) *string { return &c.KnowledgeBase })},
-		{Env: "HANDOFF_IDLE_TIMEOUT", Default: handoff.DefaultIdleTimeout.String(), Usage: "human inactivity before the bot asks an agent to confirm a return", Modes: working, set: duration(func(c *Config) *time.Duration { return &c.HandoffIdleTimeout })},
-		{Env: "CSAT", Default: "on", Usage: "ask the customer to rate the help after a person returns the conversation to the bot (on or off)", Modes: working, set: onOff(func(c *Config) *bool { return &c.CSAT })},
-		{Env: "BOT_TURNS_PER_MINUTE", Default: strconv.Itoa(DefaultBotTurnsPerMinute), Usage: "most bot turns (model calls) one customer can cause per minute; past it messages are kept and shown, and the bot answers once the customer pauses", Modes: working, set: count(func(c *Config) *int { return &c.BotTurnsPerMinute })},
-		{Env: "HANDOFF_UNCLAIMED_TIMEOUT", Default: "5m", Usage: "time in support hours a waiting handoff may go unclaimed before supportd escalates once; 0 turns it off", Modes: working, set: durationOrOff(func(c *Config) *time.Duration { return &c.HandoffUnclaimedTimeout })},
-		{Env: "SLACK_ESCALATION_MENTION", Usage: "what an escalation mentions in Slack, e.g. <!subteam^S0123> or <!here> (empty: no mention)", Modes: working, set: str(func(c *Config) *string { return &c.SlackEscalationMention })},
-		{Env: "WHATSAPP_REPLY_TEMPLATE", Usage: "approved template that carries an agent's reply after the 24-hour window, the reply as its body parameter (empty: late replies are refused with a hint)", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppReplyTemplate })},
-		{Env: "WHATSAPP_REPLY_TEMPLATE_LANGUAGE", Default: "en", Usage: "language code of WHATSAPP_REPLY_TEMPLATE", Modes: working, set: str(func(c *Config) *string { return &c.WhatsAppReplyTemplateLanguage })},
-		{Env: "AGENT_API_TOKEN", Usage: "bearer token for /api/* and the agent console; dev generates one", Modes: serving, set: str(func(c *Config) *string { return &c.AgentAPIToken })},
-		{Env: "TRUSTED_PROXIES", Usage: "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For is believed (empty: X-Forwarded-For ignored)", Modes: serving, set: addresses(func(c *Config) *[]string { return &c.TrustedProxies })},
-		{Env: "METRICS_ADDR", Default: ":9090", Usage: "worker: listen address of /metrics, /healthz and /readyz; empty turns it off", Modes: []Mode{ModeWorker}, set: str(func(c *Config) *string { return &c.MetricsAddr })},
-		{Env: "LOG_FORMAT", Usage: "text or json (default: text in dev, json otherwise)", Modes: all, set: str(func(c *Config) *string { return &c.LogFormat })},
-		{Env: "LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error", Modes: all, set: str(func(c *Config) *string { return &c.LogLevel })},
-		{Env: "WORKER_CACHE_SIZE", Default: strconv.Itoa(DefaultWorkerCacheSize), Usage: "conversations the worker keeps in memory between messages (Temporal's sticky workflow cache, shared by the process); an evicted one is replayed from its history at its next message", Modes: working, set: count(func(c *Config) *int { return &c.WorkerCacheSize })},
-		{Env: "TEMPORAL_DEV_HISTORY_CACHE_SIZE", Default: strconv.Itoa(DefaultDevHistoryCacheSize), Usage: "dev mode: conversations whose state the embedded Temporal server keeps in memory (its history cache)", Modes: []Mode{ModeDev}, set: count(func(c *Config) *int { return &c.DevHistoryCacheSize })},
-		{Env: "TEMPORAL_DEV_EVENTS_CACHE_SIZE", Default: DefaultDevEventsCacheSize, Usage: "dev mode: memory for history events in the embedded Temporal server's events cache, e.g. 4MiB", Modes: []Mode{ModeDev}, set: bytesize(func(c *Config) *int64 { return &c.DevEventsCacheBytes })},
-	}
+// text reads a value as it is, without surrounding space.
+func text(p *string) func(string) error {
+	return func(v string) error { *p = strings.TrimSpace(v); return nil }
 }
 
 // Defaults of the cache sizes (README, "Sizing").
@@ -171,20 +176,20 @@ const (
 	DefaultDevEventsCacheSize  = "4MiB"
 )
 
-func count(p func(*Config) *int) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func count(p *int) func(string) error {
+	return func(v string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < 1 {
 			return fmt.Errorf("%q is not a whole number of at least 1", v)
 		}
-		*p(c) = n
+		*p = n
 		return nil
 	}
 }
 
 // bytesize reads a size in bytes, with an optional unit: 512KiB, 4MiB, 1GiB (or KB, MB, GB, taken as the same).
-func bytesize(p func(*Config) *int64) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func bytesize(p *int64) func(string) error {
+	return func(v string) error {
 		s := strings.TrimSpace(v)
 		mult := int64(1)
 		for _, u := range []struct {
@@ -200,14 +205,14 @@ func bytesize(p func(*Config) *int64) func(*Config, string) error {
 		if err != nil || n < 1 || n > (1<<40)/mult {
 			return fmt.Errorf("%q is not a size (examples: 512KiB, 4MiB)", v)
 		}
-		*p(c) = n * mult
+		*p = n * mult
 		return nil
 	}
 }
 
 // addresses reads a comma-separated list of IP addresses and CIDRs, such as 10.0.0.5, 172.16.0.0/12.
-func addresses(p func(*Config) *[]string) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func addresses(p *[]string) func(string) error {
+	return func(v string) error {
 		var out []string
 		for _, a := range strings.Split(v, ",") {
 			a = strings.TrimSpace(a)
@@ -221,24 +226,24 @@ func addresses(p func(*Config) *[]string) func(*Config, string) error {
 			}
 			out = append(out, a)
 		}
-		*p(c) = out
+		*p = out
 		return nil
 	}
 }
 
-func port(p func(*Config) *int, zeroOK bool) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func port(p *int, zeroOK bool) func(string) error {
+	return func(v string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < 0 || n > 65535 || (n == 0 && !zeroOK) {
 			return fmt.Errorf("%q is not a port number", v)
 		}
-		*p(c) = n
+		*p = n
 		return nil
 	}
 }
 
-func duration(p func(*Config) *time.Duration) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func duration(p *time.Duration) func(string) error {
+	return func(v string) error {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil {
 			return fmt.Errorf("%q is not a duration (examples: 30m, 1h, 90s)", v)
@@ -246,18 +251,18 @@ func duration(p func(*Config) *time.Duration) func(*Config, string) error {
 		if d <= 0 {
 			return fmt.Errorf("%q must be positive", v)
 		}
-		*p(c) = d
+		*p = d
 		return nil
 	}
 }
 
-func onOff(p func(*Config) *bool) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func onOff(p *bool) func(string) error {
+	return func(v string) error {
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "on", "true", "1", "yes":
-			*p(c) = true
+			*p = true
 		case "off", "false", "0", "no":
-			*p(c) = false
+			*p = false
 		default:
 			return fmt.Errorf("%q is neither on nor off", v)
 		}
@@ -266,17 +271,17 @@ func onOff(p func(*Config) *bool) func(*Config, string) error {
 }
 
 // durationOrOff is duration with 0 allowed: it turns the feature off.
-func durationOrOff(p func(*Config) *time.Duration) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func durationOrOff(p *time.Duration) func(string) error {
+	return func(v string) error {
 		if strings.TrimSpace(v) == "0" {
-			*p(c) = 0
+			*p = 0
 			return nil
 		}
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil || d < 0 {
 			return fmt.Errorf("%q is not a duration (examples: 5m, 1h; 0 turns it off)", v)
 		}
-		*p(c) = d
+		*p = d
 		return nil
 	}
 }
@@ -284,76 +289,88 @@ func durationOrOff(p func(*Config) *time.Duration) func(*Config, string) error {
 // FlagName is the command-line flag of an environment variable: HTTP_ADDR becomes --http-addr.
 func FlagName(env string) string { return strings.ToLower(strings.ReplaceAll(env, "_", "-")) }
 
-// ErrHelp is returned by Load when --help was asked for; the usage has been written.
+// ErrHelp is returned by Load, and by the Parse of a FlagSet, when --help was asked for; the usage has been
+// written.
 var ErrHelp = flag.ErrHelp
 
 // Load reads the configuration of mode from args and the environment (getenv), flags winning over the
 // environment, and validates it. Usage and errors go to out.
 func Load(mode Mode, args []string, getenv func(string) string, out io.Writer) (*Config, error) {
-	fs := flag.NewFlagSet("supportd "+string(mode), flag.ContinueOnError)
-	fs.SetOutput(out)
-	vars := varsFor(mode)
-	values := map[string]*string{}
-	for _, v := range vars {
-		def := v.Default
-		if e, ok := lookup(getenv, v.Env); ok {
-			def = e
-		}
-		values[v.Env] = fs.String(FlagName(v.Env), def, fmt.Sprintf("%s (env %s)", v.Usage, v.Env))
-	}
-	fs.Usage = func() { usage(out, mode, vars) }
+	fs, load := FlagSet(mode, getenv, out)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("supportd %s: unexpected argument %q", mode, fs.Arg(0))
-	}
+	return load()
+}
+
+// FlagSet returns the flags of mode's command: one for each setting the command reads, named by FlagName and
+// defaulting to the environment variable (getenv) or else to the setting's default. The command may add flags
+// of its own before it parses its arguments; load then reads and validates the configuration, every error
+// naming the variable. Usage and errors go to out.
+func FlagSet(mode Mode, getenv func(string) string, out io.Writer) (fs *flag.FlagSet, load func() (*Config, error)) {
 	c := &Config{Mode: mode}
-	for _, v := range Vars() { // defaults for settings this mode does not expose
-		if v.Default != "" {
-			if err := v.set(c, v.Default); err != nil {
+	vars := c.vars()
+	fs = flag.NewFlagSet("supportd "+string(mode), flag.ContinueOnError)
+	fs.SetOutput(out)
+	// Flags are read as text, and parsed only once they are all in, so that a bad value is reported as the
+	// variable's, like a bad value in the environment.
+	values := map[string]*string{}
+	for _, v := range vars {
+		if slices.Contains(v.Modes, mode) {
+			values[v.Env] = fs.String(FlagName(v.Env), cmp.Or(getenv(v.Env), v.Default), v.Usage)
+		}
+	}
+	fs.Usage = func() { usage(fs, mode, vars) }
+	load = func() (*Config, error) {
+		if fs.NArg() > 0 {
+			return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		}
+		for _, v := range vars {
+			value := v.Default // settings this command does not read keep their defaults
+			if p, ok := values[v.Env]; ok {
+				value = *p
+			} else if value == "" {
+				continue
+			}
+			if err := v.parse(value); err != nil {
 				return nil, fmt.Errorf("%s: %w", v.Env, err)
 			}
 		}
-	}
-	for _, v := range vars {
-		if err := v.set(c, *values[v.Env]); err != nil {
-			return nil, fmt.Errorf("%s: %w", v.Env, err)
+		if err := c.validate(); err != nil {
+			return nil, err
 		}
+		return c, nil
 	}
-	if err := c.validate(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return fs, load
 }
 
-func lookup(getenv func(string) string, key string) (string, bool) {
-	v := getenv(key)
-	return v, v != ""
-}
-
-func varsFor(mode Mode) []Var {
-	var out []Var
-	for _, v := range Vars() {
-		for _, m := range v.Modes {
-			if m == mode {
-				out = append(out, v)
-				break
-			}
-		}
-	}
-	return out
-}
-
-func usage(out io.Writer, mode Mode, vars []Var) {
+// usage lists the command's settings in the table's order, each with its environment variable, and then the
+// flags the command added of its own.
+func usage(fs *flag.FlagSet, mode Mode, vars []Var) {
+	out := fs.Output()
 	fmt.Fprintf(out, "Usage: supportd %s [flags]\n\n%s\n\nFlags (each also read from its environment variable):\n", mode, Describe(mode))
+	settings := map[string]bool{}
 	for _, v := range vars {
+		if !slices.Contains(v.Modes, mode) {
+			continue
+		}
+		settings[FlagName(v.Env)] = true
 		def := ""
 		if v.Default != "" {
 			def = fmt.Sprintf(" (default %q)", v.Default)
 		}
 		fmt.Fprintf(out, "  --%s, $%s%s\n      %s\n", FlagName(v.Env), v.Env, def, v.Usage)
 	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if settings[f.Name] {
+			return
+		}
+		name, text := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		fmt.Fprintf(out, "  --%s%s\n      %s\n", f.Name, name, text)
+	})
 }
 
 // Describe says in one line what a command runs.

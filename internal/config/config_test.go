@@ -2,6 +2,8 @@ package config
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +124,10 @@ func TestHelpListsEveryVariable(t *testing.T) {
 	if err != ErrHelp {
 		t.Fatalf("err = %v", err)
 	}
-	for _, v := range varsFor(ModeDev) {
+	for _, v := range Vars() {
+		if !slices.Contains(v.Modes, ModeDev) {
+			continue
+		}
 		if !strings.Contains(out.String(), "--"+FlagName(v.Env)) || !strings.Contains(out.String(), "$"+v.Env) {
 			t.Errorf("help lacks %s", v.Env)
 		}
@@ -144,13 +149,8 @@ func TestSlackURLGetsTrailingSlash(t *testing.T) {
 func TestWhatsAppCredentialsByMode(t *testing.T) {
 	base := map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_APP_SECRET": "s"}
 	with := func(extra map[string]string) map[string]string {
-		m := map[string]string{}
-		for k, v := range base {
-			m[k] = v
-		}
-		for k, v := range extra {
-			m[k] = v
-		}
+		m := maps.Clone(base)
+		maps.Copy(m, extra)
 		return m
 	}
 	var out bytes.Buffer
@@ -238,5 +238,19 @@ func TestBotTurnsPerMinute(t *testing.T) {
 		if _, err := Load(ModeDev, nil, env(map[string]string{"BOT_TURNS_PER_MINUTE": v}), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "BOT_TURNS_PER_MINUTE") {
 			t.Fatalf("BOT_TURNS_PER_MINUTE=%s: %v", v, err)
 		}
+	}
+}
+
+// A command keeps the defaults of the settings it does not read, whatever the environment says of them.
+func TestSettingsACommandDoesNotReadKeepTheirDefaults(t *testing.T) {
+	c, err := Load(ModeClassify, nil, env(map[string]string{"HANDOFF_IDLE_TIMEOUT": "soon", "HTTP_ADDR": ":1"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HandoffIdleTimeout != 30*time.Minute || c.HTTPAddr != ":8080" || c.OpenAIModel != "gpt-4o-mini" || !c.CSAT {
+		t.Fatalf("classify: %+v", c)
+	}
+	if _, err := Load(ModeClassify, []string{"--http-addr", ":1"}, env(nil), &bytes.Buffer{}); err == nil {
+		t.Fatal("classify took --http-addr, a flag it does not read")
 	}
 }
