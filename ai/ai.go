@@ -9,73 +9,43 @@ import (
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
-// Intent is what the customer wants (docs/CONTRACT.md vocabulary).
-type Intent string
-
-// The intents of the classifier vocabulary.
-const (
-	IntentGreeting       Intent = "greeting"
-	IntentFAQ            Intent = "faq"
-	IntentOrderStatus    Intent = "order_status"
-	IntentRefundRequest  Intent = "refund_request"
-	IntentHumanRequested Intent = "human_requested"
-	IntentComplaint      Intent = "complaint"
-	IntentThanks         Intent = "thanks"
-	IntentOther          Intent = "other"
+// The classifier's vocabulary is the conversation's (workflows/conversation, words.go); the engines use it under
+// these names.
+type (
+	Intent         = conversation.Intent
+	Sentiment      = conversation.Sentiment
+	Turn           = conversation.Turn
+	Classification = conversation.Classification
+	Answer         = conversation.Answer
 )
 
-// Intents lists every intent, in contract order.
-var Intents = []Intent{IntentGreeting, IntentFAQ, IntentOrderStatus, IntentRefundRequest,
-	IntentHumanRequested, IntentComplaint, IntentThanks, IntentOther}
-
-// Sentiment is how the customer feels.
-type Sentiment string
-
-// The sentiments of the classifier vocabulary.
+// The intents, sentiments and roles of the vocabulary.
 const (
-	SentimentPositive Sentiment = "positive"
-	SentimentNeutral  Sentiment = "neutral"
-	SentimentNegative Sentiment = "negative"
-	SentimentAngry    Sentiment = "angry"
+	IntentGreeting       = conversation.IntentGreeting
+	IntentFAQ            = conversation.IntentFAQ
+	IntentOrderStatus    = conversation.IntentOrderStatus
+	IntentRefundRequest  = conversation.IntentRefundRequest
+	IntentHumanRequested = conversation.IntentHumanRequested
+	IntentComplaint      = conversation.IntentComplaint
+	IntentThanks         = conversation.IntentThanks
+	IntentOther          = conversation.IntentOther
+
+	SentimentPositive = conversation.SentimentPositive
+	SentimentNeutral  = conversation.SentimentNeutral
+	SentimentNegative = conversation.SentimentNegative
+	SentimentAngry    = conversation.SentimentAngry
+
+	RoleHandBack = conversation.RoleHandBack
 )
 
-// Sentiments lists every sentiment, in contract order.
-var Sentiments = []Sentiment{SentimentPositive, SentimentNeutral, SentimentNegative, SentimentAngry}
+// Intents and Sentiments list the vocabulary, in contract order.
+var (
+	Intents    = conversation.Intents
+	Sentiments = conversation.Sentiments
+)
 
-// Valid reports whether i is in the vocabulary.
-func (i Intent) Valid() bool {
-	for _, v := range Intents {
-		if v == i {
-			return true
-		}
-	}
-	return false
-}
-
-// Valid reports whether s is in the vocabulary.
-func (s Sentiment) Valid() bool {
-	for _, v := range Sentiments {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// Turn is one earlier question the customer asked, with the topic it was classified under, or (Role
-// RoleHandBack) what a person left for the bot when handing the conversation back.
-type Turn struct {
-	Topic string `json:"topic"`
-	Text  string `json:"text"`
-	// Role is empty for the customer's question; RoleHandBack for a person's hand-back note and summary.
-	Role string `json:"role,omitempty"`
-	// Settled marks a question a person dealt with before handing the conversation back: context only, never
-	// a request still open (an old "I want a person" must not hand off again).
-	Settled bool `json:"settled,omitempty"`
-}
-
-// RoleHandBack is the Role of the turn a person leaves when returning a conversation to the bot.
-const RoleHandBack = "hand_back"
+// HandoffPolicy is the default handoff policy (conversation.HandoffPolicy).
+func HandoffPolicy(c Classification) (bool, handoff.Reason) { return conversation.HandoffPolicy(c) }
 
 // ClassifyRequest is one customer message to classify, with the recent questions that let the engine
 // recognise the same question asked again in other words.
@@ -84,36 +54,12 @@ type ClassifyRequest struct {
 	Recent []Turn `json:"recent,omitempty"`
 }
 
-// Classification is the engine's verdict on one customer message.
-type Classification struct {
-	Intent    Intent    `json:"intent"`
-	Sentiment Sentiment `json:"sentiment"`
-	// KBAnswers is true when the knowledge base answers the question.
-	KBAnswers bool `json:"kb_answers"`
-	// FAQID is the knowledge-base entry that answers it, empty when none does.
-	FAQID string `json:"faq_id,omitempty"`
-	// Topic names the question, so that the same question in other words gets the same topic:
-	// "faq:<id>" for a knowledge-base question, otherwise a key derived from the words, or the topic of
-	// the recent turn it repeats.
-	Topic string `json:"topic,omitempty"`
-	// Engine names the engine that produced the verdict ("local" or "llm").
-	Engine string `json:"engine,omitempty"`
-}
-
 // AnswerRequest asks for an answer grounded only in the knowledge base.
 type AnswerRequest struct {
 	Text  string `json:"text"`
 	FAQID string `json:"faq_id,omitempty"`
 	// Name is the customer's WhatsApp profile name, possibly empty.
 	Name string `json:"name,omitempty"`
-}
-
-// Answer is the engine's reply. When Grounded is false the knowledge base does not answer the question
-// and Text is empty: the caller must not guess.
-type Answer struct {
-	Text     string `json:"text"`
-	Grounded bool   `json:"grounded"`
-	FAQID    string `json:"faq_id,omitempty"`
 }
 
 // ReplyRequest is one customer message for the bot: classify it and, when the knowledge base answers it,

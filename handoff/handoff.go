@@ -1,4 +1,4 @@
-// Package handoff names why the bot stepped aside for a person (the policy that decides it is ai.HandoffPolicy).
+// Package handoff names why the bot stepped aside for a person (the policy that decides it is conversation.HandoffPolicy).
 package handoff
 
 import "time"
