@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -161,24 +162,21 @@ func (s *Server) queryAll(ctx context.Context, phones []string) []conversation.S
 	var (
 		mu  sync.Mutex
 		out []conversation.Snapshot
-		wg  sync.WaitGroup
-		sem = make(chan struct{}, 8)
+		g   errgroup.Group
 	)
+	g.SetLimit(8)
 	for _, p := range phones {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(p string) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			snap, err := s.query(ctx, p, workflows.QueryStatus)
-			if err == nil {
+		g.Go(func() error {
+			// A conversation that does not answer is left out; the others are still listed.
+			if snap, err := s.query(ctx, p, workflows.QueryStatus); err == nil {
 				mu.Lock()
 				out = append(out, snap)
 				mu.Unlock()
 			}
-		}(p)
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait()
 	return out
 }
 
