@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sashabaranov/go-openai/jsonschema"
+
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
 )
@@ -21,8 +23,8 @@ const (
 // answerSchema is the strict output schema of an answer.
 func answerSchema(faqIDs []string) json.RawMessage {
 	return objectSchema(
-		property{"answerable", boolean()},
-		property{"answer", map[string]any{"type": "string"}},
+		property{"answerable", jsonschema.Definition{Type: jsonschema.Boolean}},
+		property{"answer", jsonschema.Definition{Type: jsonschema.String}},
 		property{"faq_id", stringEnum(append(slices.Clone(faqIDs), ""))},
 	)
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sashabaranov/go-openai/jsonschema"
+
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
 )
@@ -40,7 +42,7 @@ func classifyProperties(faqIDs []string) []property {
 	return []property{
 		{"intent", stringEnum(intents)},
 		{"sentiment", stringEnum(sentiments)},
-		{"kb_answers", boolean()},
+		{"kb_answers", jsonschema.Definition{Type: jsonschema.Boolean}},
 		{"faq_id", stringEnum(append(slices.Clone(faqIDs), ""))},
 	}
 }

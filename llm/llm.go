@@ -20,6 +20,7 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+	"github.com/sashabaranov/go-openai/jsonschema"
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
@@ -376,11 +377,13 @@ func boolField(obj map[string]json.RawMessage, key string) (bool, error) {
 // property is one property of an object schema.
 type property struct {
 	name   string
-	schema any
+	schema jsonschema.Definition
 }
 
 // objectSchema renders a closed JSON-schema object with every property required, as strict mode demands,
-// keeping the properties in the given order: models fill them in in that order.
+// keeping the properties in the given order: models fill them in in that order, so that a bot turn's answer
+// comes after the verdict it is written from. A jsonschema.Definition of the object would hold its properties
+// in a map, which encoding/json writes sorted by name.
 func objectSchema(props ...property) json.RawMessage {
 	var b bytes.Buffer
 	b.WriteString(`{"type":"object","properties":{`)
@@ -401,12 +404,9 @@ func objectSchema(props ...property) json.RawMessage {
 }
 
 // stringEnum is the schema of a string restricted to values.
-func stringEnum(values []string) map[string]any {
-	return map[string]any{"type": "string", "enum": values}
+func stringEnum(values []string) jsonschema.Definition {
+	return jsonschema.Definition{Type: jsonschema.String, Enum: values}
 }
-
-// boolean is the schema of a boolean.
-func boolean() map[string]any { return map[string]any{"type": "boolean"} }
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)

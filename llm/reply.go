@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sashabaranov/go-openai/jsonschema"
+
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
 )
@@ -14,7 +16,7 @@ import (
 // replySchema is the strict output schema of a bot turn: the classification, and the answer written from the
 // FAQ that answers the message ("" when none does).
 func replySchema(faqIDs []string) json.RawMessage {
-	return objectSchema(append(classifyProperties(faqIDs), property{"answer", map[string]any{"type": "string"}})...)
+	return objectSchema(append(classifyProperties(faqIDs), property{"answer", jsonschema.Definition{Type: jsonschema.String}})...)
 }
 
 // replyPrompt is the fixed part of a bot turn's instructions: the classification's, then how to answer and
