@@ -5,6 +5,10 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // tokenKind says what a token holds.
@@ -320,7 +324,8 @@ func isCaps(w string) bool {
 	return letters >= 2
 }
 
-// foldAccents removes the accents Afrikaans and typing habits put on letters (môre, hê, dié, café).
+// foldAccents removes the accents Afrikaans and typing habits put on letters (môre, hê, dié, café): the
+// combining marks of the letters' canonical decomposition. It also makes typographic apostrophes plain.
 func foldAccents(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -332,32 +337,22 @@ func foldAccents(s string) string {
 	if ascii {
 		return s
 	}
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case 'á', 'à', 'â', 'ä', 'ã', 'å':
-			r = 'a'
-		case 'é', 'è', 'ê', 'ë':
-			r = 'e'
-		case 'í', 'ì', 'î', 'ï':
-			r = 'i'
-		case 'ó', 'ò', 'ô', 'ö', 'õ':
-			r = 'o'
-		case 'ú', 'ù', 'û', 'ü':
-			r = 'u'
-		case 'ç':
-			r = 'c'
-		case 'ñ':
-			r = 'n'
-		case '’', '‘', 'ʼ', '`':
-			r = '\''
-		}
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		b.WriteRune(r)
+	// A transformer keeps state while it runs: each call has its own.
+	fold := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), runes.Map(plainApostrophe), norm.NFC)
+	folded, _, err := transform.String(fold, s)
+	if err != nil {
+		return s
 	}
-	return b.String()
+	return folded
+}
+
+// plainApostrophe turns the apostrophes phones and word processors type into '.
+func plainApostrophe(r rune) rune {
+	switch r {
+	case '’', '‘', 'ʼ', '`':
+		return '\''
+	}
+	return r
 }
 
 // splitHyphen joins e-mail style words and drops isiZulu noun prefixes on borrowed words (i-order, ama-parcel),

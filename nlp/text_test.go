@@ -33,6 +33,33 @@ func TestParseNormalises(t *testing.T) {
 	}
 }
 
+func TestFoldAccents(t *testing.T) {
+	for in, want := range map[string]string{
+		"more":         "more",
+		"môre":         "more",
+		"hê":           "he",
+		"dié":          "die",
+		"café":         "cafe",
+		"cafe\u0301":   "cafe", // an accent typed as a combining mark
+		"naïve":        "naive",
+		"señor":        "senor",
+		"façade":       "facade",
+		"ångström":     "angstrom",
+		"škoda":        "skoda", // any letter with a canonical accent, not only Afrikaans ones
+		"ýes":          "yes",
+		"it’s":         "it's",
+		"it‘s":         "it's",
+		"itʼs":         "it's",
+		"ø ł ß":        "ø ł ß", // letters of their own, not accented ones
+		"👍🏽 ❤️":        "👍🏽 ❤",  // the skin tone stays; the emoji variation selector is a mark and goes
+		"umngane wami": "umngane wami",
+	} {
+		if got := foldAccents(in); got != want {
+			t.Errorf("foldAccents(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestParseMarks(t *testing.T) {
 	m := parse("Is my order ready?? #4410 R95 😡 YOU PEOPLE!!!")
 	if m.maxQuestion != 2 || m.maxExclaim != 3 {
