@@ -106,16 +106,9 @@ type ReplyInput struct {
 	Speak *Speak `json:"speak,omitempty"`
 }
 
-// Analysis is the classifier's verdict plus what the customer's words mean as an answer to an offer of a person.
-type Analysis struct {
-	ai.Classification
-	Affirmative bool `json:"affirmative,omitempty"`
-	Negative    bool `json:"negative,omitempty"`
-}
-
 // ReplyResult is the bot's reading of a message and the knowledge base's answer to it (not Grounded when none).
 type ReplyResult struct {
-	Analysis
+	conversation.Analysis
 	Answer ai.Answer `json:"answer"`
 	// Spoken is what became of the answer when the activity was allowed to send it (ReplyInput.Speak).
 	Spoken *Spoken `json:"spoken,omitempty"`
@@ -141,7 +134,7 @@ func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, err
 	if err != nil {
 		return ReplyResult{}, aiError("reply", err)
 	}
-	out := ReplyResult{Analysis: Analysis{Classification: r.Classification}, Answer: r.Answer}
+	out := ReplyResult{Analysis: conversation.Analysis{Classification: r.Classification}, Answer: r.Answer}
 	if out.Answer.Text == "" {
 		out.Answer.Grounded = false
 	}

@@ -3,12 +3,10 @@ package activities
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"go.temporal.io/sdk/activity"
 
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -57,10 +55,13 @@ const (
 type Speak struct {
 	// Turn names the bot turn for the fence: the conversation and the customer message it answers.
 	Turn string `json:"turn"`
-	// OfferPending is true while the customer has been offered a person: a yes or a no is theirs to decide.
-	OfferPending bool `json:"offer_pending,omitempty"`
-	// RepeatTopics are the topics on which a question would now be the same question again (the workflow
-	// offers a person instead of answering).
+	// Rules is what the rules of a bot turn read of the conversation, and At when the question was asked:
+	// the activity decides with the same rules as the workflow (conversation.MaySay).
+	Rules conversation.TurnContext `json:"rules"`
+	At    time.Time                `json:"at,omitzero"`
+	// OfferPending and RepeatTopics are what workers of the release before revision 4 decide with; they are
+	// still sent so that such a worker, running during a rolling upgrade, says no more than the rules allow.
+	OfferPending bool     `json:"offer_pending,omitempty"`
 	RepeatTopics []string `json:"repeat_topics,omitempty"`
 	// Send is the message without its text: the recipient, when the question came, and the conversation's
 	// Redis mirror without its last message.
@@ -68,23 +69,12 @@ type Speak struct {
 }
 
 // Allows reports whether the conversation's rules have the bot answer r with the knowledge base's answer,
-// which the activity may then send: no handoff, no answer to an offer of a person, not the same question
-// again, not a greeting or thanks (which get words of their own), and an answer grounded in the knowledge
-// base.
+// which the activity may then send.
 func (s *Speak) Allows(r ReplyResult) bool {
-	if s.OfferPending && (r.Affirmative || r.Negative) {
-		return false
+	if s.At.IsZero() {
+		return false // a workflow of an older release: it sends the answer itself
 	}
-	if handoff, _ := ai.HandoffPolicy(r.Classification); handoff {
-		return false
-	}
-	if r.Topic != "" && slices.Contains(s.RepeatTopics, r.Topic) {
-		return false
-	}
-	if r.Intent == ai.IntentGreeting || r.Intent == ai.IntentThanks {
-		return false
-	}
-	return r.Answer.Grounded && r.Answer.Text != ""
+	return conversation.MaySay(s.Rules, r.Analysis, r.Answer, s.At)
 }
 
 // Spoken is what became of an answer the reply activity was allowed to send.

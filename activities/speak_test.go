@@ -164,7 +164,7 @@ func runReply(t *testing.T, a *Activities, in ReplyInput) ReplyResult {
 func TestReplySpeaksOnlyWhatItMay(t *testing.T) {
 	t.Parallel()
 	speak := func(turn string) *Speak {
-		return &Speak{Turn: turn, Send: SendInput{To: conversation.Address{Phone: "27821234567"}, Mirror: &conversation.Mirror{Phone: "27821234567"}}}
+		return &Speak{Turn: turn, At: time.Now(), Send: SendInput{To: conversation.Address{Phone: "27821234567"}, Mirror: &conversation.Mirror{Phone: "27821234567"}}}
 	}
 	question := func(turn string) ReplyInput { return ReplyInput{Text: "what are your hours?", Speak: speak(turn)} }
 
@@ -176,6 +176,15 @@ func TestReplySpeaksOnlyWhatItMay(t *testing.T) {
 		}
 		if h := fence.holder("c:1"); h != "sent:wamid.S" {
 			t.Fatalf("turn %q", h)
+		}
+	})
+	t.Run("nothing for a workflow of an older release: it sends the answer itself", func(t *testing.T) {
+		s, fence := &textSender{}, &memFence{turns: map[string]string{}}
+		old := question("c:1")
+		old.Speak.At = time.Time{}
+		out := runReply(t, &Activities{Engine: answeringEngine{}, Sender: s, Turns: fence}, old)
+		if out.Spoken != nil || len(s.sent) != 0 || !out.Answer.Grounded {
+			t.Fatalf("spoken %+v, sent %q", out.Spoken, s.sent)
 		}
 	})
 	t.Run("nothing once the turn is stopped", func(t *testing.T) {
@@ -278,7 +287,7 @@ func (s *slowSender) MarkRead(ctx context.Context, _ string, typing bool) error 
 // attempt that timed out cannot land its Graph API call after a later attempt or a takeover took the turn.
 func TestReplyClaimBelongsToTheAttempt(t *testing.T) {
 	t.Parallel()
-	speak := &Speak{Turn: "c:1", Send: SendInput{To: conversation.Address{Phone: "27821234567"}}}
+	speak := &Speak{Turn: "c:1", At: time.Now(), Send: SendInput{To: conversation.Address{Phone: "27821234567"}}}
 	in := ReplyInput{Text: "what are your hours?", Speak: speak}
 
 	t.Run("the send is bounded by the claim", func(t *testing.T) {
@@ -310,7 +319,7 @@ func TestReplyClaimBelongsToTheAttempt(t *testing.T) {
 // shown, and a stopped turn shows none.
 func TestStopWaitsForTheTypingIndicator(t *testing.T) {
 	t.Parallel()
-	speak := &Speak{Turn: "c:1", Send: SendInput{To: conversation.Address{Phone: "27821234567"}}}
+	speak := &Speak{Turn: "c:1", At: time.Now(), Send: SendInput{To: conversation.Address{Phone: "27821234567"}}}
 	s, fence := &slowSender{typingFor: 300 * time.Millisecond}, &memFence{turns: map[string]string{}}
 	a := &Activities{Engine: answeringEngine{}, Sender: s, Turns: fence}
 	done := make(chan struct{})

@@ -519,25 +519,25 @@ func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) 
 	if botCtx.Err() != nil || !c.s.Holds(gen) {
 		return
 	}
-	c.s.Offer = Offer{} // an open offer lapses with whatever the customer says next
+	c.s.Offer = conversation.Offer{} // an open offer lapses with whatever the customer says next
 	if d.spoken {
 		return // the reply activity sent the answer
 	}
 	switch d.Action {
-	case ActHandoff:
+	case conversation.ActHandoff:
 		c.apply(ctx, Event{Kind: EvHandoff, Reason: d.Reason, At: workflow.Now(ctx)})
-	case ActSay:
-		c.say(botCtx, gen, m, d.Kind(), d.Text, nil, d.tag)
-	case ActOffer:
+	case conversation.ActSay:
+		c.say(botCtx, gen, m, d.kind(), d.Text, nil, d.tag)
+	case conversation.ActOffer:
 		if c.say(botCtx, gen, m, activities.SendOffer, d.Text, offerButtons, "") {
-			c.s.Offer = Offer{Pending: true, Reason: d.Reason}
+			c.s.Offer = conversation.Offer{Pending: true, Reason: d.Reason}
 		}
 	}
 }
 
 // decide asks the AI engine what the message is and, for a question, what the knowledge base answers. A
 // reply the engine's activity already sent (speak.go) is recorded here, whoever holds the conversation now.
-func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMessage) Decision {
+func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMessage) decision {
 	if d, ok := decideButton(c.s, m); ok {
 		return d
 	}
@@ -550,7 +550,8 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 	if speak == nil {
 		at = workflow.Now(ctx) // as runs before the reply activity could speak decided
 	}
-	d, repeat := decideText(c.s, rep.Analysis, at)
+	td, repeat := conversation.DecideText(c.s.turnContext(), rep.Analysis, at)
+	d := decision{Decision: td}
 	c.s.Repeat = repeat
 	if rep.Topic != "" {
 		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: rep.Topic, Text: clip(m.Text, maxRecentText)})
@@ -558,17 +559,17 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 			c.s.Recent = c.s.Recent[len(c.s.Recent)-maxRecent:]
 		}
 	}
-	if d.Action != ActAnswer {
+	if d.Action != conversation.ActAnswer {
 		return d
 	}
-	d = decideAnswer(rep.Analysis, rep.Answer)
-	if d.answered {
+	d = decision{Decision: conversation.DecideAnswer(rep.Analysis, rep.Answer)}
+	if d.Answered {
 		c.s.Repeat = c.s.Repeat.Answered()
 	}
 	if sp := rep.Spoken; sp != nil {
 		switch {
 		case sp.MessageID != "":
-			if d.Action != ActSay || d.Text != sp.Text {
+			if d.Action != conversation.ActSay || d.Text != sp.Text {
 				c.logger.Error("the reply activity sent what the rules would not have said", "action", d.Action)
 			}
 			c.sent(activities.SendAnswer)
@@ -578,7 +579,7 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 		case sp.Failed != "":
 			d.tag = sp.Tag // sent again under the same tag: once, if WhatsApp took it after all
 		case sp.Stopped:
-			d = Decision{Action: ActNothing} // the bot was stopped first: nothing may go out for this turn
+			d = decided(conversation.ActNothing, "", "") // the bot was stopped first: nothing may go out for this turn
 		}
 	}
 	return d
@@ -605,13 +606,14 @@ func (c *conversationWorkflow) askEngine(ctx, botCtx workflow.Context, m Custome
 	return rep, in.Speak, err
 }
 
-// speakRules is what the reply activity may send for m: the knowledge base's answer, when decideText and
-// decideAnswer would say it (activities.Speak.Allows).
+// speakRules is what the reply activity may send for m: the knowledge base's answer, when the rules of a bot
+// turn would say it (conversation.MaySay).
 func (c *conversationWorkflow) speakRules(m CustomerMessage, at time.Time) *activities.Speak {
 	next := c.mirrorValue()
 	next.LastMessage, next.LastActivity = "", time.Time{}
 	return &activities.Speak{
-		Turn: c.s.Phone + ":" + m.ID, OfferPending: c.s.Offer.Pending, RepeatTopics: c.s.Repeat.Triggers(at),
+		Turn: c.s.Phone + ":" + m.ID, Rules: c.s.turnContext(), At: at,
+		OfferPending: c.s.Offer.Pending, RepeatTopics: c.s.Repeat.Triggers(at),
 		Send: activities.SendInput{To: c.s.Address(), ReceivedAt: m.ReceivedAt, Mirror: &next},
 	}
 }
@@ -654,12 +656,12 @@ func (c *conversationWorkflow) takeUnread() string {
 
 // aiFailed hands the conversation to a person when the AI engine cannot do its part (unless the bot was
 // stopped anyway).
-func (c *conversationWorkflow) aiFailed(ctx workflow.Context, what string, err error) Decision {
+func (c *conversationWorkflow) aiFailed(ctx workflow.Context, what string, err error) decision {
 	if ctx.Err() != nil {
-		return Decision{Action: ActNothing}
+		return decided(conversation.ActNothing, "", "")
 	}
 	c.logger.Error(what+" failed; handing off", "error", err)
-	return Decision{Action: ActHandoff, Reason: handoff.ReasonAIUnavailable}
+	return decided(conversation.ActHandoff, handoff.ReasonAIUnavailable, "")
 }
 
 // say sends a bot message if the bot still holds the conversation. A send already under way when a person

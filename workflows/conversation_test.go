@@ -222,16 +222,16 @@ func (h *harness) stopTurn(ctx context.Context, turn string) (bool, error) {
 }
 
 // analyze is a keyword classifier.
-func (h *harness) analyze(ctx context.Context, msg string) (activities.Analysis, error) {
+func (h *harness) analyze(ctx context.Context, msg string) (conversation.Analysis, error) {
 	h.mu.Lock()
 	h.analyzed = append(h.analyzed, msg)
 	delay, down := h.analyzeDelay, h.aiDown
 	h.mu.Unlock()
 	if down {
-		return activities.Analysis{}, temporal.NewNonRetryableApplicationError("engine down", activities.ErrTypeAIUnavailable, nil)
+		return conversation.Analysis{}, temporal.NewNonRetryableApplicationError("engine down", activities.ErrTypeAIUnavailable, nil)
 	}
 	if delay > 0 && !busy(ctx, delay) {
-		return activities.Analysis{}, ctx.Err()
+		return conversation.Analysis{}, ctx.Err()
 	}
 	text := strings.ToLower(msg)
 	c := ai.Classification{Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}
@@ -253,7 +253,7 @@ func (h *harness) analyze(ctx context.Context, msg string) (activities.Analysis,
 	}
 	yes := text == "yes" || text == "ja" || text == "yebo" || text == "please"
 	no := text == "no" || text == "nee"
-	return activities.Analysis{Classification: c, Affirmative: yes, Negative: no}, nil
+	return conversation.Analysis{Classification: c, Affirmative: yes, Negative: no}, nil
 }
 
 func (h *harness) answer(faqID string) ai.Answer {
@@ -781,65 +781,6 @@ func TestRepeatedQuestionOfferedOncePerStreak(t *testing.T) {
 	}
 	if offers != 2 {
 		t.Fatalf("offers = %d; sent %q", offers, h.sentTexts())
-	}
-}
-
-func TestRepeatStreakTable(t *testing.T) {
-	t.Parallel()
-	var r Repeat
-	steps := []struct {
-		topic    string
-		answered bool
-		offer    bool
-	}{
-		{"faq:a", true, false},
-		{"faq:b", true, false},
-		{"faq:a", true, false}, // second time, not right after: no offer
-		{"faq:a", false, true}, // right after an answer (and third time)
-		{"faq:a", true, false}, // offered once per streak
-		{"", false, false},     // greetings do not count
-		{"faq:c", true, false},
-		{"faq:c", true, true}, // asked again right after the answer
-	}
-	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	for i, s := range steps {
-		var got bool
-		r, got = r.Observe(s.topic, at.Add(time.Duration(i)*time.Minute))
-		if got != s.offer {
-			t.Fatalf("step %d (%s): offer = %v, want %v", i, s.topic, got, s.offer)
-		}
-		if s.answered {
-			r = r.Answered()
-		}
-	}
-}
-
-// The same question asked now and then is no loop: only questions within a day count.
-func TestRepeatLooksAtADay(t *testing.T) {
-	t.Parallel()
-	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	var r Repeat
-	var offered bool
-	for day := 0; day < 90; day += 30 {
-		r, offered = r.Observe("faq:hours", start.AddDate(0, 0, day))
-		if offered {
-			t.Fatalf("offered a person on day %d for a monthly question", day)
-		}
-		r = r.Answered()
-		r, offered = r.Observe("faq:delivery", start.AddDate(0, 0, day).Add(time.Hour))
-		if offered {
-			t.Fatalf("offered a person on day %d", day)
-		}
-	}
-	if len(r.Asked) > 2 {
-		t.Fatalf("questions older than a day kept: %+v", r.Asked)
-	}
-	// Three times within a day is a loop.
-	r = Repeat{}
-	for i, want := range []bool{false, false, true} {
-		if r, offered = r.Observe("faq:hours", start.Add(time.Duration(i)*8*time.Hour)); offered != want {
-			t.Fatalf("ask %d within a day: offered = %v", i+1, offered)
-		}
 	}
 }
 

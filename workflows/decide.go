@@ -7,153 +7,63 @@ import (
 	"time"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
 )
 
-// Action is what the bot does with one customer message while it holds the conversation.
-type Action int
-
-// The bot's possible actions.
-const (
-	// ActNothing: nothing to say (a reaction, a system notice).
-	ActNothing Action = iota
-	// ActHandoff: hand the conversation to a person.
-	ActHandoff
-	// ActSay: send a prepared text.
-	ActSay
-	// ActOffer: offer a person with the handoff_yes / handoff_no buttons.
-	ActOffer
-	// ActAnswer: answer from the knowledge base.
-	ActAnswer
-)
-
-// Decision is the bot's decision on one message.
-type Decision struct {
-	Action Action
-	Reason handoff.Reason
-	Text   string
-	// answered is true when Text is an answer from the knowledge base.
-	answered bool
-	// spoken is true when the reply activity already sent Text (speak.go); tag is the send tag under which
-	// it tried and failed, for the workflow's own send.
+// decision is the rules' decision on a message (conversation.DecideText, DecideAnswer) and what became of it
+// on the model path: spoken is true when the reply activity already sent its text (speak.go); tag is the send
+// tag under which it tried and failed, for the workflow's own send.
+type decision struct {
+	conversation.Decision
 	spoken bool
 	tag    string
 }
 
-// Kind names a bot message for metrics: a knowledge-base answer or another prepared text.
-func (d Decision) Kind() string {
-	if d.answered {
+func decided(action conversation.Action, reason handoff.Reason, text string) decision {
+	return decision{Decision: conversation.Decision{Action: action, Reason: reason, Text: text}}
+}
+
+// kind names a bot message for metrics: a knowledge-base answer or another prepared text.
+func (d decision) kind() string {
+	if d.Answered {
 		return activities.SendAnswer
 	}
 	return activities.SendSay
 }
 
+// turnContext is what the rules of a bot turn read of the conversation.
+func (s *State) turnContext() conversation.TurnContext {
+	return conversation.TurnContext{Offer: s.Offer, Repeat: s.Repeat, Name: s.Name, Business: s.Settings.BusinessName, Topics: s.Settings.Topics}
+}
+
 // decideButton decides on a reply-button tap or a non-text message, before any classification. ok is false
 // when the message is to be classified as text.
-func decideButton(s *State, m CustomerMessage) (Decision, bool) {
+func decideButton(s *State, m CustomerMessage) (decision, bool) {
 	switch m.Kind {
 	case KindButton:
 		switch m.ButtonID {
 		case ButtonHandoffYes:
-			return Decision{Action: ActHandoff, Reason: offerReason(s.Offer)}, true
+			return decided(conversation.ActHandoff, conversation.OfferReason(s.Offer), ""), true
 		case ButtonHandoffNo:
-			return Decision{Action: ActSay, Text: textDeclined}, true
+			return decided(conversation.ActSay, "", conversation.TextDeclined), true
 		}
-		return Decision{}, false
+		return decision{}, false
 	case KindText:
-		return Decision{}, false
+		return decision{}, false
 	case KindReaction, KindSystem:
-		return Decision{Action: ActNothing}, true
+		return decided(conversation.ActNothing, "", ""), true
 	}
-	return Decision{Action: ActSay, Text: nonTextReply(m)}, true
+	return decided(conversation.ActSay, "", nonTextReply(m)), true
 }
 
-// decideText decides on a classified text message asked at at. It returns the question streak after the
-// message; it changes nothing itself.
-func decideText(s *State, an activities.Analysis, at time.Time) (Decision, Repeat) {
-	if s.Offer.Pending {
-		if an.Affirmative {
-			return Decision{Action: ActHandoff, Reason: offerReason(s.Offer)}, s.Repeat
-		}
-		if an.Negative {
-			return Decision{Action: ActSay, Text: textDeclined}, s.Repeat
-		}
-	}
-	if ok, reason := ai.HandoffPolicy(an.Classification); ok {
-		return Decision{Action: ActHandoff, Reason: reason}, s.Repeat
-	}
-	repeat, again := s.Repeat.Observe(an.Topic, at)
-	if again {
-		return Decision{Action: ActOffer, Reason: handoff.ReasonRepeatedQuestion, Text: textOfferRepeated}, repeat
-	}
-	switch an.Intent {
-	case ai.IntentGreeting:
-		return Decision{Action: ActSay, Text: greeting(s.Name, s.Settings.BusinessName, s.Settings.Topics)}, repeat
-	case ai.IntentThanks:
-		return Decision{Action: ActSay, Text: textWelcome}, repeat
-	}
-	return Decision{Action: ActAnswer}, repeat
-}
-
-// decideAnswer turns the knowledge base's answer into what to say: the answer when it is grounded, else an
-// offer of a person (the bot never guesses).
-func decideAnswer(an activities.Analysis, ans ai.Answer) Decision {
-	if !ans.Grounded {
-		text := textOfferUnknown
-		if an.Intent == ai.IntentOrderStatus {
-			text = textOfferNoOrder
-		}
-		return Decision{Action: ActOffer, Reason: handoff.ReasonHumanRequested, Text: text}
-	}
-	return Decision{Action: ActSay, Text: ans.Text, answered: true}
-}
-
-func offerReason(o Offer) handoff.Reason {
-	if o.Reason != "" {
-		return o.Reason
-	}
-	return handoff.ReasonHumanRequested
-}
-
-// The bot's words. Kept together so that tone stays consistent.
+// The words of an offer of a person. WhatsApp allows at most three reply buttons of at most 20 characters.
 const (
-	textDeclined      = "No problem. Ask me anything else, or type *agent* any time to chat to a person."
-	textWelcome       = "You're welcome! Anything else I can help with?"
-	textOfferRepeated = "It looks like my answers aren't helping with this. Would you like to chat to a person?"
-	textOfferUnknown  = "I'm sorry, I don't have an answer to that. Would you like to chat to a person?"
-	textOfferNoOrder  = "I can't look up orders myself. Would you like a person on our team to check it for you?"
-	titleYes          = "Yes, a person"
-	titleNo           = "No, thanks"
+	titleYes = "Yes, a person"
+	titleNo  = "No, thanks"
 )
 
 // offerButtons are the reply buttons of an offer of a person.
 var offerButtons = []conversation.Button{{ID: ButtonHandoffYes, Title: titleYes}, {ID: ButtonHandoffNo, Title: titleNo}}
-
-// greeting introduces the bot with the topics of the business's knowledge base.
-func greeting(name, business string, topics []string) string {
-	hi := "Hi"
-	if first := firstName(name); first != "" {
-		hi += " " + first
-	}
-	who := "the assistant"
-	if business != "" {
-		who = "the " + business + " assistant"
-	}
-	ask := "Ask me a question"
-	if len(topics) > 0 {
-		ask = "Ask me about " + listOf(topics)
-	}
-	return fmt.Sprintf("%s! I'm %s. %s, or type *agent* to chat to a person.", hi, who, ask)
-}
-
-// listOf joins items as a sentence does: "a, b or c".
-func listOf(items []string) string {
-	if len(items) == 1 {
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
 
 func nonTextReply(m CustomerMessage) string {
 	switch m.Kind {
@@ -215,12 +125,4 @@ func returnedNotice(business string) string {
 		who = "the " + business + " assistant"
 	}
 	return fmt.Sprintf("You're chatting with %s again. Ask me anything, or type *agent* to chat to a person.", who)
-}
-
-func firstName(name string) string {
-	f := strings.Fields(name)
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
 }

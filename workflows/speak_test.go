@@ -90,12 +90,12 @@ func TestSpeakAgreesWithTheRules(t *testing.T) {
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 	states := map[string]*State{
 		"new":           {},
-		"offer pending": {Offer: Offer{Pending: true, Reason: "repeated_question"}},
-		"asked once":    {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Minute)}}}},
-		"just answered": {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Minute)}}, LastAnswered: true}},
-		"asked twice": {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Hour)}, {Topic: "faq:delivery", At: at.Add(-time.Minute)},
+		"offer pending": {Offer: conversation.Offer{Pending: true, Reason: "repeated_question"}},
+		"asked once":    {Repeat: conversation.Repeat{Asked: []conversation.Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Minute)}}}},
+		"just answered": {Repeat: conversation.Repeat{Asked: []conversation.Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Minute)}}, LastAnswered: true}},
+		"asked twice": {Repeat: conversation.Repeat{Asked: []conversation.Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Hour)}, {Topic: "faq:delivery", At: at.Add(-time.Minute)},
 			{Topic: "faq:trading_hours", At: at.Add(-30 * time.Second)}, {Topic: "faq:delivery", At: at.Add(-20 * time.Second)}}}},
-		"long ago": {Repeat: Repeat{Asked: []Ask{{Topic: "faq:trading_hours", At: at.Add(-48 * time.Hour)}, {Topic: "faq:trading_hours", At: at.Add(-47 * time.Hour)}}, LastAnswered: true}},
+		"long ago": {Repeat: conversation.Repeat{Asked: []conversation.Ask{{Topic: "faq:trading_hours", At: at.Add(-48 * time.Hour)}, {Topic: "faq:trading_hours", At: at.Add(-47 * time.Hour)}}, LastAnswered: true}},
 	}
 	var replies []activities.ReplyResult
 	for _, intent := range []ai.Intent{ai.IntentFAQ, ai.IntentGreeting, ai.IntentThanks, ai.IntentOther, ai.IntentRefundRequest, ai.IntentHumanRequested, ai.IntentComplaint, ai.IntentOrderStatus} {
@@ -103,7 +103,7 @@ func TestSpeakAgreesWithTheRules(t *testing.T) {
 			for _, topic := range []string{"", "faq:trading_hours", "faq:delivery", "faq:location"} {
 				for _, grounded := range []bool{false, true} {
 					for _, yesNo := range []int{0, 1, 2} {
-						r := activities.ReplyResult{Analysis: activities.Analysis{Classification: ai.Classification{Intent: intent, Sentiment: sentiment, Topic: topic}}}
+						r := activities.ReplyResult{Analysis: conversation.Analysis{Classification: ai.Classification{Intent: intent, Sentiment: sentiment, Topic: topic}}}
 						r.Affirmative, r.Negative = yesNo == 1, yesNo == 2
 						if grounded {
 							r.Answer = ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: "trading_hours"}
@@ -120,11 +120,11 @@ func TestSpeakAgreesWithTheRules(t *testing.T) {
 		s.Phone = phone
 		speak := c.speakRules(CustomerMessage{ID: "wamid.1"}, at)
 		for _, r := range replies {
-			d, _ := decideText(s, r.Analysis, at)
-			if d.Action == ActAnswer {
-				d = decideAnswer(r.Analysis, r.Answer)
+			d, _ := conversation.DecideText(s.turnContext(), r.Analysis, at)
+			if d.Action == conversation.ActAnswer {
+				d = conversation.DecideAnswer(r.Analysis, r.Answer)
 			}
-			says := d.Action == ActSay && d.answered
+			says := d.Action == conversation.ActSay && d.Answered
 			if allowed := speak.Allows(r); allowed != says || (says && d.Text != r.Answer.Text) {
 				t.Errorf("%s, %s: the activity may send: %v; the rules: %+v", name, describeReply(r), allowed, d)
 			}

@@ -55,9 +55,9 @@ type State struct {
 	LastActivity time.Time `json:"last_activity,omitempty"`
 	LastMessage  string    `json:"last_message,omitempty"`
 
-	Recent []ai.Turn `json:"recent,omitempty"`
-	Repeat Repeat    `json:"repeat"`
-	Offer  Offer     `json:"offer"`
+	Recent []ai.Turn           `json:"recent,omitempty"`
+	Repeat conversation.Repeat `json:"repeat"`
+	Offer  conversation.Offer  `json:"offer"`
 	// CSAT is the rating question of the latest hand-back and its answer (csat.go).
 	CSAT CSAT `json:"csat"`
 	// Note is the latest internal note agents wrote on the current handoff: a return without a note of its
@@ -121,12 +121,6 @@ func (s *State) Learn(waID, userID, username string) bool {
 type CardRef struct {
 	Seq int              `json:"seq"`
 	Ref conversation.Ref `json:"ref"`
-}
-
-// Offer is an open offer of a person, made with the handoff_yes / handoff_no buttons.
-type Offer struct {
-	Pending bool           `json:"pending,omitempty"`
-	Reason  handoff.Reason `json:"reason,omitempty"`
 }
 
 // Agent is the person behind an agent's action.
@@ -227,7 +221,7 @@ func (s *State) Transition(ev Event) Outcome {
 		}
 		s.Status, s.Reason, s.HandoffAt = conversation.StatusHandoff, reason, ev.At
 		s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
-		s.Summary, s.OutOfHoursNote, s.Offer = "", "", Offer{}
+		s.Summary, s.OutOfHoursNote, s.Offer = "", "", conversation.Offer{}
 		s.CSAT.Pending, s.Note = false, "" // a handoff cancels every other automation
 		s.Handoffs++
 		s.startIdleTimer(ev.At)
@@ -268,7 +262,7 @@ func (s *State) Transition(ev Event) Outcome {
 			Line: "No agent activity: waiting for an agent to return the conversation to the bot or keep it"}
 	case ev.Kind == EvReturn:
 		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = conversation.StatusActive, "", "", time.Time{}
-		s.Repeat, s.Offer = Repeat{}, Offer{}
+		s.Repeat, s.Offer = conversation.Repeat{}, conversation.Offer{}
 		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeCardUpdate},
 			Line: "Returned to the bot by " + ev.Agent.Name}
 		followup = DoWelcomeBack

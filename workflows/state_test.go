@@ -137,7 +137,7 @@ func TestReturnForgetsTheBotsMemoryOfTheLoop(t *testing.T) {
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	s := State{Status: conversation.StatusActive}
 	s.Repeat, _ = s.Repeat.Observe("faq:hours", at)
-	s.Offer = Offer{Pending: true, Reason: handoff.ReasonRepeatedQuestion}
+	s.Offer = conversation.Offer{Pending: true, Reason: handoff.ReasonRepeatedQuestion}
 	s.Transition(Event{Kind: EvHandoff, Reason: handoff.ReasonRepeatedQuestion, At: at})
 	if s.Offer.Pending {
 		t.Fatal("an offer outlived the handoff")
