@@ -336,35 +336,13 @@ func (a *Activities) MirrorState(ctx context.Context, m conversation.Mirror) err
 	return nil
 }
 
-// RuntimeSettings is what the workflow needs to know about the worker at a decision point.
-type RuntimeSettings struct {
-	BusinessName string `json:"business_name"`
-	// Topics are a few things the knowledge base answers, for the bot's greeting.
-	Topics         []string      `json:"topics,omitempty"`
-	IdleTimeout    time.Duration `json:"idle_timeout"`
-	LocalEngine    bool          `json:"local_engine,omitempty"`
-	InSupportHours bool          `json:"in_support_hours"`
-	NextOpening    time.Time     `json:"next_opening,omitempty"`
-	// CSAT is true when the customer is asked to rate the help after a hand-back (CSAT=on).
-	CSAT bool `json:"csat,omitempty"`
-	// UnclaimedTimeout is the support time a handoff may wait unclaimed; UnclaimedAfter is the wall-clock
-	// time from now until that much support time has passed (support hours pause it). Both 0: no escalation.
-	UnclaimedTimeout time.Duration `json:"unclaimed_timeout,omitempty"`
-	UnclaimedAfter   time.Duration `json:"unclaimed_after,omitempty"`
-	// ReplyTemplate is true when a reply template can carry agents' replies after the 24-hour window.
-	ReplyTemplate bool `json:"reply_template,omitempty"`
-	// BotTurnsPerMinute is the most model calls one customer can cause a minute (BOT_TURNS_PER_MINUTE); 0
-	// for no limit.
-	BotTurnsPerMinute int `json:"bot_turns_per_minute,omitempty"`
-}
-
 // greetingTopics is how many of the knowledge base's topics the bot's greeting names.
 const greetingTopics = 4
 
 // CurrentSettings reports the worker's settings and whether people are at work right now.
-func (a *Activities) CurrentSettings(ctx context.Context) (RuntimeSettings, error) {
+func (a *Activities) CurrentSettings(ctx context.Context) (conversation.Settings, error) {
 	now := a.now()
-	s := RuntimeSettings{
+	s := conversation.Settings{
 		BusinessName:      a.KB.Business.Name,
 		Topics:            a.KB.Topics(greetingTopics),
 		IdleTimeout:       a.Settings.IdleTimeout,

@@ -4,9 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"github.com/supportd/supportd/workflows/conversation"
 	"log/slog"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 
 	"go.temporal.io/sdk/activity"
 

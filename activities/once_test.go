@@ -3,11 +3,12 @@ package activities
 import (
 	"context"
 	"errors"
-	"github.com/supportd/supportd/workflows/conversation"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 
 	"github.com/supportd/supportd/whatsapp"
 )

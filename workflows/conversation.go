@@ -777,7 +777,7 @@ func (c *conversationWorkflow) system(ctx workflow.Context, text string) {
 
 // refreshSettings reads the worker's settings: the business, the idle timeout, whether people are at work.
 func (c *conversationWorkflow) refreshSettings(ctx workflow.Context) {
-	var s activities.RuntimeSettings
+	var s conversation.Settings
 	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
 	if err := workflow.ExecuteLocalActivity(lctx, a.CurrentSettings).Get(ctx, &s); err != nil {
 		c.logger.Error("settings unavailable; keeping the last known", "error", err)

@@ -37,7 +37,7 @@ type harness struct {
 	replies  []activities.ReplyInput
 	mirrors  []conversation.Mirror
 
-	settings activities.RuntimeSettings
+	settings conversation.Settings
 	// live, when set, reports the settings instead: the real activity, with its knowledge base and clock.
 	live *activities.Activities
 	// analyzeDelay makes the classifier slow, to race a takeover against it.
@@ -75,7 +75,7 @@ type harness struct {
 }
 
 func newHarness(t *testing.T) *harness {
-	h := &harness{t: t, revision: Revision, settings: activities.RuntimeSettings{
+	h := &harness{t: t, revision: Revision, settings: conversation.Settings{
 		BusinessName: "Baobab", IdleTimeout: 30 * time.Minute, InSupportHours: true,
 	}}
 	var suite testsuite.WorkflowTestSuite
@@ -139,7 +139,7 @@ func newHarness(t *testing.T) *harness {
 		return nil
 	})
 	h.env.OnActivity(a.StopTurn, mock.Anything, mock.Anything).Return(h.stopTurn)
-	h.env.OnActivity(a.CurrentSettings, mock.Anything).Return(func(ctx context.Context) (activities.RuntimeSettings, error) {
+	h.env.OnActivity(a.CurrentSettings, mock.Anything).Return(func(ctx context.Context) (conversation.Settings, error) {
 		if h.live != nil {
 			return h.live.CurrentSettings(ctx)
 		}

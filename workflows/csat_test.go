@@ -71,7 +71,7 @@ func TestDecideRating(t *testing.T) {
 func TestShouldAskCSAT(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	on := activities.RuntimeSettings{CSAT: true}
+	on := conversation.Settings{CSAT: true}
 	cases := []struct {
 		name string
 		s    State

@@ -2,9 +2,10 @@ package workflows
 
 import (
 	"fmt"
-	"github.com/supportd/supportd/workflows/conversation"
 	"strings"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/handoff"
@@ -110,7 +111,7 @@ func handoffNotice(reason handoff.Reason, name, outOfHours string) string {
 }
 
 // outOfHoursNote says when a person will answer, for the customer and the agents' card.
-func outOfHoursNote(s activities.RuntimeSettings) string {
+func outOfHoursNote(s conversation.Settings) string {
 	if s.InSupportHours || s.NextOpening.IsZero() {
 		return ""
 	}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
 )
@@ -19,7 +18,7 @@ import (
 func stateDiagram() string {
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	agent := Agent{Name: "Sipho", ID: "U1"}
-	bot := State{Status: conversation.StatusActive, Settings: activities.RuntimeSettings{IdleTimeout: time.Hour}}
+	bot := State{Status: conversation.StatusActive, Settings: conversation.Settings{IdleTimeout: time.Hour}}
 	waiting := bot
 	waiting.Transition(Event{Kind: EvHandoff, Reason: handoff.ReasonRefund, At: t0})
 	held := waiting

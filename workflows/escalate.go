@@ -143,7 +143,7 @@ func (c *conversationWorkflow) escalate(ctx workflow.Context) {
 }
 
 // waitNotice is the customer's one message about a wait for a person.
-func waitNotice(s activities.RuntimeSettings) string {
+func waitNotice(s conversation.Settings) string {
 	if note := outOfHoursNote(s); note != "" {
 		return "Sorry for the wait: everyone on our team is busy. " + note + " Your messages here are kept for them."
 	}

@@ -188,8 +188,8 @@ func TestUnclaimedTimerCountsSupportHoursAcrossWeekend(t *testing.T) {
 
 func TestWaitNoticeSaysWhenPeopleAreBack(t *testing.T) {
 	t.Parallel()
-	open := waitNotice(activities.RuntimeSettings{InSupportHours: true})
-	closed := waitNotice(activities.RuntimeSettings{NextOpening: time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)})
+	open := waitNotice(conversation.Settings{InSupportHours: true})
+	closed := waitNotice(conversation.Settings{NextOpening: time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)})
 	if !strings.Contains(open, "as soon as") || !strings.Contains(closed, "Monday 08:00") {
 		t.Fatalf("wait notices: %q / %q", open, closed)
 	}

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
@@ -39,7 +38,7 @@ type State struct {
 	AgentStarted int `json:"agent_started,omitempty"`
 
 	// Settings are the worker's settings as last read (business name, idle timeout, support hours).
-	Settings activities.RuntimeSettings `json:"settings"`
+	Settings conversation.Settings `json:"settings"`
 
 	Transcript []conversation.Line `json:"transcript,omitempty"`
 	Earlier    int                 `json:"earlier,omitempty"`

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
 )
@@ -16,7 +15,7 @@ func TestTransition(t *testing.T) {
 	sipho := Agent{Name: "Sipho", ID: "U1"}
 	lerato := Agent{Name: "Lerato", ID: "U2"}
 	bot := func() State {
-		return State{Status: conversation.StatusActive, Settings: activities.RuntimeSettings{IdleTimeout: time.Hour}}
+		return State{Status: conversation.StatusActive, Settings: conversation.Settings{IdleTimeout: time.Hour}}
 	}
 	waiting := func() State {
 		s := bot()
