@@ -14,6 +14,7 @@ import (
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/store"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // newRedisFixture is newFixture on a real redis-server, whose scripts run as they do in production.
@@ -76,7 +77,7 @@ func TestFirstMessagesUnderDifferentIdentifiersAtOnceStartOneConversation(t *tes
 			// Every request looks the customer up at once, and Temporal's visibility, which lags behind the
 			// starts, knows none of the new conversations until every request has signalled.
 			looked, signalled := newBarrier(2*customers), newBarrier(2*customers)
-			f.temporal.refuse = func(string, workflows.CustomerMessage, workflows.Input) error { return signalled.wait() }
+			f.temporal.refuse = func(string, conversation.Message, workflows.Input) error { return signalled.wait() }
 			s := f.gateway(func(string) error { return looked.wait() })
 			type pair struct{ phone, user, both, userOnly string }
 			pairs := make([]pair, customers)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 const (
@@ -15,7 +16,7 @@ const (
 )
 
 // last is the workflow and message of the latest signal.
-func (f *fakeTemporal) last() (string, workflows.CustomerMessage) {
+func (f *fakeTemporal) last() (string, conversation.Message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.targets[len(f.targets)-1], f.signals[len(f.signals)-1]
@@ -29,15 +30,15 @@ func TestOneCustomerOneConversationWhateverTheIdentifiers(t *testing.T) {
 	steps := []struct {
 		name string
 		body []byte
-		kind workflows.MessageKind
+		kind conversation.MessageKind
 	}{
-		{"phone and user ID", f.hook.Body(f.hook.Text(custPhone, "hi").WithUser(custUser, "sipho")), workflows.KindText},
-		{"user ID only", f.hook.Body(f.hook.Text("", "still me").WithUser(custUser, "sipho")), workflows.KindText},
-		{"a new number", f.hook.Body(f.hook.ChangedNumber(custPhone, custNewPhone)), workflows.KindIdentity},
-		{"the new number only", f.hook.Body(f.hook.Text(custNewPhone, "new phone, same me")), workflows.KindText},
-		{"a new user ID", f.hook.Body(f.hook.ChangedUserID(custNewPhone, custUser, custNewUser)), workflows.KindIdentity},
-		{"the new user ID only", f.hook.Body(f.hook.Text("", "and again").WithUser(custNewUser, "")), workflows.KindText},
-		{"an echo to the new user ID", f.hook.Body(f.hook.Echo(f.hook.Text("", "Sipho here").WithUser(custNewUser, ""))), workflows.KindEcho},
+		{"phone and user ID", f.hook.Body(f.hook.Text(custPhone, "hi").WithUser(custUser, "sipho")), conversation.KindText},
+		{"user ID only", f.hook.Body(f.hook.Text("", "still me").WithUser(custUser, "sipho")), conversation.KindText},
+		{"a new number", f.hook.Body(f.hook.ChangedNumber(custPhone, custNewPhone)), conversation.KindIdentity},
+		{"the new number only", f.hook.Body(f.hook.Text(custNewPhone, "new phone, same me")), conversation.KindText},
+		{"a new user ID", f.hook.Body(f.hook.ChangedUserID(custNewPhone, custUser, custNewUser)), conversation.KindIdentity},
+		{"the new user ID only", f.hook.Body(f.hook.Text("", "and again").WithUser(custNewUser, "")), conversation.KindText},
+		{"an echo to the new user ID", f.hook.Body(f.hook.Echo(f.hook.Text("", "Sipho here").WithUser(custNewUser, ""))), conversation.KindEcho},
 	}
 	for _, st := range steps {
 		if code := f.post(s, st.body); code != http.StatusOK {
@@ -103,7 +104,7 @@ func TestFailedStatusReachesItsConversation(t *testing.T) {
 		t.Fatalf("status %d", code)
 	}
 	id, msg := f.temporal.last()
-	if id != workflows.WorkflowID(custUser) || msg.Kind != workflows.KindDelivery || msg.RefID != "wamid.OUT1" || msg.Error == "" {
+	if id != workflows.WorkflowID(custUser) || msg.Kind != conversation.KindDelivery || msg.RefID != "wamid.OUT1" || msg.Error == "" {
 		t.Fatalf("failed status signalled %s %+v", id, msg)
 	}
 	// A failed status of a customer nobody talks to is acknowledged.

@@ -57,7 +57,7 @@ func (s *Server) messageText(c *gin.Context) {
 		if a == nil || a.GetSignalName() != workflows.SignalCustomerMessage {
 			continue
 		}
-		var m workflows.CustomerMessage
+		var m conversation.Message
 		if err := dc.FromPayloads(a.GetInput(), &m); err != nil || m.ID != id {
 			continue
 		}

@@ -14,12 +14,13 @@ import (
 
 	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // temporalRefusals answers a SignalWithStart the way the Temporal client and server refuse requests whose
 // content is at fault (each seen in production): a workflow id that is not printable ASCII (gRPC header),
 // over the server's length limit, a payload over the blob limit, a request over gRPC's size limit.
-func temporalRefusals(workflowID string, msg workflows.CustomerMessage, input workflows.Input) error {
+func temporalRefusals(workflowID string, msg conversation.Message, input workflows.Input) error {
 	if !utf8.ValidString(workflowID) {
 		return status.Error(codes.Internal, "grpc: error while marshaling: string field contains invalid UTF-8")
 	}
@@ -59,7 +60,7 @@ func FuzzWhatsAppWebhook(f *testing.F) {
 	f.Add(rawBody(`{"from_user_id":"ZA.13491208655302741918","id":"wamid.bsuid","type":"text","text":{"body":"hi"}}`))
 	f.Add(rawBody(`{"from":"` + phone + `","id":"wamid.name","type":"text","text":{"body":"hi"}}`)[:40])
 	var invalid []string
-	fx.temporal.refuse = func(workflowID string, msg workflows.CustomerMessage, input workflows.Input) error {
+	fx.temporal.refuse = func(workflowID string, msg conversation.Message, input workflows.Input) error {
 		if err := (whatsapp.Message{From: msg.Phone, ID: msg.ID}).Validate(); err != nil {
 			invalid = append(invalid, err.Error())
 		}

@@ -6,10 +6,11 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
-	"github.com/supportd/supportd/workflows"
-	"github.com/supportd/supportd/workflows/conversation"
 	"log/slog"
 	"time"
+
+	"github.com/supportd/supportd/workflows"
+	"github.com/supportd/supportd/workflows/conversation"
 
 	"github.com/supportd/supportd/activities"
 	"github.com/supportd/supportd/internal/logx"
@@ -82,7 +83,7 @@ func (s *Server) failures(ctx context.Context, log *slog.Logger, statuses []what
 		if len(ids) > 1 {
 			s.link(ctx, key, ids...)
 		}
-		msg := workflows.CustomerMessage{Phone: key, Kind: workflows.KindDelivery, RefID: st.ID,
+		msg := conversation.Message{Phone: key, Kind: conversation.KindDelivery, RefID: st.ID,
 			Delivery: conversation.DeliveryFailed, Error: st.Reason(), At: st.Timestamp}
 		sctx, cancel := context.WithTimeout(ctx, signalTimeout)
 		err = s.opts.Temporal.SignalWorkflow(sctx, workflows.WorkflowID(key), "", workflows.SignalCustomerMessage, msg)

@@ -105,7 +105,7 @@ func (s *Server) whatsappWebhook(c *gin.Context) {
 			s.invalid(log, err, e.Content.Type)
 			continue
 		}
-		cm := workflows.CustomerMessage{ID: e.ID, Kind: workflows.KindEcho, Text: e.Describe(), At: e.Timestamp}
+		cm := conversation.Message{ID: e.ID, Kind: conversation.KindEcho, Text: e.Describe(), At: e.Timestamp}
 		inbound = append(inbound, inboundEvent{msg: cm, ids: []string{validPhone(e.To.Phone), validUserID(e.To.UserID)}})
 	}
 	for _, ev := range inbound {
@@ -147,7 +147,7 @@ func (s *Server) invalid(log *slog.Logger, err error, msgType string) {
 // inboundEvent is one thing WhatsApp reported that a conversation must take in: a customer message, or a
 // Business app echo, with the customer's identifiers (the phone first).
 type inboundEvent struct {
-	msg workflows.CustomerMessage
+	msg conversation.Message
 	ids []string
 }
 
@@ -199,7 +199,7 @@ func (s *Server) deliver(ctx context.Context, ev inboundEvent) error {
 }
 
 // signal hands msg to the conversation msg.Phone names, starting it if needed.
-func (s *Server) signal(ctx context.Context, msg workflows.CustomerMessage) error {
+func (s *Server) signal(ctx context.Context, msg conversation.Message) error {
 	sctx, cancel := context.WithTimeout(ctx, signalTimeout)
 	defer cancel()
 	id := workflows.WorkflowID(msg.Phone)
@@ -297,50 +297,50 @@ func safeType(t string) string {
 }
 
 // customerMessage turns a WhatsApp message into the workflow's message.
-func customerMessage(m whatsapp.Message) workflows.CustomerMessage {
+func customerMessage(m whatsapp.Message) conversation.Message {
 	to := m.ReplyTo()
-	cm := workflows.CustomerMessage{ID: m.ID, Phone: m.From, WaID: to.Phone, UserID: to.UserID, Username: m.Username,
+	cm := conversation.Message{ID: m.ID, Phone: m.From, WaID: to.Phone, UserID: to.UserID, Username: m.Username,
 		Name: m.Name, At: m.Timestamp, Text: m.Text}
 	switch m.Type {
 	case "text":
-		cm.Kind = workflows.KindText
+		cm.Kind = conversation.KindText
 	case "interactive", "button":
-		cm.Kind = workflows.KindButton
+		cm.Kind = conversation.KindButton
 		cm.ButtonID = m.ButtonID
 		cm.Text = m.ButtonTitle
 	case "audio":
-		cm.Kind = workflows.KindMedia
+		cm.Kind = conversation.KindMedia
 		if m.Media != nil && m.Media.Voice {
-			cm.Kind = workflows.KindVoice
+			cm.Kind = conversation.KindVoice
 		}
 		cm.Text = m.Describe()
 	case "image", "video", "document", "sticker":
-		cm.Kind = workflows.KindMedia
+		cm.Kind = conversation.KindMedia
 		cm.Text = m.Describe()
 	case "location":
-		cm.Kind = workflows.KindLocation
+		cm.Kind = conversation.KindLocation
 		cm.Text = m.Describe()
 	case "contacts":
-		cm.Kind = workflows.KindContacts
+		cm.Kind = conversation.KindContacts
 		cm.Text = m.Describe()
 	case "reaction":
-		cm.Kind = workflows.KindReaction
+		cm.Kind = conversation.KindReaction
 		cm.Text = m.Describe()
 	case "system":
-		cm.Kind = workflows.KindSystem
+		cm.Kind = conversation.KindSystem
 		cm.Text = m.Describe()
 		if sys := m.System; sys != nil && (sys.Kind == whatsapp.SystemUserChangedNumber || sys.Kind == whatsapp.SystemUserChangedUserID) {
 			// The customer's old identifiers find the conversation; it learns the new ones.
-			cm.Kind, cm.WaID, cm.UserID = workflows.KindIdentity, validPhone(sys.NewPhone), validUserID(sys.NewUserID)
+			cm.Kind, cm.WaID, cm.UserID = conversation.KindIdentity, validPhone(sys.NewPhone), validUserID(sys.NewUserID)
 			if cm.Text == "" {
 				cm.Text = "The customer's WhatsApp identifiers changed"
 			}
 		}
 	default:
-		cm.Kind = workflows.KindUnsupported
+		cm.Kind = conversation.KindUnsupported
 		cm.Text = m.Describe()
 	}
-	if cm.Kind == workflows.KindText && cm.Text == "" {
+	if cm.Kind == conversation.KindText && cm.Text == "" {
 		cm.Text = m.Describe()
 	}
 	return cm

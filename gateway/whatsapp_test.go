@@ -41,9 +41,9 @@ type fakeTemporal struct {
 	client.Client
 
 	mu        sync.Mutex
-	signals   []workflows.CustomerMessage
+	signals   []conversation.Message
 	processed map[string]int
-	refuse    func(workflowID string, msg workflows.CustomerMessage, input workflows.Input) error
+	refuse    func(workflowID string, msg conversation.Message, input workflows.Input) error
 	// customers holds, by workflow id, the identifiers its conversation's search attributes carry, as the
 	// workflow keeps them; ListWorkflow answers from it.
 	customers map[string][]string
@@ -92,7 +92,7 @@ func (f *fakeTemporal) SignalWorkflow(ctx context.Context, workflowID, runID, si
 	if _, ok := f.customers[workflowID]; !ok {
 		return serviceerror.NewNotFound("workflow not found")
 	}
-	f.signals = append(f.signals, arg.(workflows.CustomerMessage))
+	f.signals = append(f.signals, arg.(conversation.Message))
 	f.targets = append(f.targets, workflowID)
 	return nil
 }
@@ -108,7 +108,7 @@ func (f *fakeTemporal) learn(workflowID string, ids ...string) {
 
 func (f *fakeTemporal) SignalWithStartWorkflow(ctx context.Context, workflowID, signalName string, signalArg any,
 	options client.StartWorkflowOptions, workflow any, workflowArgs ...any) (client.WorkflowRun, error) {
-	msg := signalArg.(workflows.CustomerMessage)
+	msg := signalArg.(conversation.Message)
 	input := workflowArgs[0].(workflows.Input)
 	if f.refuse != nil {
 		if err := f.refuse(workflowID, msg, input); err != nil {
@@ -262,10 +262,10 @@ func TestCrashAfterSignalBeforeDone(t *testing.T) {
 	f := newFixture(t)
 	m := f.hook.Text("27820000002", "Hi")
 	body := f.hook.Body(m)
-	f.temporal.refuse = func(string, workflows.CustomerMessage, workflows.Input) error {
+	f.temporal.refuse = func(string, conversation.Message, workflows.Input) error {
 		f.temporal.refuse = nil
 		f.temporal.mu.Lock()
-		f.temporal.signals = append(f.temporal.signals, workflows.CustomerMessage{ID: m.ID})
+		f.temporal.signals = append(f.temporal.signals, conversation.Message{ID: m.ID})
 		f.temporal.processed[m.ID]++
 		f.temporal.mu.Unlock()
 		panic(errCrash) // Temporal has it; the gateway never marks it done
@@ -287,7 +287,7 @@ func TestSignalFailureReleasesClaim(t *testing.T) {
 	f := newFixture(t)
 	m := f.hook.Text("27820000003", "Hello")
 	body := f.hook.Body(m)
-	f.temporal.refuse = func(string, workflows.CustomerMessage, workflows.Input) error {
+	f.temporal.refuse = func(string, conversation.Message, workflows.Input) error {
 		return serviceerror.NewUnavailable("connection refused")
 	}
 	gw := f.gateway(nil)
@@ -443,7 +443,7 @@ func TestTemporalErrorsClassified(t *testing.T) {
 			f := newFixture(t)
 			refused := f.hook.Text("27820000007", "first")
 			next := f.hook.Text("27820000008", "second")
-			f.temporal.refuse = func(_ string, m workflows.CustomerMessage, _ workflows.Input) error {
+			f.temporal.refuse = func(_ string, m conversation.Message, _ workflows.Input) error {
 				if m.ID == refused.ID {
 					return tc.err
 				}

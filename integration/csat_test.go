@@ -9,7 +9,6 @@ import (
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/slackapp"
-	"github.com/supportd/supportd/workflows"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -45,7 +44,7 @@ func TestReturnWithNoteAsksForARatingAndNotGoodReopens(t *testing.T) {
 	msgs := s.graph.WaitForMessages(t, phone, 2, 30*time.Second)
 	s.quiet(phone, 2) // one message after the return
 	back := msgs[1]
-	want := []string{workflows.ButtonCSATGood, workflows.ButtonCSATOK, workflows.ButtonCSATBad}
+	want := []string{conversation.ButtonCSATGood, conversation.ButtonCSATOK, conversation.ButtonCSATBad}
 	if back.Type != "interactive" || len(back.Buttons) != len(want) || !strings.Contains(back.Text, "again") {
 		t.Fatalf("welcome back = %+v, want one interactive message with the rating buttons", back)
 	}
@@ -55,7 +54,7 @@ func TestReturnWithNoteAsksForARatingAndNotGoodReopens(t *testing.T) {
 		}
 	}
 
-	tap := s.hook.ButtonReply(phone, back.ID, workflows.ButtonCSATBad, "Not good")
+	tap := s.hook.ButtonReply(phone, back.ID, conversation.ButtonCSATBad, "Not good")
 	if code := s.post(s.hook.Body(tap)); code != http.StatusOK {
 		t.Fatalf("rating tap: %d", code)
 	}

@@ -113,8 +113,8 @@ func TestBurstOfMaximalMessagesDoesNotWedge(t *testing.T) {
 		}
 	}
 	t.Logf("80 messages of 60,000 characters: the continue-as-new carried %d bytes", carried)
-	if carried == 0 || carried > workflows.CarriedBudget {
-		t.Fatalf("the continue-as-new carried %d bytes (budget %d)", carried, workflows.CarriedBudget)
+	if carried == 0 || carried > conversation.CarriedBudget {
+		t.Fatalf("the continue-as-new carried %d bytes (budget %d)", carried, conversation.CarriedBudget)
 	}
 
 	// The conversation still works: an agent takes it, hands it back, and the bot answers.

@@ -25,7 +25,7 @@ func (c *conversationWorkflow) validateTakeover(ctx workflow.Context, req Takeov
 // takeover hands the conversation to an agent. It returns once the bot is silent: whatever the bot was doing
 // has been cancelled and has stopped, so nothing it started can reach the customer afterwards.
 func (c *conversationWorkflow) takeover(ctx workflow.Context, req TakeoverRequest) (TakeoverResult, error) {
-	out := c.apply(ctx, Event{Kind: EvTakeover, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	out := c.apply(ctx, conversation.Event{Kind: conversation.EvTakeover, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
 	if out.HeldBy != "" {
 		return TakeoverResult{Assignee: out.HeldBy, AlreadyAssigned: true, Status: c.s.Status}, nil
 	}
@@ -47,7 +47,7 @@ func (c *conversationWorkflow) validateReply(ctx workflow.Context, req ReplyRequ
 	case c.s.Status == conversation.StatusActive:
 		return temporal.NewApplicationError("the bot holds this conversation: take it over first", ErrTypeBotHolds)
 	// An agents' tool that knows who writes (Slack) speaks for the assignee only, under the current card.
-	case req.AgentID != "" && c.s.Assignee != "" && !c.s.isAssignee(agentOf(req.Agent, req.AgentID)):
+	case req.AgentID != "" && c.s.Assignee != "" && !c.s.IsAssignee(agentOf(req.Agent, req.AgentID)):
 		return temporal.NewApplicationError("only the agent who took this conversation ("+c.s.Assignee+") speaks to the customer", ErrTypeNotAssignee)
 	case req.ThreadTS != "" && card != "" && req.ThreadTS != card:
 		return temporal.NewApplicationError("this thread belongs to an earlier handoff: reply in the current card's thread", ErrTypeNotAssignee)
@@ -69,7 +69,7 @@ func (c *conversationWorkflow) reply(ctx workflow.Context, req ReplyRequest) (Re
 		return res, nil
 	}
 	agent := agentOf(req.Agent, req.AgentID)
-	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
+	c.apply(ctx, conversation.Event{Kind: conversation.EvReply, Agent: agent, At: workflow.Now(ctx)})
 	if c.revision >= revisionOneSpeaker {
 		// One voice at a time: the bot's notices on their way are stopped before a person speaks.
 		if err := c.hushAndWait(ctx); err != nil {
@@ -95,9 +95,9 @@ func (c *conversationWorkflow) repliedBefore(ctx workflow.Context) (ReplyResult,
 // remember keeps a sent agent's message by its update's id, for repeats after a continue-as-new.
 func (c *conversationWorkflow) remember(ctx workflow.Context, res ReplyResult, err error) (ReplyResult, error) {
 	if info := workflow.GetCurrentUpdateInfo(ctx); err == nil && info != nil && res.MessageID != "" {
-		c.s.Replied = append(c.s.Replied, Replied{UpdateID: info.ID, MessageID: res.MessageID})
-		if over := len(c.s.Replied) - maxReplied; over > 0 {
-			c.s.Replied = append([]Replied(nil), c.s.Replied[over:]...)
+		c.s.Replied = append(c.s.Replied, conversation.Replied{UpdateID: info.ID, MessageID: res.MessageID})
+		if over := len(c.s.Replied) - conversation.MaxReplied; over > 0 {
+			c.s.Replied = append([]conversation.Replied(nil), c.s.Replied[over:]...)
 		}
 	}
 	return res, err
@@ -116,24 +116,26 @@ func (c *conversationWorkflow) validateWithPeople(ctx workflow.Context, req Agen
 
 func (c *conversationWorkflow) returnToBot(ctx workflow.Context, req AgentRequest) (conversation.Snapshot, error) {
 	agent := agentOf(req.Agent, req.AgentID)
-	c.apply(ctx, Event{Kind: EvReturn, Agent: agent, At: workflow.Now(ctx)})
+	c.apply(ctx, conversation.Event{Kind: conversation.EvReturn, Agent: agent, At: workflow.Now(ctx)})
 	c.handBack(ctx, agent.Name, req.Note)
 	return c.snapshot(false), nil
 }
 
 func (c *conversationWorkflow) keep(ctx workflow.Context, req AgentRequest) (conversation.Snapshot, error) {
-	c.apply(ctx, Event{Kind: EvKeep, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	c.apply(ctx, conversation.Event{Kind: conversation.EvKeep, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
 	return c.snapshot(false), nil
 }
 
 // note restarts the idle timer while agents work on a handoff without writing to the customer.
 func (c *conversationWorkflow) note(ctx workflow.Context, req AgentRequest) error {
-	c.apply(ctx, Event{Kind: EvNote, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
+	c.apply(ctx, conversation.Event{Kind: conversation.EvNote, Agent: agentOf(req.Agent, req.AgentID), At: workflow.Now(ctx)})
 	c.keepNote(req.Note)
 	return nil
 }
 
-func agentOf(name, id string) Agent { return Agent{Name: strings.TrimSpace(name), ID: id} }
+func agentOf(name, id string) conversation.Agent {
+	return conversation.Agent{Name: strings.TrimSpace(name), ID: id}
+}
 
 // --- the outbox to agents ---
 
@@ -142,7 +144,7 @@ func agentOf(name, id string) Agent { return Agent{Name: strings.TrimSpace(name)
 // say anyway is merged into it (card updates, customer messages in a row), so a backlog stays small.
 func (c *conversationWorkflow) notify(n conversation.Notice) {
 	n.Phone = c.s.Phone
-	n.Text = clip(n.Text, maxLineText)
+	n.Text = conversation.Clip(n.Text, conversation.MaxLineText)
 	// The card this notice belongs to; its location is resolved when the notice is sent, since the card may
 	// not be posted yet.
 	n.Seq = c.s.Handoffs
@@ -171,7 +173,7 @@ func (c *conversationWorkflow) coalesce(n conversation.Notice) bool {
 			return false
 		}
 		last := &c.s.Notices[len(c.s.Notices)-1]
-		if last.Kind == n.Kind && last.Seq == n.Seq && len([]rune(last.Text))+len([]rune(n.Text)) < maxLineText {
+		if last.Kind == n.Kind && last.Seq == n.Seq && len([]rune(last.Text))+len([]rune(n.Text)) < conversation.MaxLineText {
 			last.Text += "\n" + n.Text
 			last.Messages = append(last.Messages, n.Messages...)
 			return true
@@ -258,7 +260,7 @@ func (c *conversationWorkflow) saveCardRef(seq int, ref conversation.Ref) {
 			return
 		}
 	}
-	c.s.Cards = append(c.s.Cards, CardRef{Seq: seq, Ref: ref})
+	c.s.Cards = append(c.s.Cards, conversation.CardRef{Seq: seq, Ref: ref})
 	if len(c.s.Cards) > 3 {
 		c.s.Cards = c.s.Cards[len(c.s.Cards)-3:]
 	}

@@ -19,11 +19,9 @@ import (
 
 // Bounds that keep the workflow's history and payloads small.
 const (
-	maxTranscript = 200  // lines kept in full; older ones are counted
-	maxSeen       = 1000 // inbound ids remembered for deduplication
-	maxRecent     = 6    // earlier questions given to the classifier
-	cardLines     = 30   // transcript lines on the agents' card
-	storyLines    = 60   // transcript lines the agents' summary is written from
+	maxSeen    = 1000 // inbound ids remembered for deduplication
+	cardLines  = 30   // transcript lines on the agents' card
+	storyLines = 60   // transcript lines the agents' summary is written from
 )
 
 // a is only used to name activity methods; the worker registers the real value.
@@ -42,7 +40,7 @@ func ConversationWorkflow(ctx workflow.Context, in Input) error {
 }
 
 type conversationWorkflow struct {
-	s      *State
+	s      *conversation.State
 	seen   map[string]bool
 	logger log.Logger
 
@@ -94,7 +92,7 @@ func revisionOf(ctx workflow.Context, in Input) int {
 func newConversation(ctx workflow.Context, in Input) *conversationWorkflow {
 	s := in.State
 	if s == nil {
-		s = &State{Phone: in.Phone, WaID: in.WaID, UserID: in.UserID, Name: in.Name, Status: conversation.StatusActive}
+		s = &conversation.State{Phone: in.Phone, WaID: in.WaID, UserID: in.UserID, Name: in.Name, Status: conversation.StatusActive}
 	}
 	// Every log line of the conversation names its customer, masked.
 	logger := log.With(workflow.GetLogger(ctx), "wa_id", logx.MaskPhone(s.Phone))
@@ -149,7 +147,7 @@ func (c *conversationWorkflow) setup(ctx workflow.Context) error {
 	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
-			var m CustomerMessage
+			var m conversation.Message
 			inbox.Receive(ctx, &m)
 			c.accept(ctx, m)
 		}
@@ -181,7 +179,7 @@ func (c *conversationWorkflow) run(ctx workflow.Context) error {
 				c.s.Pending = append(taken, c.s.Pending...) // cut short by a cancel: a fresh run answers it
 			}
 		case nextIdle:
-			c.apply(ctx, Event{Kind: EvIdle, At: workflow.Now(ctx)})
+			c.apply(ctx, conversation.Event{Kind: conversation.EvIdle, At: workflow.Now(ctx)})
 		case nextUnclaimed:
 			c.escalate(ctx)
 		case nextWindowWarning:
@@ -254,7 +252,7 @@ func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 
 // apply runs a transition and does at once what follows from it inside the workflow: stop the bot, note the
 // change in the transcript, the search attributes and the agents' outbox.
-func (c *conversationWorkflow) apply(ctx workflow.Context, ev Event) Outcome {
+func (c *conversationWorkflow) apply(ctx workflow.Context, ev conversation.Event) conversation.Outcome {
 	out := c.s.Transition(ev)
 	if out.StopBot {
 		c.hush()
@@ -274,12 +272,12 @@ func (c *conversationWorkflow) apply(ctx workflow.Context, ev Event) Outcome {
 }
 
 // carryOut does the work a transition left for the main loop, unless a later transition overtook it.
-func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
+func (c *conversationWorkflow) carryOut(ctx workflow.Context, f conversation.Followup) {
 	if f.Generation != c.s.Generation {
 		return
 	}
 	switch f.Kind {
-	case DoAnnounce:
+	case conversation.DoAnnounce:
 		c.refreshSettings(ctx)
 		c.s.OutOfHoursNote = outOfHoursNote(c.s.Settings)
 		c.armEscalation(ctx)
@@ -291,12 +289,12 @@ func (c *conversationWorkflow) carryOut(ctx workflow.Context, f Followup) {
 			seq := c.s.Handoffs
 			c.tell(ctx, activities.SendInput{Kind: activities.SendHandoffNotice, Reason: c.s.Reason,
 				Text: handoffNotice(c.s.Reason, c.s.Name, c.s.OutOfHoursNote)}, sendOptions, func() bool {
-				return c.s.Handoffs == seq && c.s.waitingForPerson()
+				return c.s.Handoffs == seq && c.s.WaitingForPerson()
 			})
 		}
 		c.summarize(ctx, story)
 		c.notify(conversation.Notice{Kind: conversation.NoticeHandoff})
-	case DoWelcomeBack:
+	case conversation.DoWelcomeBack:
 		c.welcomeBack(ctx, f)
 	}
 }
@@ -320,7 +318,7 @@ func (c *conversationWorkflow) end(ctx workflow.Context, err error) error {
 			}
 		}
 	}
-	c.s.Transition(Event{Kind: EvCancel, At: workflow.Now(ctx)})
+	c.s.Transition(conversation.Event{Kind: conversation.EvCancel, At: workflow.Now(ctx)})
 	c.mirror(dctx)
 	return temporal.NewCanceledError("conversation cancelled by an operator")
 }
@@ -328,16 +326,16 @@ func (c *conversationWorkflow) end(ctx workflow.Context, err error) error {
 // startAfresh ends a cancelled run by starting a fresh conversation with the customer's messages it had not
 // handled: the operator ended the conversation, not what the customer wrote since.
 func (c *conversationWorkflow) startAfresh(ctx workflow.Context) error {
-	s := &State{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Username: c.s.Username, Name: c.s.Name,
+	s := &conversation.State{Phone: c.s.Phone, WaID: c.s.WaID, UserID: c.s.UserID, Username: c.s.Username, Name: c.s.Name,
 		Status: conversation.StatusActive, Seen: c.s.Seen, Settings: c.s.Settings, LastInbound: c.s.LastInbound}
 	for _, m := range c.s.Pending {
 		m.Held = false
 		s.Pending = append(s.Pending, m)
-		s.Transcript = append(s.Transcript, cutLine(conversation.Line{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID}, c.runID))
-		s.LastMessage, s.LastActivity, s.Unread = clip(m.Text, maxListText), m.At, m.ID
+		s.Transcript = append(s.Transcript, conversation.CutLine(conversation.Line{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID}, c.runID))
+		s.LastMessage, s.LastActivity, s.Unread = conversation.Clip(m.Text, conversation.MaxListText), m.At, m.ID
 	}
-	s.boundTranscript()
-	s.boundPending()
+	s.BoundTranscript()
+	s.BoundPending()
 	c.logger.Info("cancelled with messages not yet handled: they start a fresh conversation", "messages", len(s.Pending))
 	return workflow.NewContinueAsNewError(ctx, ConversationWorkflow, Input{Phone: s.Phone, WaID: s.WaID, UserID: s.UserID, Name: s.Name, State: s})
 }
@@ -349,14 +347,14 @@ func (c *conversationWorkflow) unpostedMessages() {
 	if c.sendingNotice {
 		first = 1
 	}
-	var back []CustomerMessage
+	var back []conversation.Message
 	for i, n := range c.s.Notices {
 		if i < first || n.Kind != conversation.NoticeCustomerMessage {
 			continue
 		}
 		for _, id := range n.Messages {
 			if l := c.line(id); l != nil {
-				back = append(back, CustomerMessage{ID: id, Phone: c.s.Phone, Kind: KindText, Text: l.Text, At: l.At})
+				back = append(back, conversation.Message{ID: id, Phone: c.s.Phone, Kind: conversation.KindText, Text: l.Text, At: l.At})
 			}
 		}
 	}
@@ -372,7 +370,7 @@ func (c *conversationWorkflow) drainInbox(ctx workflow.Context) error {
 	}
 	inbox := workflow.GetSignalChannel(ctx, SignalCustomerMessage)
 	for {
-		var m CustomerMessage
+		var m conversation.Message
 		if !inbox.ReceiveAsync(&m) {
 			return nil
 		}
@@ -420,8 +418,8 @@ func (c *conversationWorkflow) continueAsNew(ctx workflow.Context) error {
 	if err := c.drainInbox(ctx); err != nil {
 		return c.end(ctx, err)
 	}
-	c.s.boundTranscript()
-	c.s.boundPending()
+	c.s.BoundTranscript()
+	c.s.BoundPending()
 	c.logger.Info("continuing as new", "transcript", len(c.s.Transcript), "revision", c.revision)
 	// The next run starts with this run's search attributes (the SDK carries them over), and records the
 	// revision of the worker that starts it.
@@ -443,7 +441,7 @@ func yield(ctx workflow.Context) error {
 // --- customer messages ---
 
 // accept records an inbound message once, whoever holds the conversation.
-func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
+func (c *conversationWorkflow) accept(ctx workflow.Context, m conversation.Message) {
 	if m.ID != "" {
 		if c.seen[m.ID] {
 			c.logger.Info("duplicate message ignored", "id", m.ID)
@@ -462,10 +460,10 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 	}
 	c.learn(ctx, m)
 	switch m.Kind {
-	case KindEcho:
+	case conversation.KindEcho:
 		c.echo(ctx, m)
 		return
-	case KindDelivery:
+	case conversation.KindDelivery:
 		c.delivered(ctx, m)
 		return
 	}
@@ -474,8 +472,8 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 	}
 	c.s.LastInbound = now
 	c.record(ctx, conversation.Line{From: conversation.FromCustomer, Text: m.Text, At: m.At, ID: m.ID})
-	m.Text, _ = cutText(m.Text, maxLineText) // the bot reads the beginning of a long message
-	if m.Kind == KindReaction || m.Kind == KindSystem || m.Kind == KindIdentity {
+	m.Text, _ = conversation.CutText(m.Text, conversation.MaxLineText) // the bot reads the beginning of a long message
+	if m.Kind == conversation.KindReaction || m.Kind == conversation.KindSystem || m.Kind == conversation.KindIdentity {
 		return // kept for the agents, but nothing anyone needs to answer
 	}
 	if m.ID != "" {
@@ -486,7 +484,7 @@ func (c *conversationWorkflow) accept(ctx workflow.Context, m CustomerMessage) {
 }
 
 // handle deals with one accepted customer message: people's, or the bot's to answer.
-func (c *conversationWorkflow) handle(ctx workflow.Context, m CustomerMessage) {
+func (c *conversationWorkflow) handle(ctx workflow.Context, m conversation.Message) {
 	// A message that arrived while people held the conversation is theirs, even when it went back to the bot
 	// before the message was handled: it is posted for them, in the thread of the handoff it arrived in.
 	if c.s.Status.BotSilent() || m.Held && c.revision >= revisionOneSpeaker {
@@ -501,7 +499,7 @@ func (c *conversationWorkflow) handle(ctx workflow.Context, m CustomerMessage) {
 
 // botTurn lets the bot deal with one message. The work runs under a context a takeover cancels, and nothing is
 // sent once the conversation has changed hands.
-func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) {
+func (c *conversationWorkflow) botTurn(ctx workflow.Context, m conversation.Message) {
 	botCtx, cancel := workflow.WithCancel(ctx)
 	if c.revision >= revisionOneSpeaker {
 		botCtx, cancel = workflow.WithCancel(c.voiceContext())
@@ -525,7 +523,7 @@ func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) 
 	}
 	switch d.Action {
 	case conversation.ActHandoff:
-		c.apply(ctx, Event{Kind: EvHandoff, Reason: d.Reason, At: workflow.Now(ctx)})
+		c.apply(ctx, conversation.Event{Kind: conversation.EvHandoff, Reason: d.Reason, At: workflow.Now(ctx)})
 	case conversation.ActSay:
 		c.say(botCtx, gen, m, d.kind(), d.Text, nil, d.tag)
 	case conversation.ActOffer:
@@ -537,7 +535,7 @@ func (c *conversationWorkflow) botTurn(ctx workflow.Context, m CustomerMessage) 
 
 // decide asks the AI engine what the message is and, for a question, what the knowledge base answers. A
 // reply the engine's activity already sent (speak.go) is recorded here, whoever holds the conversation now.
-func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMessage) decision {
+func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m conversation.Message) decision {
 	if d, ok := decideButton(c.s, m); ok {
 		return d
 	}
@@ -550,13 +548,13 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 	if speak == nil {
 		at = workflow.Now(ctx) // as runs before the reply activity could speak decided
 	}
-	td, repeat := conversation.DecideText(c.s.turnContext(), rep.Analysis, at)
+	td, repeat := conversation.DecideText(c.s.TurnContext(), rep.Analysis, at)
 	d := decision{Decision: td}
 	c.s.Repeat = repeat
 	if rep.Topic != "" {
-		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: rep.Topic, Text: clip(m.Text, maxRecentText)})
-		if len(c.s.Recent) > maxRecent {
-			c.s.Recent = c.s.Recent[len(c.s.Recent)-maxRecent:]
+		c.s.Recent = append(c.s.Recent, ai.Turn{Topic: rep.Topic, Text: conversation.Clip(m.Text, conversation.MaxRecentText)})
+		if len(c.s.Recent) > conversation.MaxRecent {
+			c.s.Recent = c.s.Recent[len(c.s.Recent)-conversation.MaxRecent:]
 		}
 	}
 	if d.Action != conversation.ActAnswer {
@@ -589,7 +587,7 @@ func (c *conversationWorkflow) decide(ctx, botCtx workflow.Context, m CustomerMe
 // activity for the local engine (no I/O), an activity for a model, which marks the message read and shows
 // the typing indicator while it thinks, and sends the answer itself when the rules allow (speak; nil when
 // they were not asked). The work stops when botCtx is cancelled.
-func (c *conversationWorkflow) askEngine(ctx, botCtx workflow.Context, m CustomerMessage, at time.Time) (activities.ReplyResult, *activities.Speak, error) {
+func (c *conversationWorkflow) askEngine(ctx, botCtx workflow.Context, m conversation.Message, at time.Time) (activities.ReplyResult, *activities.Speak, error) {
 	var rep activities.ReplyResult
 	in := activities.ReplyInput{Text: m.Text, Recent: c.s.Recent, Name: c.s.Name}
 	if c.s.Settings.LocalEngine {
@@ -608,11 +606,11 @@ func (c *conversationWorkflow) askEngine(ctx, botCtx workflow.Context, m Custome
 
 // speakRules is what the reply activity may send for m: the knowledge base's answer, when the rules of a bot
 // turn would say it (conversation.MaySay).
-func (c *conversationWorkflow) speakRules(m CustomerMessage, at time.Time) *activities.Speak {
+func (c *conversationWorkflow) speakRules(m conversation.Message, at time.Time) *activities.Speak {
 	next := c.mirrorValue()
 	next.LastMessage, next.LastActivity = "", time.Time{}
 	return &activities.Speak{
-		Turn: c.s.Phone + ":" + m.ID, Rules: c.s.turnContext(), At: at,
+		Turn: c.s.Phone + ":" + m.ID, Rules: c.s.TurnContext(), At: at,
 		OfferPending: c.s.Offer.Pending, RepeatTopics: c.s.Repeat.Triggers(at),
 		Send: activities.SendInput{To: c.s.Address(), ReceivedAt: m.ReceivedAt, Mirror: &next},
 	}
@@ -666,7 +664,7 @@ func (c *conversationWorkflow) aiFailed(ctx workflow.Context, what string, err e
 
 // say sends a bot message if the bot still holds the conversation. A send already under way when a person
 // takes over is either finished or cancelled before the takeover completes.
-func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMessage, kind, text string, buttons []conversation.Button, tag string) bool {
+func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m conversation.Message, kind, text string, buttons []conversation.Button, tag string) bool {
 	if ctx.Err() != nil || !c.s.Holds(gen) {
 		return false
 	}
@@ -697,7 +695,7 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m CustomerMess
 // local send is not cancelled: the takeover waits for it, as for any send in flight. It makes a few quick
 // attempts; when WhatsApp keeps failing, a send activity carries on under the same tag (once, whatever the
 // attempts before it did), with sendOptions' retries, which a takeover does stop.
-func (c *conversationWorkflow) botSend(ctx workflow.Context, m CustomerMessage, in activities.SendInput) (activities.SendResult, error) {
+func (c *conversationWorkflow) botSend(ctx workflow.Context, m conversation.Message, in activities.SendInput) (activities.SendResult, error) {
 	var res activities.SendResult
 	if c.revision >= revisionLocalBotSend {
 		if in.Tag == "" && m.ID != "" {
@@ -759,11 +757,11 @@ func botLine(text string, buttons []conversation.Button) string {
 
 // record appends a transcript line, keeping the transcript bounded.
 func (c *conversationWorkflow) record(ctx workflow.Context, e conversation.Line) {
-	e = cutLine(e, c.runID)
+	e = conversation.CutLine(e, c.runID)
 	c.s.Transcript = append(c.s.Transcript, e)
-	c.s.boundTranscript()
+	c.s.BoundTranscript()
 	if e.From != conversation.FromSystem {
-		c.s.LastMessage = clip(e.Text, maxListText)
+		c.s.LastMessage = conversation.Clip(e.Text, conversation.MaxListText)
 	}
 	if e.From == conversation.FromBot {
 		c.spoke++
@@ -795,7 +793,7 @@ func (c *conversationWorkflow) summarize(ctx workflow.Context, story []conversat
 		c.logger.Error("summary unavailable", "error", err)
 		return
 	}
-	c.s.Summary = clip(summary, maxSummary)
+	c.s.Summary = conversation.Clip(summary, conversation.MaxSummary)
 }
 
 // --- mirrors ---
@@ -869,7 +867,7 @@ func (c *conversationWorkflow) snapshot(withTranscript bool) conversation.Snapsh
 		t := c.s.LastInbound
 		s.LastInbound = &t
 	}
-	if c.s.overdue() {
+	if c.s.Overdue() {
 		t := c.s.Escalation.At
 		s.Overdue, s.EscalatedAt = true, &t
 	}

@@ -280,15 +280,15 @@ func busy(ctx context.Context, d time.Duration) bool {
 
 var msgSeq atomic.Int64
 
-func text(body string) CustomerMessage {
+func text(body string) conversation.Message {
 	id := fmt.Sprintf("wamid.in%d", msgSeq.Add(1))
-	return CustomerMessage{ID: id, Phone: phone, Name: "Thandi Mokoena", Kind: KindText, Text: body}
+	return conversation.Message{ID: id, Phone: phone, Name: "Thandi Mokoena", Kind: conversation.KindText, Text: body}
 }
 
 // at schedules a step at a simulated time after the start.
 func (h *harness) at(d time.Duration, f func()) { h.env.RegisterDelayedCallback(f, d) }
 
-func (h *harness) signal(d time.Duration, m CustomerMessage) {
+func (h *harness) signal(d time.Duration, m conversation.Message) {
 	h.at(d, func() { h.env.SignalWorkflow(SignalCustomerMessage, m) })
 }
 
@@ -681,10 +681,10 @@ func isType(err error, typ string) bool {
 func TestNonTextMessagesGetAReply(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.signal(time.Second, CustomerMessage{ID: "wamid.voice", Phone: phone, Kind: KindVoice, Text: "[voice note]"})
-	h.signal(2*time.Second, CustomerMessage{ID: "wamid.img", Phone: phone, Kind: KindMedia, Text: "[image] broken pot"})
-	h.signal(3*time.Second, CustomerMessage{ID: "wamid.loc", Phone: phone, Kind: KindLocation, Text: "[location] Rosebank"})
-	h.signal(4*time.Second, CustomerMessage{ID: "wamid.react", Phone: phone, Kind: KindReaction, Text: "[reaction 👍]"})
+	h.signal(time.Second, conversation.Message{ID: "wamid.voice", Phone: phone, Kind: conversation.KindVoice, Text: "[voice note]"})
+	h.signal(2*time.Second, conversation.Message{ID: "wamid.img", Phone: phone, Kind: conversation.KindMedia, Text: "[image] broken pot"})
+	h.signal(3*time.Second, conversation.Message{ID: "wamid.loc", Phone: phone, Kind: conversation.KindLocation, Text: "[location] Rosebank"})
+	h.signal(4*time.Second, conversation.Message{ID: "wamid.react", Phone: phone, Kind: conversation.KindReaction, Text: "[reaction 👍]"})
 	h.run(time.Hour)
 	sent := h.sentTexts()
 	if len(sent) != 3 || !strings.Contains(sent[0], "voice notes") || !strings.Contains(sent[1], "attachment") || !strings.Contains(sent[2], "location") {
@@ -716,7 +716,7 @@ func TestUnknownQuestionOffersPerson(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.signal(time.Second, text("Do you sell car tyres?"))
-	h.signal(time.Minute, CustomerMessage{ID: "wamid.yes", Phone: phone, Kind: KindButton, ButtonID: ButtonHandoffYes, Text: titleYes})
+	h.signal(time.Minute, conversation.Message{ID: "wamid.yes", Phone: phone, Kind: conversation.KindButton, ButtonID: ButtonHandoffYes, Text: titleYes})
 	h.run(time.Hour)
 	if len(h.sent) < 2 || len(h.sent[0].Buttons) != 2 || h.sent[0].Buttons[0].ID != ButtonHandoffYes || h.sent[0].Buttons[1].ID != ButtonHandoffNo {
 		t.Fatalf("no offer with buttons: %+v", h.sent)
@@ -730,14 +730,14 @@ func TestRepeatedQuestionOffer(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name    string
-		answer  CustomerMessage
+		answer  conversation.Message
 		handoff bool
 		reply   string
 	}{
-		{"button yes", CustomerMessage{Kind: KindButton, ButtonID: ButtonHandoffYes, Text: titleYes}, true, "person on our team"},
-		{"typed yes", CustomerMessage{Kind: KindText, Text: "yebo"}, true, "person on our team"},
-		{"button no", CustomerMessage{Kind: KindButton, ButtonID: ButtonHandoffNo, Text: titleNo}, false, "No problem"},
-		{"typed no", CustomerMessage{Kind: KindText, Text: "nee"}, false, "No problem"},
+		{"button yes", conversation.Message{Kind: conversation.KindButton, ButtonID: ButtonHandoffYes, Text: titleYes}, true, "person on our team"},
+		{"typed yes", conversation.Message{Kind: conversation.KindText, Text: "yebo"}, true, "person on our team"},
+		{"button no", conversation.Message{Kind: conversation.KindButton, ButtonID: ButtonHandoffNo, Text: titleNo}, false, "No problem"},
+		{"typed no", conversation.Message{Kind: conversation.KindText, Text: "nee"}, false, "No problem"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1063,7 +1063,7 @@ func TestChangeDuringASendMirroredAfterIt(t *testing.T) {
 	h.sendDelay = 2 * time.Second // real time: WhatsApp is slow to answer, the customer's new name arrives meanwhile
 	h.signal(time.Second, text("What are your trading hours?"))
 	renamed := text("👍")
-	renamed.Kind, renamed.Name = KindReaction, "Thandi M" // recorded, never answered: no later send mirrors it
+	renamed.Kind, renamed.Name = conversation.KindReaction, "Thandi M" // recorded, never answered: no later send mirrors it
 	h.signal(2*time.Second, renamed)
 	h.run(time.Hour)
 	m := h.mirrorsOf()

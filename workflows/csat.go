@@ -1,15 +1,9 @@
 package workflows
 
 import (
-	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
 )
@@ -19,224 +13,19 @@ import (
 // assistant is back and asked to rate the help (CSAT), and a "Not good" hands the conversation to a person
 // again. The decisions are the plain functions at the top; the workflow's part follows.
 
-// Score is a customer's rating of the help after a hand-back (docs/CONTRACT.md: "csat").
-type Score string
-
-// The scores, as the API shows them and the metrics count them.
-const (
-	ScoreGood Score = "good"
-	ScoreOK   Score = "ok"
-	ScoreBad  Score = "bad"
-)
-
-// Reply button ids of the rating question (docs/CONTRACT.md).
-const (
-	ButtonCSATGood = "csat_good"
-	ButtonCSATOK   = "csat_ok"
-	ButtonCSATBad  = "csat_bad"
-)
-
-// CSAT is the rating question of the latest hand-back and the customer's answer.
-type CSAT struct {
-	// For is the handoff (State.Handoffs) the question was asked about; zero when none was asked.
-	For int `json:"for,omitempty"`
-	// Pending is true from the question until the customer answers or writes something else.
-	Pending bool  `json:"pending,omitempty"`
-	Score   Score `json:"score,omitempty"`
-	// At is when the customer rated.
-	At time.Time `json:"at,omitempty"`
-}
-
 // versionCSAT guards the welcome back that checks the 24-hour window and may carry the rating question.
 const versionCSAT = "csat-welcome-back"
 
-// The words of the hand-back. WhatsApp allows at most three reply buttons of at most 20 characters.
+// The words of the hand-back.
 const (
-	titleGood          = "Great"
-	titleOK            = "OK"
-	titleBad           = "Not good"
-	textRatingThanks   = "Thank you for letting us know! Ask me anything else any time, or type *agent* to chat to a person."
-	textNoWelcomeBack  = "The customer was not told the assistant is back: the 24-hour WhatsApp window is closed"
-	maxHandBackRunes   = 600
-	maxHandBackSummary = 300
+	textRatingThanks  = "Thank you for letting us know! Ask me anything else any time, or type *agent* to chat to a person."
+	textNoWelcomeBack = "The customer was not told the assistant is back: the 24-hour WhatsApp window is closed"
 )
-
-// csatButtons are the reply buttons of the rating question.
-var csatButtons = []conversation.Button{
-	{ID: ButtonCSATGood, Title: titleGood}, {ID: ButtonCSATOK, Title: titleOK}, {ID: ButtonCSATBad, Title: titleBad},
-}
-
-// Title is the score as the customer's button says it.
-func (s Score) Title() string {
-	switch s {
-	case ScoreGood:
-		return titleGood
-	case ScoreOK:
-		return titleOK
-	case ScoreBad:
-		return titleBad
-	}
-	return string(s)
-}
-
-// shouldAskCSAT reports whether the welcome back after a hand-back asks the customer to rate the help: CSAT
-// is on, the question was not asked about this handoff yet, and WhatsApp's 24-hour window is open.
-func shouldAskCSAT(s *State, now time.Time) bool {
-	return s.Settings.CSAT && s.Handoffs > 0 && s.CSAT.For != s.Handoffs && conversation.WindowOpen(s.LastInbound, now)
-}
-
-// decideRating decides whether a customer message, while the bot holds the conversation, is a rating of the
-// help. A tap on a rating button counts for the latest hand-back's question until it is answered, even after
-// the question lapsed; typed words ("great", "ok", "not good", 1-5 stars) count only while it is pending.
-// handled is false when the message is not a rating: the bot deals with it as usual and the question lapses.
-// handled is true with an empty score for a tap that no longer counts (the question was answered), which
-// needs nothing.
-func decideRating(s *State, m CustomerMessage) (score Score, handled bool) {
-	switch m.Kind {
-	case KindButton:
-		score = buttonScore(m.ButtonID)
-		if score == "" {
-			return "", false
-		}
-		if s.CSAT.For == 0 || s.CSAT.For != s.Handoffs || s.CSAT.Score != "" {
-			return "", true
-		}
-		return score, true
-	case KindText:
-		if !s.CSAT.Pending {
-			return "", false
-		}
-		score = typedScore(m.Text)
-		return score, score != ""
-	}
-	return "", false
-}
-
-func buttonScore(id string) Score {
-	switch id {
-	case ButtonCSATGood:
-		return ScoreGood
-	case ButtonCSATOK:
-		return ScoreOK
-	case ButtonCSATBad:
-		return ScoreBad
-	}
-	return ""
-}
-
-// typedWords are the typed answers that rate the help, after normalisation (lower case, no punctuation).
-var typedWords = map[string]Score{
-	"great": ScoreGood, "good": ScoreGood, "very good": ScoreGood, "excellent": ScoreGood, "amazing": ScoreGood,
-	"awesome": ScoreGood, "perfect": ScoreGood, "brilliant": ScoreGood, "fantastic": ScoreGood, "super": ScoreGood,
-	"5": ScoreGood, "4": ScoreGood, "5 stars": ScoreGood, "4 stars": ScoreGood, "👍": ScoreGood, "😀": ScoreGood,
-	"😊": ScoreGood, "🙂": ScoreGood, "❤️": ScoreGood, "it was great": ScoreGood, "it was good": ScoreGood,
-
-	"ok": ScoreOK, "okay": ScoreOK, "k": ScoreOK, "fine": ScoreOK, "alright": ScoreOK, "average": ScoreOK,
-	"so so": ScoreOK, "meh": ScoreOK, "3": ScoreOK, "3 stars": ScoreOK, "😐": ScoreOK, "it was ok": ScoreOK,
-	"it was okay": ScoreOK,
-
-	"not good": ScoreBad, "bad": ScoreBad, "very bad": ScoreBad, "poor": ScoreBad, "terrible": ScoreBad,
-	"awful": ScoreBad, "horrible": ScoreBad, "no good": ScoreBad, "not great": ScoreBad, "not helpful": ScoreBad,
-	"1": ScoreBad, "2": ScoreBad, "1 star": ScoreBad, "2 stars": ScoreBad, "👎": ScoreBad, "😞": ScoreBad,
-	"😡": ScoreBad, "it was bad": ScoreBad, "it was not good": ScoreBad,
-}
-
-// typedScore reads a typed rating: the whole message is one of typedWords, or a row of 1-5 stars. Anything
-// longer is a message to answer, not a rating.
-func typedScore(text string) Score {
-	t := strings.TrimSpace(text)
-	if n := utf8.RuneCountInString(t); n > 0 && n <= 5 && strings.Trim(t, "⭐★") == "" {
-		return starScore(n)
-	}
-	return typedWords[normalizeRating(t)]
-}
-
-func starScore(n int) Score {
-	switch {
-	case n >= 4:
-		return ScoreGood
-	case n == 3:
-		return ScoreOK
-	}
-	return ScoreBad
-}
-
-// normalizeRating lowers the case, drops punctuation and spaces out the words; emoji are kept.
-func normalizeRating(text string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(text) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r > unicode.MaxLatin1 && !unicode.IsPunct(r) && !unicode.IsSpace(r):
-			b.WriteRune(r)
-		case r == '\'':
-		default:
-			b.WriteRune(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
 
 // returnedNoticeCSAT is the one message that tells the customer the assistant is back and asks how the
 // person helped, with the csatButtons.
 func returnedNoticeCSAT(business string) string {
 	return returnedNotice(business) + " How did our team do?"
-}
-
-// handBackMemory is the bot's memory after a person handed the conversation back: the questions asked
-// before are settled (context, never an open request), and what the person left (their note, the handoff's
-// reason and summary) comes last.
-func handBackMemory(recent []ai.Turn, agent, note string, reason handoff.Reason, summary string) []ai.Turn {
-	out := make([]ai.Turn, 0, len(recent)+1)
-	for _, t := range recent {
-		if t.Role == "" {
-			t.Settled = true
-		}
-		out = append(out, t)
-	}
-	out = append(out, ai.Turn{Role: ai.RoleHandBack, Text: handBackText(agent, note, reason, summary)})
-	if len(out) > maxRecent {
-		out = out[len(out)-maxRecent:]
-	}
-	return out
-}
-
-// handBackText is the hand-back in words for the bot.
-func handBackText(agent, note string, reason handoff.Reason, summary string) string {
-	if agent == "" {
-		agent = "an agent"
-	}
-	label := reason.Label()
-	if label == "" {
-		label = "a handoff"
-	}
-	var b strings.Builder
-	// (Built without fmt.Fprintf, which workflowcheck cannot prove deterministic.)
-	b.WriteString("A person on our team (" + agent + ") helped the customer with this conversation (" + label + ") and handed it back to the assistant.")
-	if note = strings.TrimSpace(note); note != "" {
-		b.WriteString(" Their note: " + note)
-		if !strings.HasSuffix(note, ".") {
-			b.WriteString(".")
-		}
-	}
-	if summary = strings.TrimSpace(summary); summary != "" {
-		b.WriteString(" Summary of the handoff: " + truncateRunes(strings.Join(strings.Fields(summary), " "), maxHandBackSummary))
-	}
-	return truncateRunes(b.String(), maxHandBackRunes)
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
-// cleanNote is an agent's note as the bot keeps it: trimmed, a Slack "//" prefix dropped, bounded.
-func cleanNote(note string) string {
-	note = strings.TrimSpace(note)
-	note = strings.TrimSpace(strings.TrimPrefix(note, "//"))
-	return truncateRunes(note, maxHandBackRunes)
 }
 
 // --- the workflow's part ---
@@ -247,12 +36,12 @@ func (c *conversationWorkflow) handBack(ctx workflow.Context, agent, note string
 	if c.s.Status != conversation.StatusActive {
 		return
 	}
-	note = cleanNote(note)
+	note = conversation.CleanNote(note)
 	if note == "" {
 		note = c.s.Note
 	}
 	c.s.Note = ""
-	c.s.Recent = handBackMemory(c.s.Recent, agent, note, c.s.Reason, c.s.Summary)
+	c.s.Recent = conversation.HandBackMemory(c.s.Recent, agent, note, c.s.Reason, c.s.Summary)
 	if note != "" {
 		c.system(ctx, "Note for the assistant from "+agent+": "+note)
 	}
@@ -260,14 +49,14 @@ func (c *conversationWorkflow) handBack(ctx workflow.Context, agent, note string
 
 // keepNote remembers agents' latest internal note on the handoff, for the hand-back.
 func (c *conversationWorkflow) keepNote(note string) {
-	if note = cleanNote(note); note != "" && c.s.Status.BotSilent() {
+	if note = conversation.CleanNote(note); note != "" && c.s.Status.BotSilent() {
 		c.s.Note = note
 	}
 }
 
 // welcomeBack tells the customer, in one message, that the assistant is back and, when due, asks them to rate
 // the help with the csatButtons. Outside WhatsApp's 24-hour window nothing can be sent: no welcome, no rating.
-func (c *conversationWorkflow) welcomeBack(ctx workflow.Context, f Followup) {
+func (c *conversationWorkflow) welcomeBack(ctx workflow.Context, f conversation.Followup) {
 	v := workflow.GetVersion(ctx, versionCSAT, workflow.DefaultVersion, 1)
 	c.refreshSettings(ctx)
 	if f.Generation != c.s.Generation {
@@ -283,19 +72,19 @@ func (c *conversationWorkflow) welcomeBack(ctx workflow.Context, f Followup) {
 		c.system(ctx, textNoWelcomeBack)
 		return
 	}
-	ask := shouldAskCSAT(c.s, now)
+	ask := conversation.ShouldAskCSAT(c.s, now)
 	if ask {
-		in.Text, in.Buttons = returnedNoticeCSAT(c.s.Settings.BusinessName), csatButtons
+		in.Text, in.Buttons = returnedNoticeCSAT(c.s.Settings.BusinessName), conversation.CSATButtons
 	}
 	if c.tell(ctx, in, sendOptions, func() bool { return c.s.Holds(f.Generation) }) && ask && c.s.Holds(f.Generation) {
-		c.s.CSAT = CSAT{For: c.s.Handoffs, Pending: true}
+		c.s.CSAT = conversation.CSAT{For: c.s.Handoffs, Pending: true}
 	}
 }
 
 // rating deals with a customer message that rates the help, and reports whether it was one. Any other
 // message lets a pending rating question lapse: it is answered as usual.
-func (c *conversationWorkflow) rating(ctx, botCtx workflow.Context, gen int, m CustomerMessage) bool {
-	score, handled := decideRating(c.s, m)
+func (c *conversationWorkflow) rating(ctx, botCtx workflow.Context, gen int, m conversation.Message) bool {
+	score, handled := conversation.DecideRating(c.s, m)
 	if !handled {
 		c.s.CSAT.Pending = false
 		return false
@@ -311,8 +100,8 @@ func (c *conversationWorkflow) rating(ctx, botCtx workflow.Context, gen int, m C
 		c.logger.Warn("rating not counted", "error", err)
 	}
 	c.notify(conversation.Notice{Kind: conversation.NoticeCardUpdate})
-	if score == ScoreBad {
-		c.apply(ctx, Event{Kind: EvHandoff, Reason: handoff.ReasonCSATBad, At: now})
+	if score == conversation.ScoreBad {
+		c.apply(ctx, conversation.Event{Kind: conversation.EvHandoff, Reason: handoff.ReasonCSATBad, At: now})
 		return true
 	}
 	c.say(botCtx, gen, m, activities.SendSay, textRatingThanks, nil, "")

@@ -17,117 +17,6 @@ import (
 
 // --- the decisions ---
 
-func TestDecideRating(t *testing.T) {
-	t.Parallel()
-	asked := State{Handoffs: 1, CSAT: CSAT{For: 1, Pending: true}}
-	lapsed := State{Handoffs: 1, CSAT: CSAT{For: 1}}
-	rated := State{Handoffs: 1, CSAT: CSAT{For: 1, Score: ScoreGood}}
-	older := State{Handoffs: 2, CSAT: CSAT{For: 1}}
-	never := State{Handoffs: 1}
-	tap := func(id string) CustomerMessage { return CustomerMessage{Kind: KindButton, ButtonID: id, Text: "x"} }
-	typed := func(s string) CustomerMessage { return CustomerMessage{Kind: KindText, Text: s} }
-	cases := []struct {
-		name    string
-		s       State
-		m       CustomerMessage
-		score   Score
-		handled bool
-	}{
-		{"tap great", asked, tap(ButtonCSATGood), ScoreGood, true},
-		{"tap ok", asked, tap(ButtonCSATOK), ScoreOK, true},
-		{"tap not good", asked, tap(ButtonCSATBad), ScoreBad, true},
-		{"tap after the question lapsed still counts", lapsed, tap(ButtonCSATBad), ScoreBad, true},
-		{"tap after a rating: nothing to do", rated, tap(ButtonCSATBad), "", true},
-		{"tap on an earlier handoff's question: nothing to do", older, tap(ButtonCSATGood), "", true},
-		{"tap with no question asked: nothing to do", never, tap(ButtonCSATGood), "", true},
-		{"another button is not a rating", asked, tap(ButtonHandoffYes), "", false},
-		{"typed great", asked, typed("Great!"), ScoreGood, true},
-		{"typed good", asked, typed("good"), ScoreGood, true},
-		{"typed ok", asked, typed("ok"), ScoreOK, true},
-		{"typed okay", asked, typed("Okay."), ScoreOK, true},
-		{"typed bad", asked, typed("bad"), ScoreBad, true},
-		{"typed not good", asked, typed("Not good"), ScoreBad, true},
-		{"typed five", asked, typed("5"), ScoreGood, true},
-		{"typed three stars", asked, typed("⭐⭐⭐"), ScoreOK, true},
-		{"typed one star", asked, typed("⭐"), ScoreBad, true},
-		{"thumbs up", asked, typed("👍"), ScoreGood, true},
-		{"thumbs down", asked, typed("👎"), ScoreBad, true},
-		{"a question is not a rating", asked, typed("What are your trading hours?"), "", false},
-		{"a longer message is not a rating", asked, typed("not good, my parcel never arrived"), "", false},
-		{"thanks is not a rating", asked, typed("thanks"), "", false},
-		{"typed ok after the question lapsed is not a rating", lapsed, typed("ok"), "", false},
-		{"typed great with no question is not a rating", never, typed("great"), "", false},
-		{"media is not a rating", asked, CustomerMessage{Kind: KindMedia, Text: "[image]"}, "", false},
-	}
-	for _, tc := range cases {
-		s := tc.s
-		score, handled := decideRating(&s, tc.m)
-		if score != tc.score || handled != tc.handled {
-			t.Errorf("%s: got (%q, %v), want (%q, %v)", tc.name, score, handled, tc.score, tc.handled)
-		}
-	}
-}
-
-func TestShouldAskCSAT(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	on := conversation.Settings{CSAT: true}
-	cases := []struct {
-		name string
-		s    State
-		want bool
-	}{
-		{"after a handoff, window open", State{Settings: on, Handoffs: 1, LastInbound: now.Add(-time.Hour)}, true},
-		{"CSAT off", State{Handoffs: 1, LastInbound: now.Add(-time.Hour)}, false},
-		{"already asked about this handoff", State{Settings: on, Handoffs: 1, CSAT: CSAT{For: 1}, LastInbound: now.Add(-time.Hour)}, false},
-		{"asked about an earlier handoff", State{Settings: on, Handoffs: 2, CSAT: CSAT{For: 1, Score: ScoreBad}, LastInbound: now.Add(-time.Hour)}, true},
-		{"window closed", State{Settings: on, Handoffs: 1, LastInbound: now.Add(-25 * time.Hour)}, false},
-		{"customer never wrote", State{Settings: on, Handoffs: 1}, false},
-	}
-	for _, tc := range cases {
-		s := tc.s
-		if got := shouldAskCSAT(&s, now); got != tc.want {
-			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
-func TestCSATButtonsFitWhatsApp(t *testing.T) {
-	t.Parallel()
-	if len(csatButtons) > 3 {
-		t.Fatalf("%d buttons; WhatsApp allows 3", len(csatButtons))
-	}
-	for _, b := range csatButtons {
-		if n := len([]rune(b.Title)); n == 0 || n > 20 {
-			t.Errorf("button %q: title of %d characters", b.ID, n)
-		}
-	}
-}
-
-func TestHandBackMemory(t *testing.T) {
-	t.Parallel()
-	recent := []ai.Turn{{Topic: "q:a", Text: "I want a person"}, {Topic: "q:b", Text: "my order 5544"}}
-	got := handBackMemory(recent, "Sipho", "Refund approved", handoff.ReasonRefund, "Customer wants a refund for 5544.")
-	if len(got) != 3 || !got[0].Settled || !got[1].Settled || got[2].Role != ai.RoleHandBack || got[2].Settled {
-		t.Fatalf("memory = %+v", got)
-	}
-	for _, want := range []string{"Sipho", "Refund request", "Their note: Refund approved.", "Customer wants a refund for 5544."} {
-		if !strings.Contains(got[2].Text, want) {
-			t.Errorf("hand-back %q lacks %q", got[2].Text, want)
-		}
-	}
-	if recent[0].Settled {
-		t.Error("handBackMemory changed its input")
-	}
-	long := make([]ai.Turn, maxRecent)
-	if got := handBackMemory(long, "Sipho", "", handoff.ReasonRefund, ""); len(got) != maxRecent || got[maxRecent-1].Role != ai.RoleHandBack {
-		t.Errorf("memory not bounded with the hand-back last: %d turns", len(got))
-	}
-	if got := cleanNote("  // prefers email  "); got != "prefers email" {
-		t.Errorf("cleanNote = %q", got)
-	}
-}
-
 // --- the workflow ---
 
 // newCSATHarness is the harness with CSAT on, recording the ratings counted.
@@ -144,9 +33,9 @@ func newCSATHarness(t *testing.T) (*harness, *[]string) {
 	return h, &counted
 }
 
-func tap(id, title string) CustomerMessage {
+func tap(id, title string) conversation.Message {
 	m := text(title)
-	m.Kind, m.ButtonID = KindButton, id
+	m.Kind, m.ButtonID = conversation.KindButton, id
 	return m
 }
 
@@ -201,7 +90,7 @@ func TestCSATAskedOnceWithButtonsAfterReturn(t *testing.T) {
 		t.Fatalf("sent = %q", sent)
 	}
 	back := h.sentAt(1)
-	want := []string{ButtonCSATGood, ButtonCSATOK, ButtonCSATBad}
+	want := []string{conversation.ButtonCSATGood, conversation.ButtonCSATOK, conversation.ButtonCSATBad}
 	if back.Kind != activities.SendReturnNotice || !slices.Equal(buttonIDs(back), want) ||
 		!strings.HasPrefix(back.Text, returnedNotice("Baobab")) || !strings.Contains(back.Text, "How did our team do?") {
 		t.Fatalf("welcome back = %+v, want one message with the buttons %v", back, want)
@@ -220,7 +109,7 @@ func TestCSATAskedOncePerHandoff(t *testing.T) {
 	t.Parallel()
 	h, _ := newCSATHarness(t)
 	h.handOffAndReturn("")
-	h.signal(time.Hour, tap(ButtonCSATGood, titleGood))
+	h.signal(time.Hour, tap(conversation.ButtonCSATGood, conversation.ScoreGood.Title()))
 	h.signal(2*time.Hour, text("I want a refund for order 6000 too"))
 	h.at(3*time.Hour, func() {
 		h.update(UpdateReturnToBot, AgentRequest{Agent: "Lerato"}, func(r any, err error) {
@@ -233,7 +122,7 @@ func TestCSATAskedOncePerHandoff(t *testing.T) {
 	asks := 0
 	h.mu.Lock()
 	for _, s := range h.sent {
-		if len(s.Buttons) > 0 && s.Buttons[0].ID == ButtonCSATGood {
+		if len(s.Buttons) > 0 && s.Buttons[0].ID == conversation.ButtonCSATGood {
 			asks++
 		}
 	}
@@ -247,8 +136,8 @@ func TestCSATTapRecorded(t *testing.T) {
 	t.Parallel()
 	h, counted := newCSATHarness(t)
 	h.handOffAndReturn("")
-	h.signal(time.Hour, tap(ButtonCSATGood, titleGood))
-	h.signal(90*time.Minute, tap(ButtonCSATBad, titleBad)) // a second tap changes nothing
+	h.signal(time.Hour, tap(conversation.ButtonCSATGood, conversation.ScoreGood.Title()))
+	h.signal(90*time.Minute, tap(conversation.ButtonCSATBad, conversation.ScoreBad.Title())) // a second tap changes nothing
 	h.at(2*time.Hour, func() {
 		s := h.query(QueryConversation)
 		if s.CSAT != "good" || s.Status != conversation.StatusActive {
@@ -297,7 +186,7 @@ func TestCSATNotGoodReopens(t *testing.T) {
 	t.Parallel()
 	h, counted := newCSATHarness(t)
 	h.handOffAndReturn("")
-	h.signal(time.Hour, tap(ButtonCSATBad, titleBad))
+	h.signal(time.Hour, tap(conversation.ButtonCSATBad, conversation.ScoreBad.Title()))
 	h.signal(90*time.Minute, text("What are your trading hours?"))
 	h.at(2*time.Hour, func() {
 		s := h.query(QueryConversation)

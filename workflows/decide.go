@@ -32,16 +32,11 @@ func (d decision) kind() string {
 	return activities.SendSay
 }
 
-// turnContext is what the rules of a bot turn read of the conversation.
-func (s *State) turnContext() conversation.TurnContext {
-	return conversation.TurnContext{Offer: s.Offer, Repeat: s.Repeat, Name: s.Name, Business: s.Settings.BusinessName, Topics: s.Settings.Topics}
-}
-
 // decideButton decides on a reply-button tap or a non-text message, before any classification. ok is false
 // when the message is to be classified as text.
-func decideButton(s *State, m CustomerMessage) (decision, bool) {
+func decideButton(s *conversation.State, m conversation.Message) (decision, bool) {
 	switch m.Kind {
-	case KindButton:
+	case conversation.KindButton:
 		switch m.ButtonID {
 		case ButtonHandoffYes:
 			return decided(conversation.ActHandoff, conversation.OfferReason(s.Offer), ""), true
@@ -49,9 +44,9 @@ func decideButton(s *State, m CustomerMessage) (decision, bool) {
 			return decided(conversation.ActSay, "", conversation.TextDeclined), true
 		}
 		return decision{}, false
-	case KindText:
+	case conversation.KindText:
 		return decision{}, false
-	case KindReaction, KindSystem:
+	case conversation.KindReaction, conversation.KindSystem:
 		return decided(conversation.ActNothing, "", ""), true
 	}
 	return decided(conversation.ActSay, "", nonTextReply(m)), true
@@ -66,15 +61,15 @@ const (
 // offerButtons are the reply buttons of an offer of a person.
 var offerButtons = []conversation.Button{{ID: ButtonHandoffYes, Title: titleYes}, {ID: ButtonHandoffNo, Title: titleNo}}
 
-func nonTextReply(m CustomerMessage) string {
+func nonTextReply(m conversation.Message) string {
 	switch m.Kind {
-	case KindVoice:
+	case conversation.KindVoice:
 		return "Sorry, I can't listen to voice notes. Please type your question, or type *agent* to chat to a person."
-	case KindLocation:
+	case conversation.KindLocation:
 		return "Thanks for sharing your location. I can only answer typed questions: what can I help you with? Type *agent* to chat to a person."
-	case KindContacts:
+	case conversation.KindContacts:
 		return "Thanks for the contact card. What can I help you with? Type *agent* to chat to a person."
-	case KindMedia:
+	case conversation.KindMedia:
 		return "Thanks for the attachment. I can only read text, so please type your question, or type *agent* and a person will look at it."
 	}
 	return "Sorry, I can't read that kind of message. Please type your question, or type *agent* to chat to a person."

@@ -10,19 +10,6 @@ import (
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
-// Escalation is the unclaimed-handoff timer of one handoff: when nobody takes the waiting conversation or
-// replies within HANDOFF_UNCLAIMED_TIMEOUT of support hours, agents are alerted and the customer is told about
-// the wait, once per handoff.
-type Escalation struct {
-	// Seq is the handoff (State.Handoffs) the timer belongs to.
-	Seq int `json:"seq,omitempty"`
-	// Due is when the handoff escalates: the timeout counted in support hours, as a wall-clock time.
-	Due     time.Time     `json:"due,omitempty"`
-	Timeout time.Duration `json:"timeout,omitempty"`
-	// At is when it escalated; zero until then.
-	At time.Time `json:"at,omitempty"`
-}
-
 // windowWarning is how long before the 24-hour window closes people holding the conversation are warned.
 const windowWarning = time.Hour
 
@@ -33,14 +20,14 @@ func (c *conversationWorkflow) armEscalation(ctx workflow.Context) {
 	if s.Status != conversation.StatusHandoff || s.Assignee != "" || s.Settings.UnclaimedAfter <= 0 || s.Escalation.Seq == s.Handoffs {
 		return
 	}
-	s.Escalation = Escalation{Seq: s.Handoffs, Due: workflow.Now(ctx).Add(s.Settings.UnclaimedAfter), Timeout: s.Settings.UnclaimedTimeout}
+	s.Escalation = conversation.Escalation{Seq: s.Handoffs, Due: workflow.Now(ctx).Add(s.Settings.UnclaimedAfter), Timeout: s.Settings.UnclaimedTimeout}
 }
 
 // unclaimedDeadline is when the current handoff escalates; zero when it will not (taken, replied to, back with
 // the bot, escalated already, or no timer).
 func (c *conversationWorkflow) unclaimedDeadline() time.Time {
 	s := c.s
-	if !s.waitingForPerson() || s.Escalation.Seq != s.Handoffs || !s.Escalation.At.IsZero() {
+	if !s.WaitingForPerson() || s.Escalation.Seq != s.Handoffs || !s.Escalation.At.IsZero() {
 		return time.Time{}
 	}
 	return s.Escalation.Due
@@ -104,17 +91,6 @@ func (c *conversationWorkflow) warnWindowCloses(ctx workflow.Context) {
 	c.notify(conversation.Notice{Kind: conversation.NoticeCardUpdate})
 }
 
-// waitingForPerson is true while a handoff waits for someone to take it (still so when the idle timer asked
-// for a confirmation nobody could give, since nobody took it).
-func (s *State) waitingForPerson() bool {
-	return s.Status.BotSilent() && s.Assignee == ""
-}
-
-// overdue is true while the current handoff waits for a person after it escalated.
-func (s *State) overdue() bool {
-	return s.waitingForPerson() && s.Escalation.Seq == s.Handoffs && !s.Escalation.At.IsZero()
-}
-
 // escalate alerts agents that nobody took the waiting handoff (the Slack card is bumped in the channel with
 // SLACK_ESCALATION_MENTION, the console marks it overdue, a metric counts it) and tells the customer, once,
 // about the wait.
@@ -137,7 +113,7 @@ func (c *conversationWorkflow) escalate(ctx workflow.Context) {
 	}
 	seq := c.s.Handoffs
 	c.tell(ctx, activities.SendInput{Kind: activities.SendWaitNotice, Text: waitNotice(c.s.Settings)}, sendOptions, func() bool {
-		return c.s.Handoffs == seq && c.s.waitingForPerson()
+		return c.s.Handoffs == seq && c.s.WaitingForPerson()
 	})
 	c.logger.Info("unclaimed handoff escalated")
 }

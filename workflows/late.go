@@ -20,7 +20,7 @@ import (
 
 // deliverReply sends an agent's reply: free-form while the window is open, as the template once it closed or
 // when WhatsApp says it did (131047, which a delayed webhook can cause).
-func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent Agent, source conversation.Source, text string) (ReplyResult, error) {
+func (c *conversationWorkflow) deliverReply(ctx workflow.Context, agent conversation.Agent, source conversation.Source, text string) (ReplyResult, error) {
 	late := !conversation.WindowOpen(c.s.LastInbound, workflow.Now(ctx))
 	if late {
 		c.refreshSettings(ctx) // whether a template is configured now
@@ -79,12 +79,12 @@ func (c *conversationWorkflow) agentMessage(ctx workflow.Context, req ReplyReque
 	agent := agentOf(req.Agent, req.AgentID)
 	if c.s.Status == conversation.StatusActive {
 		c.s.AgentStarted = c.s.Handoffs + 1
-		c.apply(ctx, Event{Kind: EvTakeover, Agent: agent, At: workflow.Now(ctx)})
+		c.apply(ctx, conversation.Event{Kind: conversation.EvTakeover, Agent: agent, At: workflow.Now(ctx)})
 		if err := c.hushAndWait(ctx); err != nil {
 			return ReplyResult{}, err
 		}
 	}
-	c.apply(ctx, Event{Kind: EvReply, Agent: agent, At: workflow.Now(ctx)})
+	c.apply(ctx, conversation.Event{Kind: conversation.EvReply, Agent: agent, At: workflow.Now(ctx)})
 	if c.revision >= revisionOneSpeaker {
 		if err := c.hushAndWait(ctx); err != nil { // the bot's notices on their way, on a waiting handoff
 			return ReplyResult{}, err
@@ -106,7 +106,7 @@ func (c *conversationWorkflow) sendAgentText(ctx workflow.Context, text string, 
 
 // replyNotDelivered keeps a reply the window kept from the customer in the transcript, marked as not
 // delivered, and answers the agent with why, in words.
-func (c *conversationWorkflow) replyNotDelivered(ctx workflow.Context, agent Agent, source conversation.Source, text string, err error) (ReplyResult, error) {
+func (c *conversationWorkflow) replyNotDelivered(ctx workflow.Context, agent conversation.Agent, source conversation.Source, text string, err error) (ReplyResult, error) {
 	msg := activities.NoTemplateHint
 	if c.s.Settings.ReplyTemplate && err != nil {
 		msg = "not delivered: the 24-hour WhatsApp window is closed and the reply template was refused: " + errorMessage(err)

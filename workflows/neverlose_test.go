@@ -43,14 +43,14 @@ func TestMessageDuringCancelStartsAFreshConversation(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name string
-		race func(h *harness, m CustomerMessage)
+		race func(h *harness, m conversation.Message)
 	}{
 		// (A signal that reaches the server after the cancel, while the run ends, is the integration test's:
 		// the test environment drops a signal to a workflow that completed.)
-		{"signalled just before the cancel", func(h *harness, m CustomerMessage) {
+		{"signalled just before the cancel", func(h *harness, m conversation.Message) {
 			h.at(time.Minute, func() { h.env.SignalWorkflow(SignalCustomerMessage, m); h.env.CancelWorkflow() })
 		}},
-		{"cancelled while the bot answers it", func(h *harness, m CustomerMessage) {
+		{"cancelled while the bot answers it", func(h *harness, m conversation.Message) {
 			h.analyzeDelay = 5 * time.Second
 			h.env.SetTestTimeout(30 * time.Second)
 			h.signal(time.Minute-time.Second, m)
@@ -138,7 +138,7 @@ func TestCarriedStateBoundedInBytes(t *testing.T) {
 	h.env.SetTestTimeout(2 * time.Minute)
 	h.signal(time.Second, text("I want a refund"))
 	bodies := []string{strings.Repeat("a", 65536), strings.Repeat("<", 65536), strings.Repeat("😀", 65536)}
-	var long CustomerMessage
+	var long conversation.Message
 	for i := range 80 {
 		m := text(bodies[i%len(bodies)])
 		if i == 0 {
@@ -175,7 +175,7 @@ func TestCarriedStateBoundedInBytes(t *testing.T) {
 		_ = v.Get(&s)
 		for _, l := range s.Transcript {
 			if l.ID == long.ID {
-				if l.Cut == nil || l.Cut.Length != 65536 || l.Cut.In != conversation.CutInHistory || l.Cut.RunID == "" || len([]rune(l.Text)) != maxLineText {
+				if l.Cut == nil || l.Cut.Length != 65536 || l.Cut.In != conversation.CutInHistory || l.Cut.RunID == "" || len([]rune(l.Text)) != conversation.MaxLineText {
 					t.Errorf("long line kept as %d characters, cut %+v", len([]rune(l.Text)), l.Cut)
 				}
 			}
@@ -187,8 +187,8 @@ func TestCarriedStateBoundedInBytes(t *testing.T) {
 	in, size := h.continuedAsNew()
 	t.Logf("continue-as-new carries %d bytes (%d transcript lines, %d earlier); the conversation query was about %d bytes",
 		size, len(in.State.Transcript), in.State.Earlier, queried)
-	if size > CarriedBudget {
-		t.Fatalf("continue-as-new carries %d bytes, over the budget of %d", size, CarriedBudget)
+	if size > conversation.CarriedBudget {
+		t.Fatalf("continue-as-new carries %d bytes, over the budget of %d", size, conversation.CarriedBudget)
 	}
 	if len(in.State.Transcript) < 10 || in.State.Earlier == 0 {
 		t.Fatalf("carried %d lines, %d earlier", len(in.State.Transcript), in.State.Earlier)
@@ -340,7 +340,7 @@ func TestFloodFromOneNumberBoundsModelCalls(t *testing.T) {
 	h.settings.BotTurnsPerMinute = 6
 	h.analyzeDelay = 50 * time.Millisecond
 	h.env.SetTestTimeout(time.Minute)
-	var last CustomerMessage
+	var last conversation.Message
 	for i := range 100 {
 		last = text(fmt.Sprintf("hello? message %d", i))
 		h.signal(time.Second+time.Duration(i)*300*time.Millisecond, last)

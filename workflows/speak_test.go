@@ -88,7 +88,7 @@ func TestReplyActivitySendFailedSentAgainUnderItsTag(t *testing.T) {
 // exactly what the workflow's rules would have the bot say: the knowledge base's answer.
 func TestSpeakAgreesWithTheRules(t *testing.T) {
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-	states := map[string]*State{
+	states := map[string]*conversation.State{
 		"new":           {},
 		"offer pending": {Offer: conversation.Offer{Pending: true, Reason: "repeated_question"}},
 		"asked once":    {Repeat: conversation.Repeat{Asked: []conversation.Ask{{Topic: "faq:trading_hours", At: at.Add(-time.Minute)}}}},
@@ -118,9 +118,9 @@ func TestSpeakAgreesWithTheRules(t *testing.T) {
 	for name, s := range states {
 		c := &conversationWorkflow{s: s}
 		s.Phone = phone
-		speak := c.speakRules(CustomerMessage{ID: "wamid.1"}, at)
+		speak := c.speakRules(conversation.Message{ID: "wamid.1"}, at)
 		for _, r := range replies {
-			d, _ := conversation.DecideText(s.turnContext(), r.Analysis, at)
+			d, _ := conversation.DecideText(s.TurnContext(), r.Analysis, at)
 			if d.Action == conversation.ActAnswer {
 				d = conversation.DecideAnswer(r.Analysis, r.Answer)
 			}

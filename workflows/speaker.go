@@ -115,15 +115,15 @@ func (c *conversationWorkflow) modelTurns() bool {
 // nextTurn takes the next message to handle. On the model path, when the bot holds the conversation, the text
 // messages waiting behind it are taken along: they are answered together, with one model call. It returns the
 // messages taken, as they were.
-func (c *conversationWorkflow) nextTurn(ctx workflow.Context) (CustomerMessage, []CustomerMessage) {
+func (c *conversationWorkflow) nextTurn(ctx workflow.Context) (conversation.Message, []conversation.Message) {
 	m := c.s.Pending[0]
 	n := 1
-	if c.modelTurns() && c.s.Status == conversation.StatusActive && m.Kind == KindText {
-		for n < len(c.s.Pending) && c.s.Pending[n].Kind == KindText {
+	if c.modelTurns() && c.s.Status == conversation.StatusActive && m.Kind == conversation.KindText {
+		for n < len(c.s.Pending) && c.s.Pending[n].Kind == conversation.KindText {
 			n++
 		}
 	}
-	taken := append([]CustomerMessage(nil), c.s.Pending[:n]...)
+	taken := append([]conversation.Message(nil), c.s.Pending[:n]...)
 	c.s.Pending = c.s.Pending[n:]
 	if n == 1 {
 		return m, taken
@@ -133,7 +133,7 @@ func (c *conversationWorkflow) nextTurn(ctx workflow.Context) (CustomerMessage, 
 	size := 0
 	for i := n - 1; i >= 0; i-- {
 		size += len([]rune(taken[i].Text)) + 1
-		if i < n-1 && size > maxLineText {
+		if i < n-1 && size > conversation.MaxLineText {
 			break
 		}
 		texts = append([]string{taken[i].Text}, texts...)
@@ -156,7 +156,7 @@ func (c *conversationWorkflow) messageReady(ctx workflow.Context) bool {
 // when it may take it now.
 func (c *conversationWorkflow) turnDue(now time.Time) time.Time {
 	limit := c.s.Settings.BotTurnsPerMinute
-	if !c.modelTurns() || limit <= 0 || len(c.s.Pending) == 0 || c.s.Status != conversation.StatusActive || c.s.Pending[0].Kind != KindText {
+	if !c.modelTurns() || limit <= 0 || len(c.s.Pending) == 0 || c.s.Status != conversation.StatusActive || c.s.Pending[0].Kind != conversation.KindText {
 		return time.Time{}
 	}
 	recent := c.s.BotTurns

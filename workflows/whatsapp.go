@@ -11,7 +11,7 @@ import (
 
 // learn keeps the customer's identifiers current, in the state and in the search attributes the gateway finds
 // the conversation by when its links are lost.
-func (c *conversationWorkflow) learn(ctx workflow.Context, m CustomerMessage) {
+func (c *conversationWorkflow) learn(ctx workflow.Context, m conversation.Message) {
 	if !c.s.Learn(m.WaID, m.UserID, m.Username) {
 		return
 	}
@@ -23,11 +23,11 @@ func (c *conversationWorkflow) learn(ctx workflow.Context, m CustomerMessage) {
 // echo records what someone sent the customer from the WhatsApp Business app, as an agent line, and stops
 // the bot at once, as a takeover does: a person is talking to the customer. An echo is not the customer
 // writing: it opens no 24-hour window and is never answered.
-func (c *conversationWorkflow) echo(ctx workflow.Context, m CustomerMessage) {
-	agent := Agent{Name: conversation.BusinessAppAgent}
+func (c *conversationWorkflow) echo(ctx workflow.Context, m conversation.Message) {
+	agent := conversation.Agent{Name: conversation.BusinessAppAgent}
 	c.record(ctx, conversation.Line{From: conversation.FromAgent, Agent: agent.Name, Source: conversation.SourceBusinessApp,
 		Text: m.Text, At: m.At, ID: m.ID})
-	c.apply(ctx, Event{Kind: EvEcho, Agent: agent, At: workflow.Now(ctx)})
+	c.apply(ctx, conversation.Event{Kind: conversation.EvEcho, Agent: agent, At: workflow.Now(ctx)})
 	if c.revision >= revisionOneSpeaker {
 		c.hush() // a person is talking to the customer: the bot's notices on their way are stopped
 	}
@@ -36,7 +36,7 @@ func (c *conversationWorkflow) echo(ctx workflow.Context, m CustomerMessage) {
 
 // delivered marks the outbound line WhatsApp reported on. A failure is said in the transcript and, for a
 // message people wrote or one the customer waits for, to the agents where they work.
-func (c *conversationWorkflow) delivered(ctx workflow.Context, m CustomerMessage) {
+func (c *conversationWorkflow) delivered(ctx workflow.Context, m conversation.Message) {
 	line := c.line(m.RefID)
 	if line == nil || m.Delivery.Rank() <= line.Delivery.Rank() {
 		return // not a line this run keeps, or nothing new

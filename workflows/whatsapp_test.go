@@ -12,9 +12,9 @@ import (
 
 const userID = "ZA.13491208655302741918"
 
-func echo(body string) CustomerMessage {
+func echo(body string) conversation.Message {
 	m := text(body)
-	m.Kind, m.Name = KindEcho, ""
+	m.Kind, m.Name = conversation.KindEcho, ""
 	return m
 }
 
@@ -129,7 +129,7 @@ func TestFailedDeliveryReachesTheAgents(t *testing.T) {
 			}
 		})
 	})
-	failed := CustomerMessage{Phone: phone, Kind: KindDelivery, RefID: "wamid.out", Delivery: conversation.DeliveryFailed,
+	failed := conversation.Message{Phone: phone, Kind: conversation.KindDelivery, RefID: "wamid.out", Delivery: conversation.DeliveryFailed,
 		Error: "the customer is not on WhatsApp or cannot receive messages"}
 	h.signal(2*time.Minute, failed)
 	h.signal(3*time.Minute, failed) // delivered again by Meta

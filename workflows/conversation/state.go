@@ -1,12 +1,10 @@
-package workflows
+package conversation
 
 import (
 	"strings"
 	"time"
 
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
-	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // State is everything the conversation remembers; it is carried over by continue-as-new. Who holds the
@@ -15,18 +13,18 @@ type State struct {
 	// Phone is the conversation key, fixed when it started: the customer's wa_id, or their business-scoped
 	// user ID when the first message had no phone. WaID and UserID are the customer's identifiers known now
 	// (either may change); messages go to WaID when known, else to UserID (Address).
-	Phone          string              `json:"phone"`
-	WaID           string              `json:"wa_id,omitempty"`
-	UserID         string              `json:"user_id,omitempty"`
-	Username       string              `json:"username,omitempty"`
-	Name           string              `json:"name,omitempty"`
-	Status         conversation.Status `json:"status"`
-	Assignee       string              `json:"assignee,omitempty"`
-	AssigneeID     string              `json:"assignee_id,omitempty"`
-	Reason         handoff.Reason      `json:"reason,omitempty"`
-	HandoffAt      time.Time           `json:"handoff_at,omitempty"`
-	Summary        string              `json:"summary,omitempty"`
-	OutOfHoursNote string              `json:"out_of_hours_note,omitempty"`
+	Phone          string         `json:"phone"`
+	WaID           string         `json:"wa_id,omitempty"`
+	UserID         string         `json:"user_id,omitempty"`
+	Username       string         `json:"username,omitempty"`
+	Name           string         `json:"name,omitempty"`
+	Status         Status         `json:"status"`
+	Assignee       string         `json:"assignee,omitempty"`
+	AssigneeID     string         `json:"assignee_id,omitempty"`
+	Reason         handoff.Reason `json:"reason,omitempty"`
+	HandoffAt      time.Time      `json:"handoff_at,omitempty"`
+	Summary        string         `json:"summary,omitempty"`
+	OutOfHoursNote string         `json:"out_of_hours_note,omitempty"`
 	// IdleDeadline is when the idle timer of a handoff fires; zero while no timer runs.
 	IdleDeadline time.Time `json:"idle_deadline,omitempty"`
 	// Escalation is the unclaimed timer of the latest handoff (escalate.go).
@@ -38,15 +36,15 @@ type State struct {
 	AgentStarted int `json:"agent_started,omitempty"`
 
 	// Settings are the worker's settings as last read (business name, idle timeout, support hours).
-	Settings conversation.Settings `json:"settings"`
+	Settings Settings `json:"settings"`
 
-	Transcript []conversation.Line `json:"transcript,omitempty"`
-	Earlier    int                 `json:"earlier,omitempty"`
+	Transcript []Line `json:"transcript,omitempty"`
+	Earlier    int    `json:"earlier,omitempty"`
 
 	// Seen holds the most recent inbound message ids, for deduplication.
 	Seen []string `json:"seen,omitempty"`
 	// Pending are accepted customer messages not yet handled.
-	Pending []CustomerMessage `json:"pending,omitempty"`
+	Pending []Message `json:"pending,omitempty"`
 
 	LastInbound time.Time `json:"last_inbound,omitempty"`
 	// Unread is the customer's latest message not yet marked read; the next message to them marks it.
@@ -54,9 +52,9 @@ type State struct {
 	LastActivity time.Time `json:"last_activity,omitempty"`
 	LastMessage  string    `json:"last_message,omitempty"`
 
-	Recent []ai.Turn           `json:"recent,omitempty"`
-	Repeat conversation.Repeat `json:"repeat"`
-	Offer  conversation.Offer  `json:"offer"`
+	Recent []Turn `json:"recent,omitempty"`
+	Repeat Repeat `json:"repeat"`
+	Offer  Offer  `json:"offer"`
 	// CSAT is the rating question of the latest hand-back and its answer (csat.go).
 	CSAT CSAT `json:"csat"`
 	// Note is the latest internal note agents wrote on the current handoff: a return without a note of its
@@ -72,7 +70,7 @@ type State struct {
 	// Todo is what transitions left for the main loop to carry out.
 	Todo []Followup `json:"todo,omitempty"`
 	// Notices are queued for the agents' tool, sent in order.
-	Notices []conversation.Notice `json:"notices,omitempty"`
+	Notices []Notice `json:"notices,omitempty"`
 	// Outbound counts the messages sent to the customer, by kind.
 	Outbound map[string]int `json:"outbound,omitempty"`
 	// BotTurns are when the latest model calls were made, at most BOT_TURNS_PER_MINUTE of them (speaker.go).
@@ -89,16 +87,16 @@ type Replied struct {
 	MessageID string `json:"message_id"`
 }
 
-// maxReplied bounds State.Replied.
-const maxReplied = 50
+// MaxReplied bounds State.Replied.
+const MaxReplied = 50
 
 // Address is where messages to the customer go: their phone when known, else their user ID. A conversation
 // carried over from before identifiers were tracked has only its key.
-func (s *State) Address() conversation.Address {
+func (s *State) Address() Address {
 	if s.WaID == "" && s.UserID == "" {
-		return conversation.AddressOf(s.Phone)
+		return AddressOf(s.Phone)
 	}
-	return conversation.Address{Phone: s.WaID, UserID: s.UserID}
+	return Address{Phone: s.WaID, UserID: s.UserID}
 }
 
 // Learn records the customer's identifiers as a message carried them and reports whether any changed. An
@@ -118,8 +116,8 @@ func (s *State) Learn(waID, userID, username string) bool {
 
 // CardRef locates the card of one handoff.
 type CardRef struct {
-	Seq int              `json:"seq"`
-	Ref conversation.Ref `json:"ref"`
+	Seq int `json:"seq"`
+	Ref Ref `json:"ref"`
 }
 
 // Agent is the person behind an agent's action.
@@ -129,14 +127,14 @@ type Agent struct {
 	ID string `json:"id,omitempty"`
 }
 
-// EventKind is something that changes who holds the conversation.
+// EventKind is something that changes who holds the
 type EventKind string
 
 // The events of the conversation's state machine.
 const (
 	// EvHandoff: the bot decided the customer needs a person.
 	EvHandoff EventKind = "handoff"
-	// EvTakeover: an agent takes the conversation.
+	// EvTakeover: an agent takes the
 	EvTakeover EventKind = "takeover"
 	// EvReply: an agent replied to the customer.
 	EvReply EventKind = "reply"
@@ -189,7 +187,7 @@ type Outcome struct {
 	// Line is the system line for the transcript, if any.
 	Line string
 	// Notices are for the agents' tool.
-	Notices []conversation.NoticeKind
+	Notices []NoticeKind
 	// HeldBy is set when another agent holds the conversation and the event changed nothing.
 	HeldBy string
 }
@@ -205,10 +203,10 @@ func (s *State) Transition(ev Event) Outcome {
 	from := s.Status
 	switch {
 	case ev.Kind == EvCancel:
-		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = conversation.StatusActive, "", "", time.Time{}
+		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = StatusActive, "", "", time.Time{}
 		out = Outcome{StopBot: true}
-	case ev.Kind == EvHandoff || (ev.Kind == EvTakeover || ev.Kind == EvEcho) && from == conversation.StatusActive:
-		if from != conversation.StatusActive {
+	case ev.Kind == EvHandoff || (ev.Kind == EvTakeover || ev.Kind == EvEcho) && from == StatusActive:
+		if from != StatusActive {
 			return Outcome{} // already with people
 		}
 		reason := ev.Reason
@@ -218,9 +216,9 @@ func (s *State) Transition(ev Event) Outcome {
 		case EvEcho:
 			reason = handoff.ReasonBusinessAppReply
 		}
-		s.Status, s.Reason, s.HandoffAt = conversation.StatusHandoff, reason, ev.At
+		s.Status, s.Reason, s.HandoffAt = StatusHandoff, reason, ev.At
 		s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
-		s.Summary, s.OutOfHoursNote, s.Offer = "", "", conversation.Offer{}
+		s.Summary, s.OutOfHoursNote, s.Offer = "", "", Offer{}
 		s.CSAT.Pending, s.Note = false, "" // a handoff cancels every other automation
 		s.Handoffs++
 		s.startIdleTimer(ev.At)
@@ -231,38 +229,38 @@ func (s *State) Transition(ev Event) Outcome {
 			out.Line = "Taken over by " + ev.Agent.Name
 		}
 		followup = DoAnnounce
-	case from == conversation.StatusActive:
+	case from == StatusActive:
 		return Outcome{} // agents' actions need a handoff
-	case ev.Kind == EvTakeover && s.Assignee != "" && !s.isAssignee(ev.Agent):
+	case ev.Kind == EvTakeover && s.Assignee != "" && !s.IsAssignee(ev.Agent):
 		return Outcome{HeldBy: s.Assignee}
 	case ev.Kind == EvTakeover || ev.Kind == EvReply || ev.Kind == EvKeep || ev.Kind == EvEcho:
-		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeCardUpdate}}
+		out = Outcome{Notices: []NoticeKind{NoticeCardUpdate}}
 		if s.Assignee == "" && ev.Agent.Name != "" {
 			s.Assignee, s.AssigneeID = ev.Agent.Name, ev.Agent.ID
 			out.Line = "Taken over by " + ev.Agent.Name
-		} else if ev.Kind == EvKeep && from == conversation.StatusAwaitingConfirmation {
+		} else if ev.Kind == EvKeep && from == StatusAwaitingConfirmation {
 			out.Line = "Kept with a person by " + ev.Agent.Name
 		}
-		if from == conversation.StatusAwaitingConfirmation {
-			s.Status = conversation.StatusHandoff
+		if from == StatusAwaitingConfirmation {
+			s.Status = StatusHandoff
 		}
 		s.startIdleTimer(ev.At)
 	case ev.Kind == EvNote:
-		if from == conversation.StatusHandoff {
+		if from == StatusHandoff {
 			s.startIdleTimer(ev.At)
 		}
 		return Outcome{}
 	case ev.Kind == EvIdle:
-		if from != conversation.StatusHandoff {
+		if from != StatusHandoff {
 			return Outcome{}
 		}
-		s.Status, s.IdleDeadline = conversation.StatusAwaitingConfirmation, time.Time{}
-		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeConfirmPrompt, conversation.NoticeCardUpdate},
+		s.Status, s.IdleDeadline = StatusAwaitingConfirmation, time.Time{}
+		out = Outcome{Notices: []NoticeKind{NoticeConfirmPrompt, NoticeCardUpdate},
 			Line: "No agent activity: waiting for an agent to return the conversation to the bot or keep it"}
 	case ev.Kind == EvReturn:
-		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = conversation.StatusActive, "", "", time.Time{}
-		s.Repeat, s.Offer = conversation.Repeat{}, conversation.Offer{}
-		out = Outcome{Notices: []conversation.NoticeKind{conversation.NoticeCardUpdate},
+		s.Status, s.Assignee, s.AssigneeID, s.IdleDeadline = StatusActive, "", "", time.Time{}
+		s.Repeat, s.Offer = Repeat{}, Offer{}
+		out = Outcome{Notices: []NoticeKind{NoticeCardUpdate},
 			Line: "Returned to the bot by " + ev.Agent.Name}
 		followup = DoWelcomeBack
 	default:
@@ -285,9 +283,9 @@ func (s *State) startIdleTimer(now time.Time) {
 	s.IdleDeadline = now.Add(timeout)
 }
 
-// isAssignee reports whether an agent is the assignee: by the agents' tool's user id when both have one,
+// IsAssignee reports whether an agent is the assignee: by the agents' tool's user id when both have one,
 // else by name.
-func (s *State) isAssignee(a Agent) bool {
+func (s *State) IsAssignee(a Agent) bool {
 	if a.ID != "" && s.AssigneeID != "" {
 		return a.ID == s.AssigneeID
 	}
@@ -296,5 +294,34 @@ func (s *State) isAssignee(a Agent) bool {
 
 // Holds reports whether the bot still holds the conversation it started working on in generation gen.
 func (s *State) Holds(gen int) bool {
-	return s.Generation == gen && s.Status == conversation.StatusActive
+	return s.Generation == gen && s.Status == StatusActive
+}
+
+// Escalation is the unclaimed-handoff timer of one handoff: when nobody takes the waiting conversation or
+// replies within HANDOFF_UNCLAIMED_TIMEOUT of support hours, agents are alerted and the customer is told about
+// the wait, once per handoff.
+type Escalation struct {
+	// Seq is the handoff (State.Handoffs) the timer belongs to.
+	Seq int `json:"seq,omitempty"`
+	// Due is when the handoff escalates: the timeout counted in support hours, as a wall-clock time.
+	Due     time.Time     `json:"due,omitempty"`
+	Timeout time.Duration `json:"timeout,omitempty"`
+	// At is when it escalated; zero until then.
+	At time.Time `json:"at,omitempty"`
+}
+
+// WaitingForPerson is true while a handoff waits for someone to take it (still so when the idle timer asked
+// for a confirmation nobody could give, since nobody took it).
+func (s *State) WaitingForPerson() bool {
+	return s.Status.BotSilent() && s.Assignee == ""
+}
+
+// Overdue is true while the current handoff waits for a person after it escalated.
+func (s *State) Overdue() bool {
+	return s.WaitingForPerson() && s.Escalation.Seq == s.Handoffs && !s.Escalation.At.IsZero()
+}
+
+// TurnContext is what the rules of a bot turn read of the conversation.
+func (s *State) TurnContext() TurnContext {
+	return TurnContext{Offer: s.Offer, Repeat: s.Repeat, Name: s.Name, Business: s.Settings.BusinessName, Topics: s.Settings.Topics}
 }

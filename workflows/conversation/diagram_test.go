@@ -1,4 +1,4 @@
-package workflows
+package conversation
 
 import (
 	"fmt"
@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/supportd/supportd/handoff"
-	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // stateDiagram draws the conversation's states from Transition itself: every event applied to a conversation
@@ -18,7 +17,7 @@ import (
 func stateDiagram() string {
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	agent := Agent{Name: "Sipho", ID: "U1"}
-	bot := State{Status: conversation.StatusActive, Settings: conversation.Settings{IdleTimeout: time.Hour}}
+	bot := State{Status: StatusActive, Settings: Settings{IdleTimeout: time.Hour}}
 	waiting := bot
 	waiting.Transition(Event{Kind: EvHandoff, Reason: handoff.ReasonRefund, At: t0})
 	held := waiting
@@ -26,7 +25,7 @@ func stateDiagram() string {
 	confirming := held
 	confirming.Transition(Event{Kind: EvIdle, At: t0.Add(time.Hour)})
 	events := []EventKind{EvHandoff, EvTakeover, EvReply, EvKeep, EvNote, EvIdle, EvReturn, EvEcho, EvCancel}
-	labels := map[[2]conversation.Status][]string{}
+	labels := map[[2]Status][]string{}
 	for _, from := range []State{bot, waiting, held, confirming} {
 		for _, kind := range events {
 			s := from
@@ -35,7 +34,7 @@ func stateDiagram() string {
 			if s.Status == from.Status {
 				continue
 			}
-			edge := [2]conversation.Status{from.Status, s.Status}
+			edge := [2]Status{from.Status, s.Status}
 			if !slices.Contains(labels[edge], string(kind)) {
 				labels[edge] = append(labels[edge], string(kind))
 			}
@@ -53,7 +52,7 @@ func stateDiagram() string {
 // TestStateDiagramMatchesTheTransitions: the state diagram in docs/DESIGN.md is the one Transition draws.
 func TestStateDiagramMatchesTheTransitions(t *testing.T) {
 	t.Parallel()
-	doc, err := os.ReadFile("../docs/DESIGN.md")
+	doc, err := os.ReadFile("../../docs/DESIGN.md")
 	if err != nil {
 		t.Fatal(err)
 	}
