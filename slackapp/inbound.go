@@ -1,7 +1,6 @@
 package slackapp
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -180,9 +179,7 @@ func (e Event) IsThreadReply() bool { return e.ThreadTS != "" && e.ThreadTS != e
 func ParseEvent(body []byte) (Event, error) {
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
-		// slack-go refuses inner event types it does not know, and message events whose blocks it cannot
-		// decode. Neither should lose an agent's reply or fail Slack's delivery.
-		return parseEventFields(body, err)
+		return parseRefused(body, err)
 	}
 	switch ev.Type {
 	case slackevents.URLVerification:
@@ -196,75 +193,63 @@ func ParseEvent(body []byte) (Event, error) {
 		if !ok {
 			return Event{}, errors.New("parse slack event: event_callback without an event")
 		}
-		e := Event{Kind: EventIgnored, Type: ev.InnerEvent.Type, EventID: outer.EventID, TeamID: outer.TeamID}
-		if m, ok := ev.InnerEvent.Data.(*slackevents.MessageEvent); ok {
-			e.Kind = EventMessage
-			e.Channel, e.User, e.Text = m.Channel, m.User, m.Text
-			e.TS, e.ThreadTS = m.TimeStamp, m.ThreadTimeStamp
-			e.BotID, e.SubType, e.ChannelType = m.BotID, m.SubType, m.ChannelType
-		}
-		return e, nil
+		m, _ := ev.InnerEvent.Data.(*slackevents.MessageEvent)
+		return callbackEvent(outer, ev.InnerEvent.Type, m), nil
 	case "":
 		return Event{}, errors.New("parse slack event: no type")
 	}
 	return Event{Kind: EventIgnored, Type: ev.Type, TeamID: ev.TeamID}, nil
 }
 
-// eventFields is the part of an Events API request that the product reads.
-type eventFields struct {
-	Type      string          `json:"type"`
-	TeamID    string          `json:"team_id"`
-	EventID   string          `json:"event_id"`
-	Challenge string          `json:"challenge"`
-	Event     json.RawMessage `json:"event"`
+// callbackEvent is the event_callback outer around an inner event of type inner, which m holds when it is a
+// message.
+func callbackEvent(outer *slackevents.EventsAPICallbackEvent, inner string, m *slackevents.MessageEvent) Event {
+	e := Event{Kind: EventIgnored, Type: inner, EventID: outer.EventID, TeamID: outer.TeamID}
+	if m != nil {
+		e.Kind = EventMessage
+		e.Channel, e.User, e.Text = m.Channel, m.User, m.Text
+		e.TS, e.ThreadTS = m.TimeStamp, m.ThreadTimeStamp
+		e.BotID, e.SubType, e.ChannelType = m.BotID, m.SubType, m.ChannelType
+	}
+	return e
 }
 
+// messageFields are the fields of a message event that the product reads, as slackevents.MessageEvent names
+// them.
 type messageFields struct {
-	Type        string `json:"type"`
-	Channel     string `json:"channel"`
-	User        string `json:"user"`
-	Text        string `json:"text"`
-	TS          string `json:"ts"`
-	ThreadTS    string `json:"thread_ts"`
-	BotID       string `json:"bot_id"`
-	SubType     string `json:"subtype"`
-	ChannelType string `json:"channel_type"`
+	Channel         string `json:"channel"`
+	User            string `json:"user"`
+	Text            string `json:"text"`
+	TimeStamp       string `json:"ts"`
+	ThreadTimeStamp string `json:"thread_ts"`
+	BotID           string `json:"bot_id"`
+	SubType         string `json:"subtype"`
+	ChannelType     string `json:"channel_type"`
 }
 
-func parseEventFields(body []byte, slackErr error) (Event, error) {
-	var f eventFields
-	if err := json.Unmarshal(body, &f); err != nil {
-		return Event{}, fmt.Errorf("parse slack event: %w", slackErr)
+// parseRefused reads an event_callback that slack-go refuses as a whole: one whose inner event type it does not
+// know, or a message event with a part it cannot decode, such as blocks of a newer shape. Neither may lose an
+// agent's reply or fail Slack's delivery, so the envelope is read as slack-go reads it, and a message again with
+// only the fields the product reads.
+func parseRefused(body []byte, slackErr error) (Event, error) {
+	refused := fmt.Errorf("parse slack event: %w", slackErr)
+	var outer slackevents.EventsAPICallbackEvent
+	var inner slack.Event
+	if json.Unmarshal(body, &outer) != nil || outer.Type != slackevents.CallbackEvent || outer.InnerEvent == nil ||
+		json.Unmarshal(*outer.InnerEvent, &inner) != nil {
+		return Event{}, refused
 	}
-	switch f.Type {
-	case slackevents.URLVerification:
-		return Event{Kind: EventURLVerification, Type: f.Type, Challenge: f.Challenge}, nil
-	case slackevents.CallbackEvent:
-		if len(bytes.TrimSpace(f.Event)) == 0 || bytes.Equal(bytes.TrimSpace(f.Event), []byte("null")) {
-			return Event{}, fmt.Errorf("parse slack event: %w", slackErr)
-		}
-		var m messageFields
-		if err := json.Unmarshal(f.Event, &m); err != nil {
-			var inner struct {
-				Type string `json:"type"`
-			}
-			if json.Unmarshal(f.Event, &inner) != nil || inner.Type == "message" {
-				return Event{}, fmt.Errorf("parse slack event: %w", slackErr)
-			}
-			m = messageFields{Type: inner.Type}
-		}
-		e := Event{Kind: EventIgnored, Type: m.Type, EventID: f.EventID, TeamID: f.TeamID}
-		if m.Type == "message" {
-			e.Kind = EventMessage
-			e.Channel, e.User, e.Text = m.Channel, m.User, m.Text
-			e.TS, e.ThreadTS = m.TS, m.ThreadTS
-			e.BotID, e.SubType, e.ChannelType = m.BotID, m.SubType, m.ChannelType
-		}
-		return e, nil
-	case "":
-		return Event{}, fmt.Errorf("parse slack event: %w", slackErr)
+	if inner.Type != string(slackevents.Message) {
+		return callbackEvent(&outer, inner.Type, nil), nil
 	}
-	return Event{Kind: EventIgnored, Type: f.Type, TeamID: f.TeamID}, nil
+	var m messageFields
+	if json.Unmarshal(*outer.InnerEvent, &m) != nil {
+		return Event{}, refused
+	}
+	return callbackEvent(&outer, inner.Type, &slackevents.MessageEvent{
+		Channel: m.Channel, User: m.User, Text: m.Text, TimeStamp: m.TimeStamp, ThreadTimeStamp: m.ThreadTimeStamp,
+		BotID: m.BotID, SubType: m.SubType, ChannelType: m.ChannelType,
+	}), nil
 }
 
 // IsNote reports whether an agent's thread reply is an internal note: it starts with `//`.

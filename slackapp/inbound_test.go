@@ -299,6 +299,20 @@ func TestParseEvent(t *testing.T) {
 				Text: "still relayed", TS: "1.6", ThreadTS: "1.1", ChannelType: "channel"},
 		},
 		{
+			name: "an unknown inner event whose fields are not a message's",
+			body: testkit.SlackCallbackBody("Ev9", "T1", map[string]any{"type": "brand_new_event", "user": 5, "ts": []any{1}}),
+			want: Event{Kind: EventIgnored, Type: "brand_new_event", EventID: "Ev9", TeamID: "T1"},
+		},
+		{
+			name: "a bot's message with blocks slack-go cannot decode",
+			body: testkit.SlackCallbackBody("Ev10", "T1", map[string]any{"type": "message", "channel": "C1", "bot_id": "B1",
+				"text": "*Customer:* hi", "ts": "1.7", "thread_ts": "1.1", "channel_type": "channel",
+				"blocks": []any{map[string]any{"type": "section", "text": map[string]any{"type": "mrkdwn", "text": 5}}}}),
+			want: Event{Kind: EventMessage, Type: "message", EventID: "Ev10", TeamID: "T1", Channel: "C1", BotID: "B1",
+				Text: "*Customer:* hi", TS: "1.7", ThreadTS: "1.1", ChannelType: "channel"},
+			bot: true,
+		},
+		{
 			name: "app_rate_limited",
 			body: []byte(`{"token":"x","type":"app_rate_limited","team_id":"T1","minute_rate_limited":1518467820,"api_app_id":"A1"}`),
 			want: Event{Kind: EventIgnored, Type: "app_rate_limited", TeamID: "T1"},
@@ -322,13 +336,16 @@ func TestParseEvent(t *testing.T) {
 
 func TestParseEventErrors(t *testing.T) {
 	for name, body := range map[string]string{
-		"empty":                   "",
-		"not JSON":                "{",
-		"a list":                  "[]",
-		"no type":                 "{}",
-		"callback without event":  `{"type":"event_callback","event_id":"Ev1"}`,
-		"callback, null event":    `{"type":"event_callback","event_id":"Ev1","event":null}`,
-		"message with a bad user": `{"type":"event_callback","event_id":"Ev1","event":{"type":"message","user":5}}`,
+		"empty":                    "",
+		"not JSON":                 "{",
+		"a list":                   "[]",
+		"no type":                  "{}",
+		"callback without event":   `{"type":"event_callback","event_id":"Ev1"}`,
+		"callback, null event":     `{"type":"event_callback","event_id":"Ev1","event":null}`,
+		"message with a bad user":  `{"type":"event_callback","event_id":"Ev1","event":{"type":"message","user":5}}`,
+		"callback, event a number": `{"type":"event_callback","event_id":"Ev1","event":5}`,
+		"message, blocks slack-go cannot decode, bad text": `{"type":"event_callback","event_id":"Ev1","event":{"type":"message","text":5,` +
+			`"blocks":[{"type":"section","text":{"type":"mrkdwn","text":5}}]}}`,
 	} {
 		if ev, err := ParseEvent([]byte(body)); err == nil {
 			t.Errorf("%s: ParseEvent accepted %q as %+v", name, body, ev)
