@@ -25,7 +25,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/supportd/supportd/whatsapp"
 	"github.com/supportd/supportd/workflows"
 	"github.com/supportd/supportd/workflows/conversation"
 )
@@ -52,7 +51,7 @@ func (s *Server) agentAuth(c *gin.Context) {
 // ID), to the key of their conversation.
 func (s *Server) phone(c *gin.Context) (string, bool) {
 	p := strings.TrimPrefix(c.Param("phone"), "+")
-	if !phonePattern.MatchString(p) && !whatsapp.ValidUserID(p) {
+	if !phonePattern.MatchString(p) && !conversation.IsUserID(p) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": "the customer must be named by their wa_id digits or their WhatsApp user ID"})
 		return "", false
 	}

@@ -357,7 +357,7 @@ func validPhone(id string) string {
 }
 
 func validUserID(id string) string {
-	if whatsapp.ValidUserID(id) {
+	if conversation.IsUserID(id) {
 		return id
 	}
 	return ""

@@ -3,6 +3,8 @@ package whatsapp
 import (
 	"fmt"
 	"strings"
+
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // To addresses a customer for a send. WhatsApp knows a customer by phone number (wa_id), by business-scoped
@@ -20,7 +22,7 @@ type To struct {
 // ToCustomer addresses a customer known by one identifier that may be either kind, such as a conversation
 // key: a business-scoped user ID goes to UserID, anything else to Phone.
 func ToCustomer(id string) To {
-	if ValidUserID(strings.TrimSpace(id)) {
+	if conversation.IsUserID(strings.TrimSpace(id)) {
 		return To{UserID: strings.TrimSpace(id)}
 	}
 	return To{Phone: id}
@@ -33,7 +35,7 @@ func (m Message) ReplyTo() To {
 	if ValidWaID(m.Phone) {
 		to.Phone = m.Phone
 	}
-	if ValidUserID(m.UserID) {
+	if conversation.IsUserID(m.UserID) {
 		to.UserID = m.UserID
 	}
 	if to == (To{}) {
@@ -54,7 +56,7 @@ func (t To) fields() (to, recipient string, err error) {
 	phone := strings.TrimSpace(t.Phone)
 	if phone != "" {
 		digits := strings.TrimPrefix(phone, "+")
-		if ValidUserID(digits) || strings.ContainsFunc(digits, isASCIILetter) {
+		if conversation.IsUserID(digits) || strings.ContainsFunc(digits, isASCIILetter) {
 			return "", "", fmt.Errorf("%w: the phone number is a business-scoped user ID (%s); address it as To.UserID",
 				ErrInvalidMessage, shape(digits))
 		}
@@ -64,7 +66,7 @@ func (t To) fields() (to, recipient string, err error) {
 	switch {
 	case userID == "":
 		return "", "", fmt.Errorf("%w: no recipient", ErrInvalidMessage)
-	case !ValidUserID(userID):
+	case !conversation.IsUserID(userID):
 		return "", "", fmt.Errorf("%w: recipient %s is not a business-scoped user ID (CC.alphanumerics)", ErrInvalidMessage, shape(userID))
 	}
 	return "", userID, nil

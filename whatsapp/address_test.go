@@ -3,10 +3,11 @@ package whatsapp_test
 import (
 	"encoding/json"
 	"errors"
-	"github.com/supportd/supportd/workflows/conversation"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/supportd/supportd/workflows/conversation"
 
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/whatsapp"

@@ -3,6 +3,8 @@ package whatsapp
 import (
 	"strings"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Echo is a message the business sent from the WhatsApp Business app (or a device linked to it) on the same
@@ -104,7 +106,7 @@ func (e wireEcho) normalize(value changeValue) Echo {
 		To:            To{UserID: firstNonEmpty(e.ToUserID, e.RecipientUserID)},
 	}
 	to := strings.TrimPrefix(strings.TrimSpace(firstNonEmpty(e.To, e.RecipientID)), "+")
-	if ValidUserID(to) {
+	if conversation.IsUserID(to) {
 		echo.To.UserID = firstNonEmpty(echo.To.UserID, to)
 	} else {
 		echo.To.Phone = to

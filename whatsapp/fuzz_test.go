@@ -9,6 +9,7 @@ import (
 
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // parseSeeds are notification bodies of every shape the parser knows, plus broken ones.
@@ -94,7 +95,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, e := range n.Echoes() {
 			_ = e.Describe()
-			if e.Validate() == nil && !whatsapp.ValidWaID(e.Customer()) && !whatsapp.ValidUserID(e.Customer()) {
+			if e.Validate() == nil && !whatsapp.ValidWaID(e.Customer()) && !conversation.IsUserID(e.Customer()) {
 				t.Fatalf("valid echo %+v has customer %q", e, e.Customer())
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/supportd/supportd/workflows/conversation"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Limits WhatsApp puts on the messages Client sends, counted in characters (runes).

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/supportd/supportd/workflows/conversation"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/whatsapp"

@@ -3,6 +3,8 @@ package whatsapp
 import (
 	"errors"
 	"fmt"
+
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Bounds of the identifiers WhatsApp sends. A wa_id is a phone number in international format without "+"
@@ -12,7 +14,6 @@ import (
 const (
 	MinWaIDDigits    = 5
 	MaxWaIDDigits    = 20
-	MaxUserIDTail    = 128
 	MaxMessageIDSize = 256
 )
 
@@ -36,23 +37,6 @@ func ValidWaID(s string) bool {
 	return true
 }
 
-// ValidUserID reports whether s can be a business-scoped user ID (BSUID): two uppercase ASCII letters, a dot,
-// then 1 to 128 ASCII letters and digits, as in "ZA.13491208655302741918".
-func ValidUserID(s string) bool {
-	if len(s) < 4 || len(s) > 3+MaxUserIDTail {
-		return false
-	}
-	if !isUpper(s[0]) || !isUpper(s[1]) || s[2] != '.' {
-		return false
-	}
-	for i := 3; i < len(s); i++ {
-		if c := s[i]; !isUpper(c) && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
 // ValidMessageID reports whether s can be a WhatsApp message id (WAMID): 1 to 256 printable ASCII characters
 // without spaces.
 func ValidMessageID(s string) bool {
@@ -67,13 +51,12 @@ func ValidMessageID(s string) bool {
 	return true
 }
 
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // Validate reports whether m can be handed to a conversation: its sender has a valid wa_id (Phone) or a
 // valid business-scoped user ID (UserID), which Parse puts in From, and its id is a WAMID. The error wraps
 // ErrInvalidSender or ErrInvalidMessageID and says what is wrong without quoting the value, which may be
 // anything up to a few megabytes. Only From is checked: a Phone or UserID beside a valid From may be
-// malformed, so check it with ValidWaID or ValidUserID before relying on it (Message.ReplyTo does).
+// malformed, so check it with ValidWaID or conversation.IsUserID before relying on it (Message.ReplyTo does).
 func (m Message) Validate() error {
 	return validateIdentifiers(m.From, m.ID)
 }
@@ -83,7 +66,7 @@ func validateIdentifiers(key, id string) error {
 	switch {
 	case key == "":
 		return fmt.Errorf("%w: no wa_id or business-scoped user ID", ErrInvalidSender)
-	case !ValidWaID(key) && !ValidUserID(key):
+	case !ValidWaID(key) && !conversation.IsUserID(key):
 		return fmt.Errorf("%w: %s is neither a wa_id (%d-%d digits) nor a business-scoped user ID (CC.alphanumerics)",
 			ErrInvalidSender, shape(key), MinWaIDDigits, MaxWaIDDigits)
 	case id == "":

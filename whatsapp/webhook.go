@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // objectBusinessAccount is the only notification object this package accepts.
@@ -577,7 +579,7 @@ func senderKey(phone, userID string) string {
 	switch {
 	case ValidWaID(phone):
 		return phone
-	case ValidUserID(userID):
+	case conversation.IsUserID(userID):
 		return userID
 	}
 	return firstNonEmpty(phone, userID)

@@ -48,10 +48,14 @@ func AddressOf(id string) Address {
 	return Address{Phone: id}
 }
 
-// IsUserID reports whether id has the shape of a business-scoped user ID: a two-letter country code, a dot,
-// and letters or digits ("ZA.13491208655302741918"). A wa_id is digits only.
+// MaxUserIDTail is the most letters and digits a business-scoped user ID has after its country code and dot
+// (wire-formats.md A8).
+const MaxUserIDTail = 128
+
+// IsUserID reports whether id can be a business-scoped user ID (BSUID): two uppercase ASCII letters, a dot,
+// then 1 to MaxUserIDTail ASCII letters and digits, as in "ZA.13491208655302741918". A wa_id is digits only.
 func IsUserID(id string) bool {
-	if len(id) < 4 || id[2] != '.' || !upper(id[0]) || !upper(id[1]) {
+	if len(id) < 4 || len(id) > 3+MaxUserIDTail || id[2] != '.' || !upper(id[0]) || !upper(id[1]) {
 		return false
 	}
 	for i := 3; i < len(id); i++ {
