@@ -7,57 +7,42 @@ import (
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
-// To addresses a customer for a send. WhatsApp knows a customer by phone number (wa_id), by business-scoped
-// user ID (BSUID), or both (wire-formats.md A8). A send goes to Phone, in the request's "to", whenever it is
-// set; otherwise to UserID, in "recipient" with "recipient_type":"individual". A BSUID is never put in "to":
-// WhatsApp would accept the message and silently drop it, so a Phone that looks like one is refused before
-// sending (ErrInvalidMessage).
-type To struct {
-	// Phone is the customer's phone number: a wa_id, with or without "+".
-	Phone string
-	// UserID is the customer's business-scoped user ID, such as "ZA.13491208655302741918".
-	UserID string
-}
-
-// ToCustomer addresses a customer known by one identifier that may be either kind, such as a conversation
-// key: a business-scoped user ID goes to UserID, anything else to Phone.
-func ToCustomer(id string) To {
-	if conversation.IsUserID(strings.TrimSpace(id)) {
-		return To{UserID: strings.TrimSpace(id)}
-	}
-	return To{Phone: id}
-}
+// A send is addressed with a conversation.Address. WhatsApp knows a customer by phone number (wa_id), by
+// business-scoped user ID (BSUID), or both (wire-formats.md A8). A send goes to Phone, in the request's "to",
+// whenever it is set; otherwise to UserID, in "recipient" with "recipient_type":"individual". A BSUID is never
+// put in "to": WhatsApp would accept the message and silently drop it, so a Phone that looks like one is
+// refused before sending (ErrInvalidMessage).
 
 // ReplyTo addresses the sender of m, with the identifiers of m that are valid: the phone when it is a wa_id,
 // and the business-scoped user ID when it is one. A send then goes to the phone if there is one.
-func (m Message) ReplyTo() To {
-	var to To
+func (m Message) ReplyTo() conversation.Address {
+	var to conversation.Address
 	if ValidWaID(m.Phone) {
 		to.Phone = m.Phone
 	}
 	if conversation.IsUserID(m.UserID) {
 		to.UserID = m.UserID
 	}
-	if to == (To{}) {
-		to = ToCustomer(m.From)
+	if to.IsZero() {
+		to = conversation.AddressOf(strings.TrimSpace(m.From))
 	}
 	return to
 }
 
-// Validate reports whether t can be sent to: it has a Phone that is not a business-scoped user ID, or else a
-// valid UserID. The error wraps ErrInvalidMessage.
-func (t To) Validate() error {
-	_, _, err := t.fields()
+// CheckAddress reports whether t can be sent to: it has a Phone that is not a business-scoped user ID, or else
+// a valid UserID. The error wraps ErrInvalidMessage.
+func CheckAddress(t conversation.Address) error {
+	_, _, err := addressFields(t)
 	return err
 }
 
 // fields returns the values for the request's "to" and "recipient"; exactly one is set.
-func (t To) fields() (to, recipient string, err error) {
+func addressFields(t conversation.Address) (to, recipient string, err error) {
 	phone := strings.TrimSpace(t.Phone)
 	if phone != "" {
 		digits := strings.TrimPrefix(phone, "+")
 		if conversation.IsUserID(digits) || strings.ContainsFunc(digits, isASCIILetter) {
-			return "", "", fmt.Errorf("%w: the phone number is a business-scoped user ID (%s); address it as To.UserID",
+			return "", "", fmt.Errorf("%w: the phone number is a business-scoped user ID (%s); address it as UserID",
 				ErrInvalidMessage, shape(digits))
 		}
 		return phone, "", nil

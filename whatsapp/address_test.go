@@ -30,28 +30,28 @@ func requestBody(t *testing.T, m testkit.GraphMessage) map[string]any {
 func TestAddressing(t *testing.T) {
 	tests := []struct {
 		name          string
-		to            whatsapp.To
+		to            conversation.Address
 		wantTo        string
 		wantRecipient string
 	}{
-		{"phone", whatsapp.To{Phone: customer}, customer, ""},
-		{"phone with plus", whatsapp.To{Phone: "+" + customer}, "+" + customer, ""},
-		{"bsuid only", whatsapp.To{UserID: customerUserID}, "", customerUserID},
-		{"both: the phone wins", whatsapp.To{Phone: customer, UserID: customerUserID}, customer, ""},
-		{"a conversation key that is a phone", whatsapp.ToCustomer(customer), customer, ""},
-		{"a conversation key that is a bsuid", whatsapp.ToCustomer(customerUserID), "", customerUserID},
+		{"phone", conversation.Address{Phone: customer}, customer, ""},
+		{"phone with plus", conversation.Address{Phone: "+" + customer}, "+" + customer, ""},
+		{"bsuid only", conversation.Address{UserID: customerUserID}, "", customerUserID},
+		{"both: the phone wins", conversation.Address{Phone: customer, UserID: customerUserID}, customer, ""},
+		{"a conversation key that is a phone", conversation.AddressOf(customer), customer, ""},
+		{"a conversation key that is a bsuid", conversation.AddressOf(customerUserID), "", customerUserID},
 	}
 	sends := []struct {
 		kind string
-		send func(c *whatsapp.Client, t *testing.T, to whatsapp.To) (whatsapp.Sent, error)
+		send func(c *whatsapp.Client, t *testing.T, to conversation.Address) (whatsapp.Sent, error)
 	}{
-		{"text", func(c *whatsapp.Client, t *testing.T, to whatsapp.To) (whatsapp.Sent, error) {
+		{"text", func(c *whatsapp.Client, t *testing.T, to conversation.Address) (whatsapp.Sent, error) {
 			return c.SendTextTo(t.Context(), to, "Hello")
 		}},
-		{"interactive", func(c *whatsapp.Client, t *testing.T, to whatsapp.To) (whatsapp.Sent, error) {
+		{"interactive", func(c *whatsapp.Client, t *testing.T, to conversation.Address) (whatsapp.Sent, error) {
 			return c.SendButtonsTo(t.Context(), to, "A person?", []conversation.Button{{ID: "handoff_yes", Title: "Yes"}})
 		}},
-		{"template", func(c *whatsapp.Client, t *testing.T, to whatsapp.To) (whatsapp.Sent, error) {
+		{"template", func(c *whatsapp.Client, t *testing.T, to conversation.Address) (whatsapp.Sent, error) {
 			return c.SendTemplate(t.Context(), to, whatsapp.Template{Name: "order_update_v1", Language: "en_US", BodyText: "Alex"})
 		}},
 	}
@@ -91,9 +91,9 @@ func TestBSUIDNeverInTo(t *testing.T) {
 	c := newClient(g)
 	_, err1 := c.SendText(t.Context(), customerUserID, "Hello")
 	_, err2 := c.SendButtons(t.Context(), "+"+customerUserID, "A person?", []conversation.Button{{ID: "y", Title: "Yes"}})
-	_, err3 := c.SendTextTo(t.Context(), whatsapp.To{Phone: customerUserID, UserID: customerUserID}, "Hello")
-	_, err4 := c.SendTemplate(t.Context(), whatsapp.To{UserID: "not a bsuid"}, whatsapp.Template{Name: "t", Language: "en"})
-	_, err5 := c.SendTextTo(t.Context(), whatsapp.To{}, "Hello")
+	_, err3 := c.SendTextTo(t.Context(), conversation.Address{Phone: customerUserID, UserID: customerUserID}, "Hello")
+	_, err4 := c.SendTemplate(t.Context(), conversation.Address{UserID: "not a bsuid"}, whatsapp.Template{Name: "t", Language: "en"})
+	_, err5 := c.SendTextTo(t.Context(), conversation.Address{}, "Hello")
 	for i, err := range []error{err1, err2, err3, err4, err5} {
 		if !errors.Is(err, whatsapp.ErrInvalidMessage) || whatsapp.IsRetryable(err) || !whatsapp.IsRefused(err) {
 			t.Errorf("send %d: error %v, want a refused ErrInvalidMessage", i+1, err)
@@ -109,7 +109,7 @@ func TestBSUIDNeverInTo(t *testing.T) {
 
 func TestSendTemplateBody(t *testing.T) {
 	g := testkit.NewGraph(t)
-	sent, err := newClient(g).SendTemplate(t.Context(), whatsapp.To{Phone: customer},
+	sent, err := newClient(g).SendTemplate(t.Context(), conversation.Address{Phone: customer},
 		whatsapp.Template{Name: "order_update_v1", Language: "en_US", BodyText: "Alex"})
 	if err != nil {
 		t.Fatalf("SendTemplate: %v", err)
@@ -131,7 +131,7 @@ func TestSendTemplateBody(t *testing.T) {
 	}
 
 	// Without a parameter the template goes without components.
-	if _, err := newClient(g).SendTemplate(t.Context(), whatsapp.To{UserID: customerUserID},
+	if _, err := newClient(g).SendTemplate(t.Context(), conversation.Address{UserID: customerUserID},
 		whatsapp.Template{Name: "hello_world", Language: "en_US"}); err != nil {
 		t.Fatalf("SendTemplate without parameter: %v", err)
 	}
@@ -142,7 +142,7 @@ func TestSendTemplateBody(t *testing.T) {
 
 func TestTemplateLimitsAreRefusedBeforeSending(t *testing.T) {
 	g := testkit.NewGraph(t)
-	to := whatsapp.To{Phone: customer}
+	to := conversation.Address{Phone: customer}
 	for name, tpl := range map[string]whatsapp.Template{
 		"no name":            {Language: "en_US"},
 		"long name":          {Name: strings.Repeat("a", whatsapp.MaxTemplateNameLength+1), Language: "en_US"},
@@ -170,14 +170,14 @@ func TestTemplateLimitsAreRefusedBeforeSending(t *testing.T) {
 func TestSentCarriesTheResolvedContact(t *testing.T) {
 	g := testkit.NewGraph(t)
 	g.LinkUser(customer, customerUserID)
-	sent, err := newClient(g).SendTextTo(t.Context(), whatsapp.To{Phone: customer}, "Hello")
+	sent, err := newClient(g).SendTextTo(t.Context(), conversation.Address{Phone: customer}, "Hello")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sent.WaID != customer || sent.UserID != customerUserID {
 		t.Errorf("Sent = %+v, want wa_id %s and user_id %s", sent, customer, customerUserID)
 	}
-	sent, err = newClient(g).SendTextTo(t.Context(), whatsapp.To{UserID: customerUserID}, "Hello")
+	sent, err = newClient(g).SendTextTo(t.Context(), conversation.Address{UserID: customerUserID}, "Hello")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // TestParseTestkitWebhooks checks the parser against the payloads the shared test fake builds, so that
@@ -148,13 +149,13 @@ func TestParseTestkitCoexistenceWebhooks(t *testing.T) {
 	echoes := n.Echoes()
 	wantEchoes := []struct {
 		id       string
-		to       whatsapp.To
+		to       conversation.Address
 		describe string
 	}{
-		{echoText.Message.ID, whatsapp.To{Phone: phone}, "Hi, Sipho here"},
-		{echoImage.Message.ID, whatsapp.To{UserID: userID}, "[image] invoice"},
-		{echoEdit.Message.ID, whatsapp.To{Phone: phone}, "edited: Hi, Sipho here, checking"},
-		{echoRevoke.Message.ID, whatsapp.To{Phone: phone}, "deleted a message"},
+		{echoText.Message.ID, conversation.Address{Phone: phone}, "Hi, Sipho here"},
+		{echoImage.Message.ID, conversation.Address{UserID: userID}, "[image] invoice"},
+		{echoEdit.Message.ID, conversation.Address{Phone: phone}, "edited: Hi, Sipho here, checking"},
+		{echoRevoke.Message.ID, conversation.Address{Phone: phone}, "deleted a message"},
 	}
 	if len(echoes) != len(wantEchoes) {
 		t.Fatalf("Echoes() = %+v, want %d", echoes, len(wantEchoes))
@@ -178,7 +179,7 @@ func TestParseTestkitCoexistenceWebhooks(t *testing.T) {
 		t.Errorf("Syncs() = %+v, want %+v", syncs, want)
 	}
 	statuses := n.Statuses()
-	if len(statuses) != 1 || statuses[0].Recipient() != (whatsapp.To{UserID: userID}) ||
+	if len(statuses) != 1 || statuses[0].Recipient() != (conversation.Address{UserID: userID}) ||
 		statuses[0].Reason() != "not delivered by WhatsApp, to keep a healthy ecosystem" {
 		t.Errorf("Statuses() = %+v", statuses)
 	}

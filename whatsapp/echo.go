@@ -18,7 +18,7 @@ type Echo struct {
 	BusinessPhone string
 	// To is the customer it was sent to: to (without "+") when it is a phone number, and the customer's
 	// business-scoped user ID when the echo carries one.
-	To            To
+	To            conversation.Address
 	PhoneNumberID string
 	Timestamp     time.Time
 	// Content is the message as sent, parsed as an inbound message's content is: Type, Text, Media, Edit and
@@ -103,7 +103,7 @@ func (e wireEcho) normalize(value changeValue) Echo {
 		BusinessPhone: e.From,
 		PhoneNumberID: value.Metadata.PhoneNumberID,
 		Timestamp:     e.Timestamp.time(),
-		To:            To{UserID: firstNonEmpty(e.ToUserID, e.RecipientUserID)},
+		To:            conversation.Address{UserID: firstNonEmpty(e.ToUserID, e.RecipientUserID)},
 	}
 	to := strings.TrimPrefix(strings.TrimSpace(firstNonEmpty(e.To, e.RecipientID)), "+")
 	if conversation.IsUserID(to) {

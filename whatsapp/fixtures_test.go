@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // parsed is everything a notification yields.
@@ -82,27 +83,27 @@ func TestParseFixtures(t *testing.T) {
 			describe: []string{"[system] User changed their business-scoped user ID"},
 		}},
 		{"echo_text.json", parsed{
-			echoes: []whatsapp.Echo{{ID: "wamid.ECHOTEXT", BusinessPhone: "27215550000", To: whatsapp.To{Phone: sipho},
+			echoes: []whatsapp.Echo{{ID: "wamid.ECHOTEXT", BusinessPhone: "27215550000", To: conversation.Address{Phone: sipho},
 				PhoneNumberID: phoneNumberID, Timestamp: unix(1764600004),
 				Content: whatsapp.Message{Type: "text", Text: "Hi, Sipho here, I'll check your order"}}},
 			describe: []string{"Hi, Sipho here, I'll check your order"},
 		}},
 		{"echo_media.json", parsed{
-			echoes: []whatsapp.Echo{{ID: "wamid.ECHOIMG", BusinessPhone: "27215550000", To: whatsapp.To{Phone: sipho},
+			echoes: []whatsapp.Echo{{ID: "wamid.ECHOIMG", BusinessPhone: "27215550000", To: conversation.Address{Phone: sipho},
 				PhoneNumberID: phoneNumberID, Timestamp: unix(1764600005),
 				Content: whatsapp.Message{Type: "image", Text: "Your invoice",
 					Media: &whatsapp.Media{Kind: "image", ID: "1479537139650973", MimeType: "image/jpeg", Caption: "Your invoice"}}}},
 			describe: []string{"[image] Your invoice"},
 		}},
 		{"echo_edit.json", parsed{
-			echoes: []whatsapp.Echo{{ID: "wamid.ECHOEDIT", BusinessPhone: "27215550000", To: whatsapp.To{UserID: siphoUserID},
+			echoes: []whatsapp.Echo{{ID: "wamid.ECHOEDIT", BusinessPhone: "27215550000", To: conversation.Address{UserID: siphoUserID},
 				PhoneNumberID: phoneNumberID, Timestamp: unix(1764600006),
 				Content: whatsapp.Message{Type: "edit", OriginalID: "wamid.ECHOTEXT",
 					Edit: &whatsapp.Message{Type: "text", Text: "Hi, Sipho here, checking now"}}}},
 			describe: []string{"edited: Hi, Sipho here, checking now"},
 		}},
 		{"echo_revoke.json", parsed{
-			echoes: []whatsapp.Echo{{ID: "wamid.ECHOREVOKE", BusinessPhone: "27215550000", To: whatsapp.To{UserID: siphoUserID},
+			echoes: []whatsapp.Echo{{ID: "wamid.ECHOREVOKE", BusinessPhone: "27215550000", To: conversation.Address{UserID: siphoUserID},
 				PhoneNumberID: phoneNumberID, Timestamp: unix(1764600007),
 				Content: whatsapp.Message{Type: "revoke", OriginalID: "wamid.ECHOTEXT"}}},
 			describe: []string{"deleted a message"},
@@ -174,11 +175,11 @@ func TestStatusReasonAndRecipient(t *testing.T) {
 	statuses := parseAll(t, body).statuses
 	want := []struct {
 		reason string
-		to     whatsapp.To
+		to     conversation.Address
 	}{
-		{"not delivered by WhatsApp, to keep a healthy ecosystem", whatsapp.To{UserID: siphoUserID}},
-		{"the 24-hour window is closed: more than 24 hours since the customer last wrote", whatsapp.To{Phone: sipho, UserID: siphoUserID}},
-		{"Generic user error: Something about the user.", whatsapp.To{Phone: sipho}},
+		{"not delivered by WhatsApp, to keep a healthy ecosystem", conversation.Address{UserID: siphoUserID}},
+		{"the 24-hour window is closed: more than 24 hours since the customer last wrote", conversation.Address{Phone: sipho, UserID: siphoUserID}},
+		{"Generic user error: Something about the user.", conversation.Address{Phone: sipho}},
 	}
 	for i, w := range want {
 		if got := statuses[i].Reason(); got != w.reason {
@@ -228,18 +229,18 @@ func TestSenderIdentifiers(t *testing.T) {
 		name, message string
 		from          string
 		valid         bool
-		replyTo       whatsapp.To
+		replyTo       conversation.Address
 	}{
-		{"phone", `{"from":"27821234567","id":"wamid.A","type":"text","text":{"body":"x"}}`, sipho, true, whatsapp.To{Phone: sipho}},
+		{"phone", `{"from":"27821234567","id":"wamid.A","type":"text","text":{"body":"x"}}`, sipho, true, conversation.Address{Phone: sipho}},
 		{"bsuid", `{"from_user_id":"ZA.13491208655302741918","id":"wamid.A","type":"text","text":{"body":"x"}}`, siphoUserID, true,
-			whatsapp.To{UserID: siphoUserID}},
+			conversation.Address{UserID: siphoUserID}},
 		{"bad phone, good bsuid", `{"from":"27-82","from_user_id":"ZA.13491208655302741918","id":"wamid.A","type":"text","text":{"body":"x"}}`,
-			siphoUserID, true, whatsapp.To{UserID: siphoUserID}},
+			siphoUserID, true, conversation.Address{UserID: siphoUserID}},
 		{"good phone, bad bsuid", `{"from":"27821234567","from_user_id":"za.1","id":"wamid.A","type":"text","text":{"body":"x"}}`,
-			sipho, true, whatsapp.To{Phone: sipho}},
+			sipho, true, conversation.Address{Phone: sipho}},
 		{"neither valid", `{"from":"27-82","from_user_id":"za.1","id":"wamid.A","type":"text","text":{"body":"x"}}`, "27-82", false,
-			whatsapp.To{Phone: "27-82"}},
-		{"none", `{"id":"wamid.A","type":"text","text":{"body":"x"}}`, "", false, whatsapp.To{Phone: ""}},
+			conversation.Address{Phone: "27-82"}},
+		{"none", `{"id":"wamid.A","type":"text","text":{"body":"x"}}`, "", false, conversation.Address{Phone: ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -86,12 +86,12 @@ type Template struct {
 // business-scoped user ID in to is refused (ErrInvalidMessage): use SendTextTo for a customer who may have
 // no phone number.
 func (c *Client) SendText(ctx context.Context, to, body string) (messageID string, err error) {
-	sent, err := c.SendTextTo(ctx, To{Phone: to}, body)
+	sent, err := c.SendTextTo(ctx, conversation.Address{Phone: to}, body)
 	return sent.MessageID, err
 }
 
 // SendTextTo sends a free-form text message to the customer and returns WhatsApp's answer.
-func (c *Client) SendTextTo(ctx context.Context, to To, body string) (Sent, error) {
+func (c *Client) SendTextTo(ctx context.Context, to conversation.Address, body string) (Sent, error) {
 	if err := validateText(body); err != nil {
 		return Sent{}, fmt.Errorf("send whatsapp text: %w", err)
 	}
@@ -107,12 +107,12 @@ func (c *Client) SendTextTo(ctx context.Context, to To, body string) (Sent, erro
 // message's WAMID. A tap arrives as an inbound interactive message whose ButtonID is the button's ID. A
 // business-scoped user ID in to is refused: use SendButtonsTo for a customer who may have no phone number.
 func (c *Client) SendButtons(ctx context.Context, to, body string, buttons []conversation.Button) (messageID string, err error) {
-	sent, err := c.SendButtonsTo(ctx, To{Phone: to}, body, buttons)
+	sent, err := c.SendButtonsTo(ctx, conversation.Address{Phone: to}, body, buttons)
 	return sent.MessageID, err
 }
 
 // SendButtonsTo sends body with one to three reply buttons to the customer and returns WhatsApp's answer.
-func (c *Client) SendButtonsTo(ctx context.Context, to To, body string, buttons []conversation.Button) (Sent, error) {
+func (c *Client) SendButtonsTo(ctx context.Context, to conversation.Address, body string, buttons []conversation.Button) (Sent, error) {
 	if err := validateButtons(body, buttons); err != nil {
 		return Sent{}, fmt.Errorf("send whatsapp buttons: %w", err)
 	}
@@ -132,7 +132,7 @@ func (c *Client) SendButtonsTo(ctx context.Context, to To, body string, buttons 
 
 // SendTemplate sends an approved template, the only kind of message that may reach a customer outside the
 // 24-hour window (wire-formats.md A5, A6), and returns WhatsApp's answer.
-func (c *Client) SendTemplate(ctx context.Context, to To, t Template) (Sent, error) {
+func (c *Client) SendTemplate(ctx context.Context, to conversation.Address, t Template) (Sent, error) {
 	if err := validateTemplate(t); err != nil {
 		return Sent{}, fmt.Errorf("send whatsapp template: %w", err)
 	}
@@ -249,10 +249,10 @@ func CallbackData(ctx context.Context) string {
 
 // send addresses request to the customer, posts it and returns WhatsApp's answer. The message carries the
 // context's callback data.
-func (c *Client) send(ctx context.Context, to To, request outboundMessage) (Sent, error) {
+func (c *Client) send(ctx context.Context, to conversation.Address, request outboundMessage) (Sent, error) {
 	var err error
 	request.MessagingProduct, request.RecipientType = "whatsapp", "individual"
-	if request.To, request.Recipient, err = to.fields(); err != nil {
+	if request.To, request.Recipient, err = addressFields(to); err != nil {
 		return Sent{}, err
 	}
 	request.BizOpaqueCallbackData = CallbackData(ctx)

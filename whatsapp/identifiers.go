@@ -51,7 +51,6 @@ func ValidMessageID(s string) bool {
 	return true
 }
 
-
 // Validate reports whether m can be handed to a conversation: its sender has a valid wa_id (Phone) or a
 // valid business-scoped user ID (UserID), which Parse puts in From, and its id is a WAMID. The error wraps
 // ErrInvalidSender or ErrInvalidMessageID and says what is wrong without quoting the value, which may be

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/whatsapp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestSendTemplatePayload(t *testing.T) {
@@ -19,7 +20,7 @@ func TestSendTemplatePayload(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := whatsapp.NewClient(srv.URL, "1065", "token", srv.Client())
-	sent, err := c.SendTemplate(t.Context(), whatsapp.To{Phone: "27821234567"},
+	sent, err := c.SendTemplate(t.Context(), conversation.Address{Phone: "27821234567"},
 		whatsapp.Template{Name: "agent_reply", Language: "en_US", BodyText: whatsapp.TemplateText("Your refund\n\tis    on its way")})
 	if err != nil || sent.MessageID != "wamid.T1" {
 		t.Fatalf("send: %+v %v", sent, err)

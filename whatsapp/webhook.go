@@ -152,8 +152,8 @@ type Status struct {
 }
 
 // Recipient returns the customer the status is about, with the identifiers WhatsApp named.
-func (s Status) Recipient() To {
-	return To{Phone: s.RecipientID, UserID: s.RecipientUserID}
+func (s Status) Recipient() conversation.Address {
+	return conversation.Address{Phone: s.RecipientID, UserID: s.RecipientUserID}
 }
 
 // Reason returns a short reason in words for a failed status, from its first error, or "" when it carries

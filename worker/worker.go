@@ -4,10 +4,11 @@ package worker
 
 import (
 	"fmt"
-	"github.com/supportd/supportd/workflows/conversation"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -57,7 +58,7 @@ func NewActivities(o Options) (*activities.Activities, error) {
 			return nil, fmt.Errorf("WHATSAPP_ACCESS_TOKEN is required: the worker has no other way to reach customers")
 		}
 		c := whatsapp.NewClient(cfg.WhatsAppAPIURL, cfg.WhatsAppPhoneNumberID, cfg.WhatsAppAccessToken, &http.Client{Timeout: sendTimeout})
-		sender = whatsappSender{client: c, metrics: o.Metrics}
+		sender = whatsapp.NewSender(c, o.Metrics)
 	}
 	once := &activities.SendOnce{Wait: cfg.WhatsAppStatusWait, SendTimeout: sendTimeout, Logger: o.Logger, Metrics: o.Metrics}
 	if ledger, ok := o.Store.(activities.SendLedger); ok {
