@@ -75,8 +75,9 @@ type conversationWorkflow struct {
 	upgrade bool
 	waits   int
 	// spoke counts the bot's lines recorded by this run, so that a message whose turn an operator's cancel
-	// cut short is told from one already answered.
+	// cut short is told from one already answered; told numbers the run's notices to the customer.
 	spoke int
+	told  int
 }
 
 // revisionOf is the behaviour this run has: the worker's Revision, recorded at the run's start, or for a run
@@ -665,11 +666,19 @@ func (c *conversationWorkflow) aiFailed(ctx workflow.Context, what string, err e
 // say sends a bot message if the bot still holds the conversation. A send already under way when a person
 // takes over is either finished or cancelled before the takeover completes.
 func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m conversation.Message, kind, text string, buttons []conversation.Button, tag string) bool {
-	if ctx.Err() != nil || !c.s.Holds(gen) {
+	in := activities.SendInput{Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, Tag: tag}
+	return c.speak(ctx, ctx, m, in, sendOptions, func() bool { return ctx.Err() == nil && c.s.Holds(gen) })
+}
+
+// speak is the one path of the bot's messages to the customer (speaker.go): it sends in if holds still says
+// it is the bot's to send, records it, and reports whether it went out and still holds. It waits in waitCtx,
+// the caller's; sendCtx is what stops the send (a takeover cancels it).
+func (c *conversationWorkflow) speak(waitCtx, sendCtx workflow.Context, m conversation.Message, in activities.SendInput, opts workflow.ActivityOptions, holds func() bool) bool {
+	if !holds() {
 		return false
 	}
-	in := activities.SendInput{To: c.s.Address(), Text: text, Buttons: buttons, Kind: kind, ReceivedAt: m.ReceivedAt, ReadID: c.takeUnread(), Tag: tag}
-	line := conversation.Line{From: conversation.FromBot, Text: botLine(text, buttons)}
+	in.To, in.ReadID = c.s.Address(), c.takeUnread()
+	line := conversation.Line{From: conversation.FromBot, Text: botLine(in.Text, in.Buttons)}
 	if c.revision >= revisionMirrorOnSend {
 		// The send updates the Redis mirror as it will be once the message is out, saving a local activity
 		// (and its history event) after every bot message; the send fills in when it went.
@@ -677,16 +686,18 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m conversation
 		next.LastMessage, next.LastActivity = line.Text, time.Time{}
 		in.Mirror = &next
 	}
-	res, err := c.botSend(ctx, m, in)
+	res, err := c.botSend(waitCtx, sendCtx, m, in, opts)
 	if err != nil {
-		if !errors.Is(err, workflow.ErrCanceled) && ctx.Err() == nil {
-			c.logger.Error("bot message not delivered", "error", err)
+		if errors.Is(err, workflow.ErrCanceled) || sendCtx.Err() != nil {
+			c.logger.Info("bot message stopped: a person speaks to the customer", "kind", in.Kind)
+		} else {
+			c.logger.Error("bot message not delivered", "kind", in.Kind, "error", err)
 		}
 		return false
 	}
-	c.sent(kind)
-	c.recordSent(ctx, line, in.Mirror, res)
-	return ctx.Err() == nil && c.s.Holds(gen)
+	c.sent(in.Kind)
+	c.recordSent(waitCtx, line, in.Mirror, res)
+	return sendCtx.Err() == nil && holds()
 }
 
 // botSend sends a bot message of a bot turn. From revision 3 it goes out from the workflow task that decided
@@ -695,22 +706,29 @@ func (c *conversationWorkflow) say(ctx workflow.Context, gen int, m conversation
 // local send is not cancelled: the takeover waits for it, as for any send in flight. It makes a few quick
 // attempts; when WhatsApp keeps failing, a send activity carries on under the same tag (once, whatever the
 // attempts before it did), with sendOptions' retries, which a takeover does stop.
-func (c *conversationWorkflow) botSend(ctx workflow.Context, m conversation.Message, in activities.SendInput) (activities.SendResult, error) {
+func (c *conversationWorkflow) botSend(waitCtx, sendCtx workflow.Context, m conversation.Message, in activities.SendInput, opts workflow.ActivityOptions) (activities.SendResult, error) {
 	var res activities.SendResult
 	if c.revision >= revisionLocalBotSend {
-		if in.Tag == "" && m.ID != "" {
-			info := workflow.GetInfo(ctx)
-			in.Tag = activities.SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, "bot:"+m.ID)
+		if in.Tag == "" {
+			info := workflow.GetInfo(waitCtx)
+			switch {
+			case m.ID != "":
+				in.Tag = activities.SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, "bot:"+m.ID)
+			case c.revision >= revisionOneSpeaker:
+				// A notice answers no message: the run numbers them, for one tag across its attempts.
+				c.told++
+				in.Tag = activities.SendTag(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, fmt.Sprintf("notice:%d", c.told))
+			}
 		}
-		lctx, _ := workflow.NewDisconnectedContext(ctx)
+		lctx, _ := workflow.NewDisconnectedContext(waitCtx)
 		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(lctx, botSendOptions), a.Send, in).Get(lctx, &res)
 		var refused *temporal.ApplicationError
-		if err == nil || ctx.Err() != nil || errors.As(err, &refused) && refused.NonRetryable() {
+		if err == nil || sendCtx.Err() != nil || errors.As(err, &refused) && refused.NonRetryable() {
 			return res, err
 		}
 		c.logger.Warn("bot message not sent yet; retrying in a send activity", "error", err)
 	}
-	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, sendOptions), a.Send, in).Get(ctx, &res)
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(sendCtx, opts), a.Send, in).Get(waitCtx, &res)
 	return res, err
 }
 

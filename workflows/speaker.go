@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"strings"
 	"time"
 
@@ -63,26 +62,10 @@ func (c *conversationWorkflow) tell(ctx workflow.Context, in activities.SendInpu
 	if c.revision < revisionOneSpeaker {
 		return c.tellCustomer(ctx, in)
 	}
-	if !holds() {
-		return false
-	}
 	c.speaking++
 	defer func() { c.speaking-- }()
-	vctx := c.voiceContext()
-	var res activities.SendResult
-	in.To, in.ReadID = c.s.Address(), c.takeUnread()
 	// The send runs under the voice (hush cancels it); the caller, a handler or the main loop, waits for it.
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(vctx, opts), a.Send, in).Get(ctx, &res); err != nil {
-		if errors.Is(err, workflow.ErrCanceled) || vctx.Err() != nil {
-			c.logger.Info("bot message stopped: a person speaks to the customer", "kind", in.Kind)
-		} else {
-			c.logger.Error("notice to the customer not delivered", "error", err)
-		}
-		return false
-	}
-	c.sent(in.Kind)
-	c.record(ctx, conversation.Line{From: conversation.FromBot, Text: botLine(in.Text, in.Buttons), At: workflow.Now(ctx), ID: res.MessageID})
-	return true
+	return c.speak(ctx, c.voiceContext(), conversation.Message{}, in, opts, holds)
 }
 
 // takeoverTells is true when the takeover that started the current handoff tells the customer a person joins,
