@@ -103,8 +103,8 @@ func Start(ctx context.Context, o Options) (*App, error) {
 			opts.Sender = outbox
 		}
 		if slackClient != nil {
-			opts.Notifier = &activities.SlackNotifier{Client: slackClient, Channel: cfg.SlackChannelID, PublicURL: cfg.PublicURL,
-				Mention: cfg.SlackEscalationMention, Threads: st, Metrics: m, Logger: logger}
+			opts.Notifier = activities.SlackNotifier{Slack: &slackapp.Notifier{Client: slackClient, Channel: cfg.SlackChannelID, PublicURL: cfg.PublicURL,
+				Mention: cfg.SlackEscalationMention, Threads: st, Metrics: m, Logger: logger}}
 		}
 		acts, err := worker.NewActivities(opts)
 		if err != nil {
