@@ -4,7 +4,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -79,31 +78,4 @@ func (c *conversationWorkflow) welcomeBack(ctx workflow.Context, f conversation.
 	if c.tell(ctx, in, sendOptions, func() bool { return c.s.Holds(f.Generation) }) && ask && c.s.Holds(f.Generation) {
 		c.s.CSAT = conversation.CSAT{For: c.s.Handoffs, Pending: true}
 	}
-}
-
-// rating deals with a customer message that rates the help, and reports whether it was one. Any other
-// message lets a pending rating question lapse: it is answered as usual.
-func (c *conversationWorkflow) rating(ctx, botCtx workflow.Context, gen int, m conversation.Message) bool {
-	score, handled := conversation.DecideRating(c.s, m)
-	if !handled {
-		c.s.CSAT.Pending = false
-		return false
-	}
-	if score == "" {
-		return true
-	}
-	now := workflow.Now(ctx)
-	c.s.CSAT.Pending, c.s.CSAT.Score, c.s.CSAT.At = false, score, now
-	c.system(ctx, "Rated the help: "+score.Title())
-	lctx := workflow.WithLocalActivityOptions(ctx, localOptions)
-	if err := workflow.ExecuteLocalActivity(lctx, a.CountRating, string(score)).Get(ctx, nil); err != nil {
-		c.logger.Warn("rating not counted", "error", err)
-	}
-	c.notify(conversation.Notice{Kind: conversation.NoticeCardUpdate})
-	if score == conversation.ScoreBad {
-		c.apply(ctx, conversation.Event{Kind: conversation.EvHandoff, Reason: handoff.ReasonCSATBad, At: now})
-		return true
-	}
-	c.say(botCtx, gen, m, activities.SendSay, textRatingThanks, nil, "")
-	return true
 }
