@@ -204,51 +204,52 @@ const (
 	nextWindowWarning
 )
 
-// waitForNext blocks until there is something to do: work a transition left, a customer message, the idle
-// or the unclaimed timer of a handoff firing, or a fresh history being due. The timers are one durable
-// Temporal timer, set for whichever is due first.
+// waitForNext blocks until there is something to do: work a transition left, a customer message, a
+// deadline (the idle or unclaimed timer of a handoff, the window warning, the end of a customer's pause)
+// coming, or a fresh history being due. The deadlines are one durable Temporal timer, set for whichever is
+// due first; when one moves, or the Redis mirror is behind (run mirrors it), the wait starts again.
 func (c *conversationWorkflow) waitForNext(ctx workflow.Context) (next, error) {
 	for {
-		deadline, other := c.s.IdleDeadline, c.otherDeadlines(ctx)
+		idle, other := c.s.IdleDeadline, c.otherDeadlines(ctx)
 		ready := func() bool {
-			return len(c.s.Todo) > 0 || c.messageReady(ctx) || c.s.IdleDeadline != deadline ||
-				c.deadlinesNow() != other || c.mirrorValue() != c.mirrored || c.readyToContinueAsNew(ctx)
+			_, work := c.work(ctx)
+			return work || c.s.IdleDeadline != idle || c.deadlinesNow() != other || c.mirrorValue() != c.mirrored
 		}
-		due, fires, summary := other.earliest(deadline)
-		if due.IsZero() {
-			if err := workflow.Await(ctx, ready); err != nil {
-				return 0, err
-			}
-		} else {
+		if due, fires, summary := other.earliest(idle); !due.IsZero() {
 			wait := due.Sub(workflow.Now(ctx))
 			if wait <= 0 {
 				return fires, nil
 			}
-			ok, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-				Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: summary},
-			}, ready)
-			if err != nil {
-				return 0, err
+			if ok, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{Timeout: wait, TimerOptions: workflow.TimerOptions{Summary: summary}}, ready); err != nil || !ok {
+				return fires, err
 			}
-			if !ok {
-				return fires, nil
-			}
+		} else if err := workflow.Await(ctx, ready); err != nil {
+			return 0, err
 		}
-		switch {
-		case ctx.Err() != nil:
+		if ctx.Err() != nil {
 			return 0, ctx.Err()
-		case len(c.s.Todo) > 0:
-			return nextFollowup, nil
-		case c.messageReady(ctx):
-			return nextMessage, nil
-		case c.readyToContinueAsNew(ctx):
-			return nextContinueAsNew, nil
 		}
-		// The idle deadline moved, or the mirror is behind (run mirrors it): wait again.
+		if n, work := c.work(ctx); work {
+			return n, nil
+		}
 		if c.mirrorValue() != c.mirrored {
 			return nextMirror, nil
 		}
 	}
+}
+
+// work is what the main loop can do now, in order: a followup a transition left, a customer message, a fresh
+// history.
+func (c *conversationWorkflow) work(ctx workflow.Context) (next, bool) {
+	switch {
+	case len(c.s.Todo) > 0:
+		return nextFollowup, true
+	case c.messageReady(ctx):
+		return nextMessage, true
+	case c.readyToContinueAsNew(ctx):
+		return nextContinueAsNew, true
+	}
+	return 0, false
 }
 
 // apply runs a transition and does at once what follows from it inside the workflow: stop the bot, note the
