@@ -52,7 +52,7 @@ type Settings struct {
 // Words reads a customer's words the same way whichever engine classifies: the topic that recognises a
 // question asked again, and a yes or no to an offer of a person. The local engine provides it.
 type Words interface {
-	Topic(text, faqID string, recent []ai.Turn) string
+	Topic(text, faqID string, recent []conversation.Turn) string
 	Affirmative(text string) bool
 	Negative(text string) bool
 }
@@ -95,9 +95,9 @@ func (a *Activities) log() *slog.Logger {
 
 // ReplyInput is one customer message for the bot.
 type ReplyInput struct {
-	Text   string    `json:"text"`
-	Recent []ai.Turn `json:"recent,omitempty"`
-	Name   string    `json:"name,omitempty"`
+	Text   string              `json:"text"`
+	Recent []conversation.Turn `json:"recent,omitempty"`
+	Name   string              `json:"name,omitempty"`
 	// ReadID is the customer's message to mark read, with the typing indicator while the engine works; empty
 	// when the reply's send marks it.
 	ReadID string `json:"read_id,omitempty"`
@@ -109,7 +109,7 @@ type ReplyInput struct {
 // ReplyResult is the bot's reading of a message and the knowledge base's answer to it (not Grounded when none).
 type ReplyResult struct {
 	conversation.Analysis
-	Answer ai.Answer `json:"answer"`
+	Answer conversation.Answer `json:"answer"`
 	// Spoken is what became of the answer when the activity was allowed to send it (ReplyInput.Speak).
 	Spoken *Spoken `json:"spoken,omitempty"`
 }
@@ -139,7 +139,7 @@ func (a *Activities) Reply(ctx context.Context, in ReplyInput) (ReplyResult, err
 		out.Answer.Grounded = false
 	}
 	if a.Words != nil {
-		if out.Topic == "" && out.Intent != ai.IntentGreeting && out.Intent != ai.IntentThanks {
+		if out.Topic == "" && out.Intent != conversation.IntentGreeting && out.Intent != conversation.IntentThanks {
 			out.Topic = a.Words.Topic(in.Text, out.FAQID, in.Recent)
 		}
 		out.Affirmative, out.Negative = a.Words.Affirmative(in.Text), a.Words.Negative(in.Text)
@@ -162,7 +162,7 @@ func (a *Activities) likelyAnswered(ctx context.Context, in ReplyInput) bool {
 	if err != nil {
 		return false
 	}
-	handoff, _ := ai.HandoffPolicy(c)
+	handoff, _ := conversation.HandoffPolicy(c)
 	return !handoff
 }
 

@@ -13,11 +13,11 @@ import (
 // keywordEngine reads "refund" as a refund request and anything else as a question it answers.
 type keywordEngine struct{}
 
-func (keywordEngine) Classify(_ context.Context, req ai.ClassifyRequest) (ai.Classification, error) {
+func (keywordEngine) Classify(_ context.Context, req ai.ClassifyRequest) (conversation.Classification, error) {
 	if strings.Contains(req.Text, "refund") {
-		return ai.Classification{Intent: ai.IntentRefundRequest, Sentiment: ai.SentimentNeutral}, nil
+		return conversation.Classification{Intent: conversation.IntentRefundRequest, Sentiment: conversation.SentimentNeutral}, nil
 	}
-	return ai.Classification{Intent: ai.IntentFAQ, Sentiment: ai.SentimentNeutral, KBAnswers: true}, nil
+	return conversation.Classification{Intent: conversation.IntentFAQ, Sentiment: conversation.SentimentNeutral, KBAnswers: true}, nil
 }
 
 func (e keywordEngine) Reply(ctx context.Context, req ai.ReplyRequest) (ai.Reply, error) {

@@ -20,8 +20,8 @@ type answeringEngine struct{ keywordEngine }
 
 func (e answeringEngine) Reply(ctx context.Context, req ai.ReplyRequest) (ai.Reply, error) {
 	r, err := e.keywordEngine.Reply(ctx, req)
-	if r.Intent == ai.IntentFAQ {
-		r.Answer = ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: "trading_hours"}
+	if r.Intent == conversation.IntentFAQ {
+		r.Answer = conversation.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: "trading_hours"}
 	}
 	return r, err
 }

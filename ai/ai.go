@@ -5,53 +5,16 @@ package ai
 
 import (
 	"context"
+
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
-// The classifier's vocabulary is the conversation's (workflows/conversation, words.go); the engines use it under
-// these names.
-type (
-	Intent         = conversation.Intent
-	Sentiment      = conversation.Sentiment
-	Turn           = conversation.Turn
-	Classification = conversation.Classification
-	Answer         = conversation.Answer
-)
-
-// The intents, sentiments and roles of the vocabulary.
-const (
-	IntentGreeting       = conversation.IntentGreeting
-	IntentFAQ            = conversation.IntentFAQ
-	IntentOrderStatus    = conversation.IntentOrderStatus
-	IntentRefundRequest  = conversation.IntentRefundRequest
-	IntentHumanRequested = conversation.IntentHumanRequested
-	IntentComplaint      = conversation.IntentComplaint
-	IntentThanks         = conversation.IntentThanks
-	IntentOther          = conversation.IntentOther
-
-	SentimentPositive = conversation.SentimentPositive
-	SentimentNeutral  = conversation.SentimentNeutral
-	SentimentNegative = conversation.SentimentNegative
-	SentimentAngry    = conversation.SentimentAngry
-
-	RoleHandBack = conversation.RoleHandBack
-)
-
-// Intents and Sentiments list the vocabulary, in contract order.
-var (
-	Intents    = conversation.Intents
-	Sentiments = conversation.Sentiments
-)
-
-// HandoffPolicy is the default handoff policy (conversation.HandoffPolicy).
-func HandoffPolicy(c Classification) (bool, handoff.Reason) { return conversation.HandoffPolicy(c) }
-
 // ClassifyRequest is one customer message to classify, with the recent questions that let the engine
 // recognise the same question asked again in other words.
 type ClassifyRequest struct {
-	Text   string `json:"text"`
-	Recent []Turn `json:"recent,omitempty"`
+	Text   string              `json:"text"`
+	Recent []conversation.Turn `json:"recent,omitempty"`
 }
 
 // AnswerRequest asks for an answer grounded only in the knowledge base.
@@ -65,8 +28,8 @@ type AnswerRequest struct {
 // ReplyRequest is one customer message for the bot: classify it and, when the knowledge base answers it,
 // answer it, in one step (one model call for a model).
 type ReplyRequest struct {
-	Text   string `json:"text"`
-	Recent []Turn `json:"recent,omitempty"`
+	Text   string              `json:"text"`
+	Recent []conversation.Turn `json:"recent,omitempty"`
 	// Name is the customer's WhatsApp profile name, possibly empty.
 	Name string `json:"name,omitempty"`
 }
@@ -74,8 +37,8 @@ type ReplyRequest struct {
 // Reply is the engine's verdict on a message and the knowledge base's answer to it. Answer.Grounded is false
 // (and its text empty) when the knowledge base does not answer the message: the caller must not guess.
 type Reply struct {
-	Classification
-	Answer Answer `json:"answer"`
+	conversation.Classification
+	Answer conversation.Answer `json:"answer"`
 }
 
 // SummaryRequest asks for a short summary for the person taking over.
@@ -89,7 +52,7 @@ type SummaryRequest struct {
 // Engine classifies, answers and summarises. Reply is the bot's turn: the verdict and the answer together.
 // Implementations must be safe for concurrent use.
 type Engine interface {
-	Classify(ctx context.Context, req ClassifyRequest) (Classification, error)
+	Classify(ctx context.Context, req ClassifyRequest) (conversation.Classification, error)
 	Reply(ctx context.Context, req ReplyRequest) (Reply, error)
 	Summarize(ctx context.Context, req SummaryRequest) (string, error)
 }

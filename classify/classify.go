@@ -3,7 +3,7 @@
 //
 // Input lines are objects with a "text" field ({"text": "..."}); other fields are ignored and blank lines
 // skipped. Each input line gives one output line with exactly "text", "intent", "sentiment", "handoff"
-// and "reason", the handoff decided by ai.HandoffPolicy, the one place that rule lives.
+// and "reason", the handoff decided by conversation.HandoffPolicy, the one place that rule lives.
 package classify
 
 import (
@@ -17,15 +17,16 @@ import (
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Result is the verdict on one message, as written by Run.
 type Result struct {
-	Text      string         `json:"text"`
-	Intent    ai.Intent      `json:"intent"`
-	Sentiment ai.Sentiment   `json:"sentiment"`
-	Handoff   bool           `json:"handoff"`
-	Reason    handoff.Reason `json:"reason"`
+	Text      string                 `json:"text"`
+	Intent    conversation.Intent    `json:"intent"`
+	Sentiment conversation.Sentiment `json:"sentiment"`
+	Handoff   bool                   `json:"handoff"`
+	Reason    handoff.Reason         `json:"reason"`
 }
 
 // lineError is the output line for an input line that could not be classified.
@@ -44,7 +45,7 @@ func Classify(ctx context.Context, engine ai.Engine, text string) (Result, error
 	if err != nil {
 		return Result{}, err
 	}
-	ok, reason := ai.HandoffPolicy(c)
+	ok, reason := conversation.HandoffPolicy(c)
 	return Result{Text: text, Intent: c.Intent, Sentiment: c.Sentiment, Handoff: ok, Reason: reason}, nil
 }
 

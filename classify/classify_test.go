@@ -9,22 +9,23 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // fakeEngine classifies by table and fails on demand.
 type fakeEngine struct {
-	verdicts map[string]ai.Classification
+	verdicts map[string]conversation.Classification
 	fail     map[string]error
 }
 
-func (f fakeEngine) Classify(_ context.Context, req ai.ClassifyRequest) (ai.Classification, error) {
+func (f fakeEngine) Classify(_ context.Context, req ai.ClassifyRequest) (conversation.Classification, error) {
 	if err := f.fail[req.Text]; err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 	if c, ok := f.verdicts[req.Text]; ok {
 		return c, nil
 	}
-	return ai.Classification{Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}, nil
+	return conversation.Classification{Intent: conversation.IntentOther, Sentiment: conversation.SentimentNeutral}, nil
 }
 
 func (fakeEngine) Reply(context.Context, ai.ReplyRequest) (ai.Reply, error) {
@@ -35,11 +36,11 @@ func (fakeEngine) Summarize(context.Context, ai.SummaryRequest) (string, error) 
 
 func engine() fakeEngine {
 	return fakeEngine{
-		verdicts: map[string]ai.Classification{
-			"refund please":  {Intent: ai.IntentRefundRequest, Sentiment: ai.SentimentNeutral},
-			"hours?":         {Intent: ai.IntentFAQ, Sentiment: ai.SentimentNeutral},
-			"useless!!":      {Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry},
-			"angry refund!!": {Intent: ai.IntentRefundRequest, Sentiment: ai.SentimentAngry},
+		verdicts: map[string]conversation.Classification{
+			"refund please":  {Intent: conversation.IntentRefundRequest, Sentiment: conversation.SentimentNeutral},
+			"hours?":         {Intent: conversation.IntentFAQ, Sentiment: conversation.SentimentNeutral},
+			"useless!!":      {Intent: conversation.IntentComplaint, Sentiment: conversation.SentimentAngry},
+			"angry refund!!": {Intent: conversation.IntentRefundRequest, Sentiment: conversation.SentimentAngry},
 		},
 		fail: map[string]error{"boom": errors.New("engine down")},
 	}
@@ -133,16 +134,16 @@ func TestReadLabelled(t *testing.T) {
 
 func TestScore(t *testing.T) {
 	labelled := []Labelled{
-		{Text: "refund", Intent: ai.IntentRefundRequest, Sentiment: ai.SentimentNeutral, Handoff: true},
-		{Text: "rude", Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry, Handoff: true},
-		{Text: "hours", Intent: ai.IntentFAQ, Sentiment: ai.SentimentNeutral, Handoff: false},
-		{Text: "hi", Intent: ai.IntentGreeting, Sentiment: ai.SentimentPositive, Handoff: false},
+		{Text: "refund", Intent: conversation.IntentRefundRequest, Sentiment: conversation.SentimentNeutral, Handoff: true},
+		{Text: "rude", Intent: conversation.IntentComplaint, Sentiment: conversation.SentimentAngry, Handoff: true},
+		{Text: "hours", Intent: conversation.IntentFAQ, Sentiment: conversation.SentimentNeutral, Handoff: false},
+		{Text: "hi", Intent: conversation.IntentGreeting, Sentiment: conversation.SentimentPositive, Handoff: false},
 	}
 	predicted := []Result{
-		{Text: "refund", Intent: ai.IntentRefundRequest, Sentiment: ai.SentimentNeutral, Handoff: true},
-		{Text: "rude", Intent: ai.IntentOther, Sentiment: ai.SentimentNegative, Handoff: false},
-		{Text: "hours", Intent: ai.IntentFAQ, Sentiment: ai.SentimentAngry, Handoff: true},
-		{Text: "hi", Intent: ai.IntentGreeting, Sentiment: ai.SentimentPositive, Handoff: false},
+		{Text: "refund", Intent: conversation.IntentRefundRequest, Sentiment: conversation.SentimentNeutral, Handoff: true},
+		{Text: "rude", Intent: conversation.IntentOther, Sentiment: conversation.SentimentNegative, Handoff: false},
+		{Text: "hours", Intent: conversation.IntentFAQ, Sentiment: conversation.SentimentAngry, Handoff: true},
+		{Text: "hi", Intent: conversation.IntentGreeting, Sentiment: conversation.SentimentPositive, Handoff: false},
 	}
 	r := Score(labelled, predicted)
 	if r.N != 4 || r.IntentCorrect != 3 || r.SentimentCorrect != 2 || r.HandoffCorrect != 2 {
@@ -174,14 +175,14 @@ func TestScore(t *testing.T) {
 
 func TestScoreGroups(t *testing.T) {
 	labelled := []Labelled{
-		{Text: "a", Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry, Handoff: true, Group: "sarcasm"},
-		{Text: "b", Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry, Handoff: true, Group: "sarcasm"},
-		{Text: "c", Intent: ai.IntentOrderStatus, Sentiment: ai.SentimentNeutral, Group: "chase"},
+		{Text: "a", Intent: conversation.IntentComplaint, Sentiment: conversation.SentimentAngry, Handoff: true, Group: "sarcasm"},
+		{Text: "b", Intent: conversation.IntentComplaint, Sentiment: conversation.SentimentAngry, Handoff: true, Group: "sarcasm"},
+		{Text: "c", Intent: conversation.IntentOrderStatus, Sentiment: conversation.SentimentNeutral, Group: "chase"},
 	}
 	predicted := []Result{
-		{Text: "a", Intent: ai.IntentComplaint, Sentiment: ai.SentimentAngry, Handoff: true},
-		{Text: "b", Intent: ai.IntentThanks, Sentiment: ai.SentimentPositive},
-		{Text: "c", Intent: ai.IntentComplaint, Sentiment: ai.SentimentNegative, Handoff: true},
+		{Text: "a", Intent: conversation.IntentComplaint, Sentiment: conversation.SentimentAngry, Handoff: true},
+		{Text: "b", Intent: conversation.IntentThanks, Sentiment: conversation.SentimentPositive},
+		{Text: "c", Intent: conversation.IntentComplaint, Sentiment: conversation.SentimentNegative, Handoff: true},
 	}
 	r := Score(labelled, predicted)
 	if r.AngryN != 2 || r.AngryTP != 1 || r.AngryRecall != 0.5 {
@@ -191,7 +192,7 @@ func TestScoreGroups(t *testing.T) {
 		r.Groups[0].IntentAccuracy != 0.5 || r.Groups[1].HandoffPrecision != 0 || r.Groups[1].HandoffRecall != 1 {
 		t.Errorf("groups = %+v", r.Groups)
 	}
-	if r.IntentMatrix[ai.IntentComplaint][ai.IntentThanks] != 1 || r.IntentMatrix[ai.IntentComplaint][ai.IntentComplaint] != 1 {
+	if r.IntentMatrix[conversation.IntentComplaint][conversation.IntentThanks] != 1 || r.IntentMatrix[conversation.IntentComplaint][conversation.IntentComplaint] != 1 {
 		t.Errorf("matrix = %v", r.IntentMatrix)
 	}
 	s := r.String()
@@ -205,7 +206,7 @@ func TestScoreGroups(t *testing.T) {
 	if s := Score(labelled[:1:1], predicted[:1]).String(); strings.Contains(s, "per group") == false {
 		t.Errorf("a grouped message gives a table:\n%s", s)
 	}
-	if s := Score([]Labelled{{Text: "x", Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}}, nil).String(); strings.Contains(s, "per group") {
+	if s := Score([]Labelled{{Text: "x", Intent: conversation.IntentOther, Sentiment: conversation.SentimentNeutral}}, nil).String(); strings.Contains(s, "per group") {
 		t.Errorf("ungrouped set printed a group table:\n%s", s)
 	}
 }
@@ -216,7 +217,7 @@ func TestEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || !got[0].Handoff || got[0].Reason != "angry" || got[1].Intent != ai.IntentFAQ {
+	if len(got) != 2 || !got[0].Handoff || got[0].Reason != "angry" || got[1].Intent != conversation.IntentFAQ {
 		t.Errorf("Evaluate = %+v", got)
 	}
 	if _, err := Evaluate(context.Background(), engine(), []Labelled{{Text: "boom"}}); err == nil {

@@ -10,14 +10,15 @@ import (
 	"strings"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Labelled is one message of an evaluation set with the verdict a person gave it.
 type Labelled struct {
-	Text      string       `json:"text"`
-	Intent    ai.Intent    `json:"intent"`
-	Sentiment ai.Sentiment `json:"sentiment"`
-	// Handoff is the label's handoff; when a file leaves it out, ReadLabelled applies ai.HandoffPolicy to the
+	Text      string                 `json:"text"`
+	Intent    conversation.Intent    `json:"intent"`
+	Sentiment conversation.Sentiment `json:"sentiment"`
+	// Handoff is the label's handoff; when a file leaves it out, ReadLabelled applies conversation.HandoffPolicy to the
 	// labelled intent and sentiment.
 	Handoff bool `json:"handoff"`
 	// Group optionally names the phenomenon the message stands for ("sarcasm_delay", "emoji"); the report
@@ -53,7 +54,7 @@ func ReadLabelled(r io.Reader) ([]Labelled, error) {
 		if l.Handoff != nil {
 			l.Labelled.Handoff = *l.Handoff
 		} else {
-			l.Labelled.Handoff, _ = ai.HandoffPolicy(ai.Classification{Intent: l.Intent, Sentiment: l.Sentiment})
+			l.Labelled.Handoff, _ = conversation.HandoffPolicy(conversation.Classification{Intent: l.Intent, Sentiment: l.Sentiment})
 		}
 		out = append(out, l.Labelled)
 	}
@@ -98,7 +99,7 @@ type Report struct {
 	AngryTP, AngryN int
 	AngryRecall     float64
 	// IntentMatrix[want][got] counts every message by labelled and predicted intent.
-	IntentMatrix map[ai.Intent]map[ai.Intent]int
+	IntentMatrix map[conversation.Intent]map[conversation.Intent]int
 	// Groups scores each labelled group apart, in order of first appearance; empty when no message has a
 	// group.
 	Groups []GroupScore
@@ -130,7 +131,7 @@ type Miss struct {
 // Score compares predicted[i] with labelled[i]. A labelled message without a prediction counts as wrong in
 // every field.
 func Score(labelled []Labelled, predicted []Result) Report {
-	r := Report{N: len(labelled), IntentMatrix: map[ai.Intent]map[ai.Intent]int{}}
+	r := Report{N: len(labelled), IntentMatrix: map[conversation.Intent]map[conversation.Intent]int{}}
 	groups := map[string]*GroupScore{}
 	var order []string
 	for i, l := range labelled {
@@ -162,14 +163,14 @@ func Score(labelled []Labelled, predicted []Result) Report {
 		case l.Handoff && !p.Handoff:
 			r.HandoffFN++
 		}
-		if l.Sentiment == ai.SentimentAngry {
+		if l.Sentiment == conversation.SentimentAngry {
 			r.AngryN++
-			if p.Sentiment == ai.SentimentAngry && i < len(predicted) {
+			if p.Sentiment == conversation.SentimentAngry && i < len(predicted) {
 				r.AngryTP++
 			}
 		}
 		if r.IntentMatrix[l.Intent] == nil {
-			r.IntentMatrix[l.Intent] = map[ai.Intent]int{}
+			r.IntentMatrix[l.Intent] = map[conversation.Intent]int{}
 		}
 		r.IntentMatrix[l.Intent][p.Intent]++
 		if l.Group == "" {
@@ -197,9 +198,9 @@ func Score(labelled []Labelled, predicted []Result) Report {
 		case l.Handoff && !p.Handoff:
 			g.HandoffFN++
 		}
-		if l.Sentiment == ai.SentimentAngry {
+		if l.Sentiment == conversation.SentimentAngry {
 			g.AngryN++
-			if got && p.Sentiment == ai.SentimentAngry {
+			if got && p.Sentiment == conversation.SentimentAngry {
 				g.AngryTP++
 			}
 		}
@@ -280,7 +281,7 @@ func (r Report) GroupTable() string {
 // IntentTable prints the confusion of intents: a row per labelled intent, a column per predicted one.
 func (r Report) IntentTable() string {
 	var b strings.Builder
-	short := func(i ai.Intent) string {
+	short := func(i conversation.Intent) string {
 		s := string(i)
 		if i == "" {
 			s = "none"
@@ -290,7 +291,7 @@ func (r Report) IntentTable() string {
 		}
 		return s
 	}
-	cols := append([]ai.Intent{}, ai.Intents...)
+	cols := append([]conversation.Intent{}, conversation.Intents...)
 	for _, row := range r.IntentMatrix {
 		if row[""] > 0 {
 			cols = append(cols, "")
@@ -302,7 +303,7 @@ func (r Report) IntentTable() string {
 		fmt.Fprintf(&b, " %8s", short(c))
 	}
 	b.WriteString("\n")
-	for _, w := range ai.Intents {
+	for _, w := range conversation.Intents {
 		row := r.IntentMatrix[w]
 		if len(row) == 0 {
 			continue

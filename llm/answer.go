@@ -11,6 +11,7 @@ import (
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Answer lengths: the model is asked for at most answerTargetRunes and a longer reply is cut at
@@ -61,10 +62,10 @@ FAQ:
 
 // Answer answers the customer's question from the knowledge base only. When the knowledge base does not
 // answer it, the result has Grounded false and no text; an unusable reply or a failed call is an error.
-func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, error) {
+func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (conversation.Answer, error) {
 	text := strings.TrimSpace(req.Text)
 	if text == "" {
-		return ai.Answer{}, nil
+		return conversation.Answer{}, nil
 	}
 	system := e.answerPrompt
 	if name := strings.TrimSpace(req.Name); name != "" {
@@ -77,40 +78,40 @@ func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, e
 
 	msg, err := e.complete(ctx, "answer", system, truncate(text, maxMessageRunes), e.answerFormat)
 	if err != nil {
-		return ai.Answer{}, err
+		return conversation.Answer{}, err
 	}
 	if msg.Refusal != "" {
-		return ai.Answer{}, nil
+		return conversation.Answer{}, nil
 	}
 	a, err := e.parseAnswer(replyContent(msg))
 	if err != nil {
-		return ai.Answer{}, fmt.Errorf("llm answer: %w", err)
+		return conversation.Answer{}, fmt.Errorf("llm answer: %w", err)
 	}
 	return a, nil
 }
 
-func (e *Engine) parseAnswer(content string) (ai.Answer, error) {
+func (e *Engine) parseAnswer(content string) (conversation.Answer, error) {
 	obj, err := decodeObject(content, "answerable", "answer", "faq_id")
 	if err != nil {
-		return ai.Answer{}, err
+		return conversation.Answer{}, err
 	}
 	answerable, err := boolField(obj, "answerable")
 	if err != nil {
-		return ai.Answer{}, err
+		return conversation.Answer{}, err
 	}
 	text, err := stringField(obj, "answer")
 	if err != nil {
-		return ai.Answer{}, err
+		return conversation.Answer{}, err
 	}
 	faqID, err := stringField(obj, "faq_id")
 	if err != nil {
-		return ai.Answer{}, err
+		return conversation.Answer{}, err
 	}
 	// An id the knowledge base does not have means the model cited something that is not there.
 	if !answerable || text == "" || (faqID != "" && !e.faqIDs[faqID]) {
-		return ai.Answer{}, nil
+		return conversation.Answer{}, nil
 	}
-	return ai.Answer{Text: whatsAppText(text, maxAnswerRunes), Grounded: true, FAQID: faqID}, nil
+	return conversation.Answer{Text: whatsAppText(text, maxAnswerRunes), Grounded: true, FAQID: faqID}, nil
 }
 
 // whatsAppText turns model output into WhatsApp plain text: Markdown bold becomes WhatsApp bold, blank

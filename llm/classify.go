@@ -12,6 +12,7 @@ import (
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Limits on what a classification sends, so that one long message cannot crowd out the instructions.
@@ -31,12 +32,12 @@ func classifySchema(faqIDs []string) json.RawMessage {
 
 // classifyProperties are the properties of a classification, in the order the model fills them in.
 func classifyProperties(faqIDs []string) []property {
-	intents := make([]string, len(ai.Intents))
-	for i, v := range ai.Intents {
+	intents := make([]string, len(conversation.Intents))
+	for i, v := range conversation.Intents {
 		intents[i] = string(v)
 	}
-	sentiments := make([]string, len(ai.Sentiments))
-	for i, v := range ai.Sentiments {
+	sentiments := make([]string, len(conversation.Sentiments))
+	for i, v := range conversation.Sentiments {
 		sentiments[i] = string(v)
 	}
 	return []property{
@@ -89,7 +90,7 @@ FAQs (id: ways customers ask):
 }
 
 // withRecent appends the customer's recent questions to the fixed prompt, quoted so that they read as data.
-func withRecent(prompt string, recent []ai.Turn) string {
+func withRecent(prompt string, recent []conversation.Turn) string {
 	if len(recent) > maxRecentTurns {
 		recent = recent[len(recent)-maxRecentTurns:]
 	}
@@ -100,7 +101,7 @@ func withRecent(prompt string, recent []ai.Turn) string {
 		if text == "" {
 			continue
 		}
-		if t.Role == ai.RoleHandBack {
+		if t.Role == conversation.RoleHandBack {
 			q, _ := json.Marshal(truncate(text, maxHandBackRunes))
 			handBack = string(q)
 			continue
@@ -127,58 +128,58 @@ func withRecent(prompt string, recent []ai.Turn) string {
 
 // Classify classifies one customer message with a single structured-output call. A reply outside the
 // vocabulary is an error, never a guess; an FAQ id the knowledge base does not know counts as not answered.
-func (e *Engine) Classify(ctx context.Context, req ai.ClassifyRequest) (ai.Classification, error) {
+func (e *Engine) Classify(ctx context.Context, req ai.ClassifyRequest) (conversation.Classification, error) {
 	text := strings.TrimSpace(req.Text)
 	if text == "" {
-		return ai.Classification{}, ai.Permanent(errors.New("llm classify: empty message"))
+		return conversation.Classification{}, ai.Permanent(errors.New("llm classify: empty message"))
 	}
 	msg, err := e.complete(ctx, "classify", withRecent(e.classifyPrompt, req.Recent),
 		truncate(text, maxMessageRunes), e.classifyFormat)
 	if err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 	if msg.Refusal != "" {
-		return ai.Classification{}, fmt.Errorf("llm classify: model refused: %s", truncate(msg.Refusal, 200))
+		return conversation.Classification{}, fmt.Errorf("llm classify: model refused: %s", truncate(msg.Refusal, 200))
 	}
 	c, err := e.parseClassification(replyContent(msg))
 	if err != nil {
-		return ai.Classification{}, fmt.Errorf("llm classify: %w", err)
+		return conversation.Classification{}, fmt.Errorf("llm classify: %w", err)
 	}
 	return c, nil
 }
 
-func (e *Engine) parseClassification(content string) (ai.Classification, error) {
+func (e *Engine) parseClassification(content string) (conversation.Classification, error) {
 	obj, err := decodeObject(content, "intent", "sentiment", "kb_answers", "faq_id")
 	if err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 	intent, err := stringField(obj, "intent")
 	if err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 	sentiment, err := stringField(obj, "sentiment")
 	if err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 	answers, err := boolField(obj, "kb_answers")
 	if err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 	faqID, err := stringField(obj, "faq_id")
 	if err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 
-	c := ai.Classification{
-		Intent:    ai.Intent(strings.ToLower(intent)),
-		Sentiment: ai.Sentiment(strings.ToLower(sentiment)),
+	c := conversation.Classification{
+		Intent:    conversation.Intent(strings.ToLower(intent)),
+		Sentiment: conversation.Sentiment(strings.ToLower(sentiment)),
 		Engine:    EngineName,
 	}
 	if !c.Intent.Valid() {
-		return ai.Classification{}, fmt.Errorf("unknown intent %q", truncate(intent, 40))
+		return conversation.Classification{}, fmt.Errorf("unknown intent %q", truncate(intent, 40))
 	}
 	if !c.Sentiment.Valid() {
-		return ai.Classification{}, fmt.Errorf("unknown sentiment %q", truncate(sentiment, 40))
+		return conversation.Classification{}, fmt.Errorf("unknown sentiment %q", truncate(sentiment, 40))
 	}
 	if answers && e.faqIDs[faqID] {
 		c.KBAnswers = true

@@ -34,7 +34,7 @@ const (
 	ReplySchemaName    = "supportd_reply"
 )
 
-// EngineName is the value of ai.Classification.Engine for verdicts from this engine.
+// EngineName is the value of conversation.Classification.Engine for verdicts from this engine.
 const EngineName = "llm"
 
 // DefaultTimeout bounds one call when Config.Timeout is zero.

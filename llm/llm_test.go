@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/supportd/supportd/workflows/conversation"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/supportd/supportd/workflows/conversation"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -73,7 +74,7 @@ func TestNewValidatesConfig(t *testing.T) {
 
 func TestClassifyRequestOnTheWire(t *testing.T) {
 	e, fake := newEngine(t)
-	recent := []ai.Turn{{Topic: "faq:trading_hours", Text: "When are you open?"}}
+	recent := []conversation.Turn{{Topic: "faq:trading_hours", Text: "When are you open?"}}
 	if _, err := e.Classify(context.Background(), ai.ClassifyRequest{Text: "and on Saturday?", Recent: recent}); err != nil {
 		t.Fatalf("Classify: %v", err)
 	}
@@ -112,10 +113,10 @@ func TestClassifyRequestOnTheWire(t *testing.T) {
 		t.Errorf("required = %v, want %v", required, want)
 	}
 	var intents, sentiments []string
-	for _, i := range ai.Intents {
+	for _, i := range conversation.Intents {
 		intents = append(intents, string(i))
 	}
-	for _, s := range ai.Sentiments {
+	for _, s := range conversation.Sentiments {
 		sentiments = append(sentiments, string(s))
 	}
 	if got := schema.Properties["intent"].Enum; !slices.Equal(got, intents) {
@@ -161,27 +162,27 @@ func TestClassifyKeywordResponder(t *testing.T) {
 	e, _ := newEngine(t)
 	for _, tc := range []struct {
 		text      string
-		intent    ai.Intent
-		sentiment ai.Sentiment
+		intent    conversation.Intent
+		sentiment conversation.Sentiment
 		faqID     string
 	}{
-		{"Can I get a refund for the chair I bought?", ai.IntentRefundRequest, ai.SentimentNeutral, ""},
-		{"I want to talk to a real person", ai.IntentHumanRequested, ai.SentimentNeutral, ""},
-		{"This is the worst, your bot is useless", ai.IntentOther, ai.SentimentAngry, ""},
-		{"When are you open?", ai.IntentFAQ, ai.SentimentNeutral, "trading_hours"},
-		{"What is your returns policy?", ai.IntentFAQ, ai.SentimentNeutral, "returns_policy"},
-		{"I don't need a refund, just your trading hours", ai.IntentFAQ, ai.SentimentNeutral, "trading_hours"},
-		{"My braai arrived damaged", ai.IntentComplaint, ai.SentimentNegative, ""},
-		{"Where is my order 100234?", ai.IntentOrderStatus, ai.SentimentNeutral, ""},
-		{"Hello!", ai.IntentGreeting, ai.SentimentNeutral, ""},
-		{"Do you fix bicycles?", ai.IntentOther, ai.SentimentNeutral, ""},
+		{"Can I get a refund for the chair I bought?", conversation.IntentRefundRequest, conversation.SentimentNeutral, ""},
+		{"I want to talk to a real person", conversation.IntentHumanRequested, conversation.SentimentNeutral, ""},
+		{"This is the worst, your bot is useless", conversation.IntentOther, conversation.SentimentAngry, ""},
+		{"When are you open?", conversation.IntentFAQ, conversation.SentimentNeutral, "trading_hours"},
+		{"What is your returns policy?", conversation.IntentFAQ, conversation.SentimentNeutral, "returns_policy"},
+		{"I don't need a refund, just your trading hours", conversation.IntentFAQ, conversation.SentimentNeutral, "trading_hours"},
+		{"My braai arrived damaged", conversation.IntentComplaint, conversation.SentimentNegative, ""},
+		{"Where is my order 100234?", conversation.IntentOrderStatus, conversation.SentimentNeutral, ""},
+		{"Hello!", conversation.IntentGreeting, conversation.SentimentNeutral, ""},
+		{"Do you fix bicycles?", conversation.IntentOther, conversation.SentimentNeutral, ""},
 	} {
 		c, err := e.Classify(context.Background(), ai.ClassifyRequest{Text: tc.text})
 		if err != nil {
 			t.Errorf("Classify(%q): %v", tc.text, err)
 			continue
 		}
-		want := ai.Classification{Intent: tc.intent, Sentiment: tc.sentiment, Engine: "llm"}
+		want := conversation.Classification{Intent: tc.intent, Sentiment: tc.sentiment, Engine: "llm"}
 		if tc.faqID != "" {
 			want.KBAnswers, want.FAQID, want.Topic = true, tc.faqID, "faq:"+tc.faqID
 		}
@@ -192,19 +193,19 @@ func TestClassifyKeywordResponder(t *testing.T) {
 }
 
 func TestClassifyValidatesReply(t *testing.T) {
-	notAnswered := ai.Classification{Intent: ai.IntentFAQ, Sentiment: ai.SentimentNeutral, Engine: "llm"}
+	notAnswered := conversation.Classification{Intent: conversation.IntentFAQ, Sentiment: conversation.SentimentNeutral, Engine: "llm"}
 	for name, tc := range map[string]struct {
 		reply   testkit.ChatReply
-		want    ai.Classification
+		want    conversation.Classification
 		wantErr bool
 	}{
 		"answered": {
 			reply: testkit.ReplyClassification("faq", "neutral", true, "location"),
-			want:  ai.Classification{Intent: ai.IntentFAQ, Sentiment: ai.SentimentNeutral, KBAnswers: true, FAQID: "location", Topic: "faq:location", Engine: "llm"},
+			want:  conversation.Classification{Intent: conversation.IntentFAQ, Sentiment: conversation.SentimentNeutral, KBAnswers: true, FAQID: "location", Topic: "faq:location", Engine: "llm"},
 		},
 		"json in a code fence": {
 			reply: testkit.ReplyContent("```json\n{\"intent\":\"thanks\",\"sentiment\":\"positive\",\"kb_answers\":false,\"faq_id\":\"\"}\n```"),
-			want:  ai.Classification{Intent: ai.IntentThanks, Sentiment: ai.SentimentPositive, Engine: "llm"},
+			want:  conversation.Classification{Intent: conversation.IntentThanks, Sentiment: conversation.SentimentPositive, Engine: "llm"},
 		},
 		"kb_answers without faq_id":  {reply: testkit.ReplyClassification("faq", "neutral", true, ""), want: notAnswered},
 		"unknown faq_id":             {reply: testkit.ReplyClassification("faq", "neutral", true, "opening_times"), want: notAnswered},
@@ -269,7 +270,7 @@ func TestAnswerGrounded(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Answer: %v", err)
 	}
-	if a != (ai.Answer{Text: want.Answer, Grounded: true, FAQID: "delivery_cost"}) {
+	if a != (conversation.Answer{Text: want.Answer, Grounded: true, FAQID: "delivery_cost"}) {
 		t.Errorf("Answer = %+v, want the delivery_cost answer", a)
 	}
 
@@ -297,16 +298,16 @@ func TestAnswerNotGrounded(t *testing.T) {
 	long := strings.Repeat("We deliver everywhere. ", 100)
 	for name, tc := range map[string]struct {
 		reply   testkit.ChatReply
-		want    ai.Answer
+		want    conversation.Answer
 		wantErr bool
 	}{
-		"not answerable":           {reply: testkit.ReplyAnswer(false, "", ""), want: ai.Answer{}},
-		"not answerable with text": {reply: testkit.ReplyAnswer(false, "Probably on Monday.", ""), want: ai.Answer{}},
-		"answerable but empty":     {reply: testkit.ReplyAnswer(true, "  ", "location"), want: ai.Answer{}},
-		"unknown faq_id":           {reply: testkit.ReplyAnswer(true, "We open at 7.", "opening_times"), want: ai.Answer{}},
-		"refusal":                  {reply: testkit.ChatReply{Refusal: "I can't help with that."}, want: ai.Answer{}},
-		"combined FAQs":            {reply: testkit.ReplyAnswer(true, "Delivery is R99, free over R1,200.", ""), want: ai.Answer{Text: "Delivery is R99, free over R1,200.", Grounded: true}},
-		"markdown bold":            {reply: testkit.ReplyAnswer(true, "It costs **R99**.", "delivery_cost"), want: ai.Answer{Text: "It costs *R99*.", Grounded: true, FAQID: "delivery_cost"}},
+		"not answerable":           {reply: testkit.ReplyAnswer(false, "", ""), want: conversation.Answer{}},
+		"not answerable with text": {reply: testkit.ReplyAnswer(false, "Probably on Monday.", ""), want: conversation.Answer{}},
+		"answerable but empty":     {reply: testkit.ReplyAnswer(true, "  ", "location"), want: conversation.Answer{}},
+		"unknown faq_id":           {reply: testkit.ReplyAnswer(true, "We open at 7.", "opening_times"), want: conversation.Answer{}},
+		"refusal":                  {reply: testkit.ChatReply{Refusal: "I can't help with that."}, want: conversation.Answer{}},
+		"combined FAQs":            {reply: testkit.ReplyAnswer(true, "Delivery is R99, free over R1,200.", ""), want: conversation.Answer{Text: "Delivery is R99, free over R1,200.", Grounded: true}},
+		"markdown bold":            {reply: testkit.ReplyAnswer(true, "It costs **R99**.", "delivery_cost"), want: conversation.Answer{Text: "It costs *R99*.", Grounded: true, FAQID: "delivery_cost"}},
 		"garbage":                  {reply: testkit.ReplyGarbage(), wantErr: true},
 		"missing answer":           {reply: testkit.ReplyJSON(map[string]any{"answerable": true, "faq_id": ""}), wantErr: true},
 		"too long":                 {reply: testkit.ReplyAnswer(true, long, "delivery_time")},
@@ -612,7 +613,7 @@ func TestReplyIsOneCall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Reply: %v", err)
 	}
-	if r.Intent != ai.IntentFAQ || !r.KBAnswers || r.FAQID != "delivery_cost" || r.Answer != (ai.Answer{Text: want.Answer, Grounded: true, FAQID: "delivery_cost"}) {
+	if r.Intent != conversation.IntentFAQ || !r.KBAnswers || r.FAQID != "delivery_cost" || r.Answer != (conversation.Answer{Text: want.Answer, Grounded: true, FAQID: "delivery_cost"}) {
 		t.Errorf("Reply = %+v", r)
 	}
 	if n := len(fake.Requests()); n != 1 {
@@ -667,9 +668,9 @@ func TestReplyValidates(t *testing.T) {
 
 func TestHandBackInTheModelsContext(t *testing.T) {
 	e, fake := newEngine(t)
-	recent := []ai.Turn{
+	recent := []conversation.Turn{
 		{Topic: "q:person", Text: "I want a person", Settled: true},
-		{Role: ai.RoleHandBack, Text: "A person on our team (Sipho) helped. Their note: refund of order 5544 approved."},
+		{Role: conversation.RoleHandBack, Text: "A person on our team (Sipho) helped. Their note: refund of order 5544 approved."},
 	}
 	if _, err := e.Reply(context.Background(), ai.ReplyRequest{Text: "thanks", Recent: recent}); err != nil {
 		t.Fatalf("Reply: %v", err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // replySchema is the strict output schema of a bot turn: the classification, and the answer written from the
@@ -78,7 +79,7 @@ func (e *Engine) parseReply(content string) (ai.Reply, error) {
 	}
 	r := ai.Reply{Classification: c}
 	if c.KBAnswers && strings.TrimSpace(answer) != "" {
-		r.Answer = ai.Answer{Text: whatsAppText(answer, maxAnswerRunes), Grounded: true, FAQID: c.FAQID}
+		r.Answer = conversation.Answer{Text: whatsAppText(answer, maxAnswerRunes), Grounded: true, FAQID: c.FAQID}
 	}
 	return r, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // benchMessages are typical messages of every kind, short and long.
@@ -25,7 +26,7 @@ var benchMessages = []string{
 func BenchmarkClassify(b *testing.B) {
 	e := evalEngine(b)
 	ctx := context.Background()
-	recent := []ai.Turn{{Topic: "faq:trading_hours", Text: "What are your hours?"}, {Topic: "q:order+where", Text: "where is my order"}}
+	recent := []conversation.Turn{{Topic: "faq:trading_hours", Text: "What are your hours?"}, {Topic: "q:order+where", Text: "where is my order"}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {

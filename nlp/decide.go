@@ -1,8 +1,6 @@
 package nlp
 
-import (
-	"github.com/supportd/supportd/ai"
-)
+import "github.com/supportd/supportd/workflows/conversation"
 
 // Thresholds of the learned layer's decision, chosen on the tuning part of the phenomena set and checked
 // against the development set and the older labelled sets, which must not regress; never on the held-aside
@@ -32,55 +30,55 @@ func (e *Engine) decide(a *analysis, rv ruleView) {
 	pi, ps := e.model.scores(e.features(a, rv))
 	intent := rv.intent
 	if best := argmax(pi[:]); pi[best]-pi[intentIndex(rv.intent)] >= intentMargin {
-		intent = ai.Intents[best]
+		intent = conversation.Intents[best]
 	}
-	person := pi[intentIndex(ai.IntentRefundRequest)] + pi[intentIndex(ai.IntentHumanRequested)] +
-		pi[intentIndex(ai.IntentComplaint)]
+	person := pi[intentIndex(conversation.IntentRefundRequest)] + pi[intentIndex(conversation.IntentHumanRequested)] +
+		pi[intentIndex(conversation.IntentComplaint)]
 	if !handsOff(intent) && person >= personAt {
 		// Between an answer and a person, lean to the person.
-		best := ai.IntentComplaint
-		for _, i := range []ai.Intent{ai.IntentRefundRequest, ai.IntentHumanRequested} {
+		best := conversation.IntentComplaint
+		for _, i := range []conversation.Intent{conversation.IntentRefundRequest, conversation.IntentHumanRequested} {
 			if pi[intentIndex(i)] > pi[intentIndex(best)] {
 				best = i
 			}
 		}
 		intent = best
 	}
-	if intent == ai.IntentHumanRequested && !rv.human && !mentionsPerson(a.msg) {
+	if intent == conversation.IntentHumanRequested && !rv.human && !mentionsPerson(a.msg) {
 		// A request for a person names a person, a role or a team: "Can you email me the quote?" asks for
 		// no one.
 		intent = rv.intent
 	}
 	if rv.human {
-		intent = ai.IntentHumanRequested
+		intent = conversation.IntentHumanRequested
 	}
 
 	// The rules' negative and angry readings stand: a grievance they see is one. Their neutral and
 	// positive readings give way to a clearly surer model.
 	sentiment := rv.feeling.sentiment
 	margin := overruleMargin
-	if sentiment == ai.SentimentNeutral {
+	if sentiment == conversation.SentimentNeutral {
 		margin = sentimentMargin
 	}
-	if best := argmax(ps[:]); sentiment != ai.SentimentNegative && sentiment != ai.SentimentAngry && ps[best]-ps[sentimentIndex(sentiment)] >= margin {
-		sentiment = ai.Sentiments[best]
+	if best := argmax(ps[:]); sentiment != conversation.SentimentNegative && sentiment != conversation.SentimentAngry && ps[best]-ps[sentimentIndex(sentiment)] >= margin {
+		sentiment = conversation.Sentiments[best]
 	}
-	angry := ps[sentimentIndex(ai.SentimentAngry)]
+	angry := ps[sentimentIndex(conversation.SentimentAngry)]
 	switch {
 	case angry >= angryAt && grievance(a, rv):
 		// Anger shows in the text too (a grievance, "??", capitals, sarcasm, asking again): topic words
 		// alone ("hoe laat maak julle oop") are not anger.
-		sentiment = ai.SentimentAngry
-	case sentiment == ai.SentimentAngry && angry < calmAt:
+		sentiment = conversation.SentimentAngry
+	case sentiment == conversation.SentimentAngry && angry < calmAt:
 		var best int
 		for i, p := range ps {
-			if ai.Sentiments[i] != ai.SentimentAngry && p > ps[best] || ai.Sentiments[best] == ai.SentimentAngry {
+			if conversation.Sentiments[i] != conversation.SentimentAngry && p > ps[best] || conversation.Sentiments[best] == conversation.SentimentAngry {
 				best = i
 			}
 		}
-		sentiment = ai.Sentiments[best]
+		sentiment = conversation.Sentiments[best]
 	}
-	if intent == ai.IntentFAQ && !a.hit.ok && sentiment != ai.SentimentAngry {
+	if intent == conversation.IntentFAQ && !a.hit.ok && sentiment != conversation.SentimentAngry {
 		// Only the knowledge base answers questions: what it does not cover is the rules' call. An angry
 		// customer's question stays one: a person answers it.
 		intent = rv.intent
@@ -95,8 +93,8 @@ func (e *Engine) decide(a *analysis, rv ruleView) {
 func grievance(a *analysis, rv ruleView) bool {
 	c := rv.complaint
 	m := a.msg
-	if c.fault || c.delay || c.infoMissing || rv.feeling.anger > 0 || rv.feeling.sentiment == ai.SentimentNegative ||
-		rv.feeling.sentiment == ai.SentimentAngry || m.maxExclaim >= 2 || m.maxQuestion >= 2 || m.mixedMarks ||
+	if c.fault || c.delay || c.infoMissing || rv.feeling.anger > 0 || rv.feeling.sentiment == conversation.SentimentNegative ||
+		rv.feeling.sentiment == conversation.SentimentAngry || m.maxExclaim >= 2 || m.maxQuestion >= 2 || m.mixedMarks ||
 		shouting(m.tokens) {
 		return true
 	}
@@ -139,8 +137,8 @@ func mentionsPerson(m *message) bool {
 }
 
 // handsOff reports the intents the default policy hands to a person.
-func handsOff(i ai.Intent) bool {
-	return i == ai.IntentRefundRequest || i == ai.IntentHumanRequested || i == ai.IntentComplaint
+func handsOff(i conversation.Intent) bool {
+	return i == conversation.IntentRefundRequest || i == conversation.IntentHumanRequested || i == conversation.IntentComplaint
 }
 
 func argmax(p []float64) int {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // TestEdgeInputs feeds inputs no customer means but every engine gets: it must answer, in time, with
@@ -18,7 +19,7 @@ func TestEdgeInputs(t *testing.T) {
 		"ÀÉÎÕÜ", "ñ", "a-b-c", "e-", "-", "''''", "1st 2nd 3rd", "16 December", "december",
 		"NO", "YES!!!", long, strings.Repeat("a", 10000),
 	} {
-		c, err := e.Classify(context.Background(), ai.ClassifyRequest{Text: text, Recent: []ai.Turn{{Topic: "q:x", Text: text}}})
+		c, err := e.Classify(context.Background(), ai.ClassifyRequest{Text: text, Recent: []conversation.Turn{{Topic: "q:x", Text: text}}})
 		if err != nil || !c.Intent.Valid() || !c.Sentiment.Valid() {
 			t.Errorf("Classify(%.20q) = %+v, %v", text, c, err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // EngineName is the Classification.Engine of this engine's verdicts.
@@ -59,7 +60,7 @@ func NewRulesOnly(k *kb.KnowledgeBase) *Engine {
 type analysis struct {
 	msg     *message
 	hit     hit
-	intent  ai.Intent
+	intent  conversation.Intent
 	feeling feeling
 }
 
@@ -87,11 +88,11 @@ func (e *Engine) analyzeRules(text string) (analysis, ruleView) {
 	// An angry message that asks for nothing else is a complaint about how things are going.
 	// So is an angry statement that merely mentions something the knowledge base covers ("worst online
 	// shop ever"): it asks nothing.
-	if a.feeling.sentiment == ai.SentimentAngry {
+	if a.feeling.sentiment == conversation.SentimentAngry {
 		switch {
-		case a.intent == ai.IntentOther, a.intent == ai.IntentGreeting, a.intent == ai.IntentThanks,
-			a.intent == ai.IntentFAQ && !anyQuestion(m):
-			a.intent = ai.IntentComplaint
+		case a.intent == conversation.IntentOther, a.intent == conversation.IntentGreeting, a.intent == conversation.IntentThanks,
+			a.intent == conversation.IntentFAQ && !anyQuestion(m):
+			a.intent = conversation.IntentComplaint
 		}
 	}
 	rv.intent, rv.feeling = a.intent, a.feeling
@@ -99,12 +100,12 @@ func (e *Engine) analyzeRules(text string) (analysis, ruleView) {
 }
 
 // Classify classifies one customer message. It never fails except on a cancelled context.
-func (e *Engine) Classify(ctx context.Context, req ai.ClassifyRequest) (ai.Classification, error) {
+func (e *Engine) Classify(ctx context.Context, req ai.ClassifyRequest) (conversation.Classification, error) {
 	if err := ctx.Err(); err != nil {
-		return ai.Classification{}, err
+		return conversation.Classification{}, err
 	}
 	a := e.analyze(req.Text)
-	c := ai.Classification{
+	c := conversation.Classification{
 		Intent:    a.intent,
 		Sentiment: a.feeling.sentiment,
 		Engine:    EngineName,
@@ -114,7 +115,7 @@ func (e *Engine) Classify(ctx context.Context, req ai.ClassifyRequest) (ai.Class
 		c.FAQID = a.hit.doc.faq.ID
 	}
 	switch a.intent {
-	case ai.IntentGreeting, ai.IntentThanks:
+	case conversation.IntentGreeting, conversation.IntentThanks:
 	default:
 		c.Topic = topicOf(a.msg, c.FAQID, req.Recent)
 	}
@@ -124,9 +125,9 @@ func (e *Engine) Classify(ctx context.Context, req ai.ClassifyRequest) (ai.Class
 // Answer answers from the knowledge base only: the FAQ named by req.FAQID when it exists, else the FAQ
 // retrieval finds for req.Text (the same one Classify reports). When none answers, Grounded is false and
 // Text is empty. The answer is the FAQ's text verbatim, after a short greeting when the customer greeted.
-func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, error) {
+func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (conversation.Answer, error) {
 	if err := ctx.Err(); err != nil {
-		return ai.Answer{}, err
+		return conversation.Answer{}, err
 	}
 	m := parse(req.Text)
 	var f kb.FAQ
@@ -136,11 +137,11 @@ func (e *Engine) Answer(ctx context.Context, req ai.AnswerRequest) (ai.Answer, e
 	if f.ID == "" {
 		h := e.index.retrieve(m)
 		if !h.ok {
-			return ai.Answer{}, nil
+			return conversation.Answer{}, nil
 		}
 		f = h.doc.faq
 	}
-	return ai.Answer{Text: leadIn(m, req.Name) + f.Answer, Grounded: true, FAQID: f.ID}, nil
+	return conversation.Answer{Text: leadIn(m, req.Name) + f.Answer, Grounded: true, FAQID: f.ID}, nil
 }
 
 // Reply classifies a message and, unless it is a greeting or thanks, answers it from the knowledge base.
@@ -150,7 +151,7 @@ func (e *Engine) Reply(ctx context.Context, req ai.ReplyRequest) (ai.Reply, erro
 		return ai.Reply{}, err
 	}
 	r := ai.Reply{Classification: c}
-	if c.Intent != ai.IntentGreeting && c.Intent != ai.IntentThanks {
+	if c.Intent != conversation.IntentGreeting && c.Intent != conversation.IntentThanks {
 		if r.Answer, err = e.Answer(ctx, ai.AnswerRequest{Text: req.Text, FAQID: c.FAQID, Name: req.Name}); err != nil {
 			return ai.Reply{}, err
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestClassifyBasics(t *testing.T) {
@@ -15,7 +16,7 @@ func TestClassifyBasics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Engine != "local" || c.Intent != ai.IntentFAQ || !c.KBAnswers || c.FAQID != "trading_hours" ||
+	if c.Engine != "local" || c.Intent != conversation.IntentFAQ || !c.KBAnswers || c.FAQID != "trading_hours" ||
 		c.Topic != "faq:trading_hours" || !c.Intent.Valid() || !c.Sentiment.Valid() {
 		t.Errorf("Classify = %+v", c)
 	}
@@ -32,7 +33,7 @@ func TestConcurrentUse(t *testing.T) {
 	e := testEngine(t)
 	texts := readTexts(t, "testdata/dev.jsonl")
 	ctx := context.Background()
-	want := make([]ai.Classification, len(texts))
+	want := make([]conversation.Classification, len(texts))
 	for i, text := range texts {
 		want[i], _ = e.Classify(ctx, ai.ClassifyRequest{Text: text})
 	}

@@ -5,9 +5,10 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
-// TestHandoffDecisions checks the decision that matters most, through ai.HandoffPolicy, on messages of every
+// TestHandoffDecisions checks the decision that matters most, through conversation.HandoffPolicy, on messages of every
 // kind that are not in the labelled sets: faults in words the rules were not written from, threats,
 // insults, refunds and requests for a person must reach a person; questions, including ones that mention
 // refunds, damage or a person in passing, must not.
@@ -164,7 +165,7 @@ func TestHandoffDecisions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, reason := ai.HandoffPolicy(c); got != want {
+		if got, reason := conversation.HandoffPolicy(c); got != want {
 			t.Errorf("handoff(%q) = %v (%q; %s, %s), want %v", text, got, reason, c.Intent, c.Sentiment, want)
 		}
 	}

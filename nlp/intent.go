@@ -1,8 +1,6 @@
 package nlp
 
-import (
-	"github.com/supportd/supportd/ai"
-)
+import "github.com/supportd/supportd/workflows/conversation"
 
 // Intent is decided by precedence, strongest request first:
 //
@@ -27,7 +25,7 @@ import (
 
 // intentVerdict is the intent with the evidence sentiment needs.
 type intentVerdict struct {
-	intent    ai.Intent
+	intent    conversation.Intent
 	complaint complaintFinding // what the complaint rules found, whatever intent won
 	// human and refund report what the request rules found; refundRead is false when the refund rules were
 	// not needed (a person was asked for first).
@@ -40,12 +38,12 @@ func (e *Engine) intent(m *message, h hit) intentVerdict {
 	r := e.rules
 	if len(ts) == 0 {
 		if _, ok := m.hasEmoji(positiveEmoji); ok {
-			return intentVerdict{intent: ai.IntentThanks}
+			return intentVerdict{intent: conversation.IntentThanks}
 		}
 		if _, ok := m.hasEmoji(angryEmoji); ok {
-			return intentVerdict{intent: ai.IntentComplaint}
+			return intentVerdict{intent: conversation.IntentComplaint}
 		}
-		return intentVerdict{intent: ai.IntentOther}
+		return intentVerdict{intent: conversation.IntentOther}
 	}
 	c := e.complaint(m)
 	v := intentVerdict{complaint: c, human: e.humanRequested(m)}
@@ -54,32 +52,32 @@ func (e *Engine) intent(m *message, h hit) intentVerdict {
 	}
 	switch {
 	case v.human:
-		v.intent = ai.IntentHumanRequested
+		v.intent = conversation.IntentHumanRequested
 	case v.refund:
-		v.intent = ai.IntentRefundRequest
+		v.intent = conversation.IntentRefundRequest
 	case c.fault:
-		v.intent = ai.IntentComplaint
+		v.intent = conversation.IntentComplaint
 	case h.ok && asksHow(ts) && !hasOrderNumber(ts):
-		v.intent = ai.IntentFAQ
+		v.intent = conversation.IntentFAQ
 	case c.infoMissing || c.notYet || e.orderStatus(m):
-		v.intent = ai.IntentOrderStatus
+		v.intent = conversation.IntentOrderStatus
 	case c.delay:
-		v.intent = ai.IntentComplaint
+		v.intent = conversation.IntentComplaint
 	case r.alwaysSarcastic.any(ts):
 		// "Thanks a lot for nothing" thanks nobody.
-		v.intent = ai.IntentComplaint
+		v.intent = conversation.IntentComplaint
 	case e.onlyWords(m, &r.opener, greetingOnly):
-		v.intent = ai.IntentGreeting
+		v.intent = conversation.IntentGreeting
 	case e.onlyWords(m, &r.thanks, thanksOnly):
-		v.intent = ai.IntentThanks
+		v.intent = conversation.IntentThanks
 	case !anyQuestion(m) && e.thanksWithPraise(m):
-		v.intent = ai.IntentThanks
+		v.intent = conversation.IntentThanks
 	case h.ok:
-		v.intent = ai.IntentFAQ
+		v.intent = conversation.IntentFAQ
 	case !c.hypothetical && e.orderStatusWeak(m):
-		v.intent = ai.IntentOrderStatus
+		v.intent = conversation.IntentOrderStatus
 	default:
-		v.intent = ai.IntentOther
+		v.intent = conversation.IntentOther
 	}
 	return v
 }

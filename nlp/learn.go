@@ -8,7 +8,7 @@ import (
 	"math"
 	"sync"
 
-	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // The learned layer is a linear model (multinomial logistic regression, one softmax over intents and one
@@ -21,7 +21,7 @@ import (
 // else the model decides, with the rules' verdict as one of its inputs, so it learns when to trust them.
 
 // Model dimensions. The weights are a table of modelBuckets rows (hashed features) by modelOutputs
-// columns: the intents of ai.Intents, then the sentiments of ai.Sentiments.
+// columns: the intents of conversation.Intents, then the sentiments of conversation.Sentiments.
 const (
 	modelBuckets = 1 << 15
 	nIntents     = 8
@@ -142,7 +142,7 @@ func (f *featurizer) add2(prefix, name string, value float32) {
 
 // ruleView is what the rules decided, the model's richest input.
 type ruleView struct {
-	intent    ai.Intent
+	intent    conversation.Intent
 	feeling   feeling
 	complaint complaintFinding
 	human     bool
@@ -305,8 +305,8 @@ func softmax(z []float64, p []float64) {
 	}
 }
 
-func intentIndex(i ai.Intent) int {
-	for k, v := range ai.Intents {
+func intentIndex(i conversation.Intent) int {
+	for k, v := range conversation.Intents {
 		if v == i {
 			return k
 		}
@@ -314,8 +314,8 @@ func intentIndex(i ai.Intent) int {
 	return -1
 }
 
-func sentimentIndex(s ai.Sentiment) int {
-	for k, v := range ai.Sentiments {
+func sentimentIndex(s conversation.Sentiment) int {
+	for k, v := range conversation.Sentiments {
 		if v == s {
 			return k
 		}

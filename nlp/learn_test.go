@@ -10,6 +10,7 @@ import (
 	"github.com/supportd/supportd/kb"
 	"github.com/supportd/supportd/nlp"
 	"github.com/supportd/supportd/nlp/corpus"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // The embedded weights load, and are small.
@@ -91,7 +92,7 @@ func TestTrainSample(t *testing.T) {
 	if err := nlp.CheckWeights(a); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nlp.Train(k, []nlp.Example{{Text: "x", Intent: "chitchat", Sentiment: ai.SentimentNeutral}}, nlp.TrainConfig{}); err == nil {
+	if _, err := nlp.Train(k, []nlp.Example{{Text: "x", Intent: "chitchat", Sentiment: conversation.SentimentNeutral}}, nlp.TrainConfig{}); err == nil {
 		t.Error("training accepted an intent outside the vocabulary")
 	}
 }
@@ -107,7 +108,7 @@ func TestInjectionLeaksNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Intent != ai.IntentOther || c.KBAnswers {
+		if c.Intent != conversation.IntentOther || c.KBAnswers {
 			t.Errorf("Classify(%q) = %s, kb answers %v; want other with no answer", s, c.Intent, c.KBAnswers)
 		}
 		a, err := e.Answer(context.Background(), ai.AnswerRequest{Text: s})
@@ -129,12 +130,12 @@ func TestBranchAbroad(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, _ := e.Answer(context.Background(), ai.AnswerRequest{Text: s})
-		if c.Intent != ai.IntentOther || a.Grounded {
+		if c.Intent != conversation.IntentOther || a.Grounded {
 			t.Errorf("%q: intent %s, answer %q; want other and no answer", s, c.Intent, a.Text)
 		}
 	}
 	c, _ := e.Classify(context.Background(), ai.ClassifyRequest{Text: "Where is your showroom in Joburg?"})
-	if c.Intent != ai.IntentFAQ || !c.KBAnswers {
+	if c.Intent != conversation.IntentFAQ || !c.KBAnswers {
 		t.Errorf("a South African place: intent %s, kb %v", c.Intent, c.KBAnswers)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestRetrieve(t *testing.T) {
@@ -139,7 +140,7 @@ func TestAnswerMatchesClassify(t *testing.T) {
 			if c.KBAnswers != a.Grounded || c.FAQID != a.FAQID {
 				t.Errorf("%q: Classify says %v %q, Answer says %v %q", text, c.KBAnswers, c.FAQID, a.Grounded, a.FAQID)
 			}
-			if c.Intent == ai.IntentFAQ && !c.KBAnswers {
+			if c.Intent == conversation.IntentFAQ && !c.KBAnswers {
 				t.Errorf("%q: faq without a knowledge-base answer", text)
 			}
 		}

@@ -4,8 +4,7 @@ import (
 	"strings"
 
 	"github.com/jonreiter/govader"
-
-	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Sentiment combines VADER's polarity with cues VADER cannot see in South African WhatsApp messages:
@@ -76,7 +75,7 @@ func newVader() *govader.SentimentIntensityAnalyzer {
 
 // feeling is the sentiment verdict with the evidence behind it.
 type feeling struct {
-	sentiment ai.Sentiment
+	sentiment conversation.Sentiment
 	anger     float64
 	compound  float64
 }
@@ -84,7 +83,7 @@ type feeling struct {
 // sentiment scores the feeling of m. The intent and what the complaint rules found tell it whether the
 // message carries a grievance, which is what makes shouting and "!!!" angry rather than excited. Something
 // missing, broken or late is at least negative; an order that "has not arrived yet" is not.
-func (e *Engine) sentiment(m *message, intent ai.Intent, c complaintFinding) feeling {
+func (e *Engine) sentiment(m *message, intent conversation.Intent, c complaintFinding) feeling {
 	compound := e.vader.PolarityScores(vaderText(m)).Compound
 	ts := m.tokens
 	r := e.rules
@@ -99,8 +98,8 @@ func (e *Engine) sentiment(m *message, intent ai.Intent, c complaintFinding) fee
 	if _, ok := m.hasEmoji(negativeEmoji); ok {
 		negative = true
 	}
-	grievance := negative || intent == ai.IntentComplaint || intent == ai.IntentRefundRequest ||
-		intent == ai.IntentOrderStatus || intent == ai.IntentHumanRequested
+	grievance := negative || intent == conversation.IntentComplaint || intent == conversation.IntentRefundRequest ||
+		intent == conversation.IntentOrderStatus || intent == conversation.IntentHumanRequested
 
 	anger := 0.0
 	counted := make(map[int]bool)
@@ -156,19 +155,19 @@ func (e *Engine) sentiment(m *message, intent ai.Intent, c complaintFinding) fee
 	f := feeling{anger: anger, compound: compound}
 	switch {
 	case anger >= angryPoints:
-		f.sentiment = ai.SentimentAngry
+		f.sentiment = conversation.SentimentAngry
 	case negative:
-		f.sentiment = ai.SentimentNegative
+		f.sentiment = conversation.SentimentNegative
 	default:
-		f.sentiment = ai.SentimentNeutral
+		f.sentiment = conversation.SentimentNeutral
 		if _, ok := r.positive.first(ts); ok {
-			f.sentiment = ai.SentimentPositive
+			f.sentiment = conversation.SentimentPositive
 		} else if _, ok := m.hasEmoji(positiveEmoji); ok {
-			f.sentiment = ai.SentimentPositive
+			f.sentiment = conversation.SentimentPositive
 		} else if compound >= vaderPositive && !allQuestions(m) && !m.hasNorm(negators) {
 			// VADER's mild positives in a question come from content words ("who won", "a good
 			// plumber"), and a negated negative ("I'm not angry") is not a positive feeling.
-			f.sentiment = ai.SentimentPositive
+			f.sentiment = conversation.SentimentPositive
 		}
 	}
 	return f

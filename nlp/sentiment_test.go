@@ -3,66 +3,66 @@ package nlp
 import (
 	"testing"
 
-	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestSentiment(t *testing.T) {
 	e := testEngine(t)
 	tests := []struct {
 		text string
-		want ai.Sentiment
+		want conversation.Sentiment
 	}{
 		// Thanks and praise, in the languages customers use.
-		{"Thanks!", ai.SentimentPositive},
-		{"Baie dankie", ai.SentimentPositive},
-		{"Ngiyabonga kakhulu", ai.SentimentPositive},
-		{"Enkosi", ai.SentimentPositive},
-		{"Great service 👍", ai.SentimentPositive},
-		{"Lekker, you guys are legends", ai.SentimentPositive},
-		{"THANK YOU SO MUCH!!!", ai.SentimentPositive},
+		{"Thanks!", conversation.SentimentPositive},
+		{"Baie dankie", conversation.SentimentPositive},
+		{"Ngiyabonga kakhulu", conversation.SentimentPositive},
+		{"Enkosi", conversation.SentimentPositive},
+		{"Great service 👍", conversation.SentimentPositive},
+		{"Lekker, you guys are legends", conversation.SentimentPositive},
+		{"THANK YOU SO MUCH!!!", conversation.SentimentPositive},
 		// Questions and requests carry no feeling, even with words VADER likes or dislikes.
-		{"What are your trading hours?", ai.SentimentNeutral},
-		{"Is delivery free?", ai.SentimentNeutral},
-		{"Can I get my money back please", ai.SentimentNeutral},
-		{"agent please", ai.SentimentNeutral},
-		{"ok", ai.SentimentNeutral},
+		{"What are your trading hours?", conversation.SentimentNeutral},
+		{"Is delivery free?", conversation.SentimentNeutral},
+		{"Can I get my money back please", conversation.SentimentNeutral},
+		{"agent please", conversation.SentimentNeutral},
+		{"ok", conversation.SentimentNeutral},
 		// A lone thumbs-up acknowledges, like "ok": it is neither thanks nor a feeling.
-		{"👍", ai.SentimentNeutral},
-		{"Goeie middag", ai.SentimentNeutral},
-		{"Is the shop open on Good Friday?", ai.SentimentNeutral},
-		{"What happens if my parcel arrives damaged?", ai.SentimentNeutral},
-		{"I'm not angry, just want to know where my parcel is", ai.SentimentNeutral},
-		{"My parcel hasn't arrived yet, is it on the way?", ai.SentimentNeutral},
+		{"👍", conversation.SentimentNeutral},
+		{"Goeie middag", conversation.SentimentNeutral},
+		{"Is the shop open on Good Friday?", conversation.SentimentNeutral},
+		{"What happens if my parcel arrives damaged?", conversation.SentimentNeutral},
+		{"I'm not angry, just want to know where my parcel is", conversation.SentimentNeutral},
+		{"My parcel hasn't arrived yet, is it on the way?", conversation.SentimentNeutral},
 		// A problem told calmly is negative, not angry.
-		{"The gazebo was delivered damaged", ai.SentimentNegative},
-		{"My order arrived but a part is missing", ai.SentimentNegative},
-		{"eish, the hose is leaking already", ai.SentimentNegative},
-		{"Let me speak to your manager", ai.SentimentNegative},
-		{"Delivery is too expensive, why R95??", ai.SentimentNegative},
-		{"My payment went through but I didn't get a confirmation", ai.SentimentNegative},
-		{"I'm very disappointed with the quality", ai.SentimentNegative},
-		{"Nobody has replied to my emails for a week", ai.SentimentNegative},
+		{"The gazebo was delivered damaged", conversation.SentimentNegative},
+		{"My order arrived but a part is missing", conversation.SentimentNegative},
+		{"eish, the hose is leaking already", conversation.SentimentNegative},
+		{"Let me speak to your manager", conversation.SentimentNegative},
+		{"Delivery is too expensive, why R95??", conversation.SentimentNegative},
+		{"My payment went through but I didn't get a confirmation", conversation.SentimentNegative},
+		{"I'm very disappointed with the quality", conversation.SentimentNegative},
+		{"Nobody has replied to my emails for a week", conversation.SentimentNegative},
 		// Insults, swearing, shouting, threats, sarcasm after a complaint: angry.
-		{"This is kak service man", ai.SentimentAngry},
-		{"You people are useless, where is my stuff??", ai.SentimentAngry},
-		{"Ek is gatvol met julle", ai.SentimentAngry},
-		{"Ek is woedend", ai.SentimentAngry},
-		{"Ngithukuthele kakhulu", ai.SentimentAngry},
-		{"WORST SERVICE EVER. Nobody answers the phone", ai.SentimentAngry},
-		{"WHERE IS MY ORDER", ai.SentimentAngry},
-		{"This is unacceptable", ai.SentimentAngry},
-		{"This is ridiculous, I've been waiting 3 weeks!!!", ai.SentimentAngry},
-		{"I'm going to report you on HelloPeter", ai.SentimentAngry},
-		{"I will be contacting the ombudsman", ai.SentimentAngry},
-		{"My lawyer will be in touch", ai.SentimentAngry},
-		{"I'm posting this on Facebook", ai.SentimentAngry},
-		{"Great, just great. Still no parcel", ai.SentimentAngry},
-		{"Thanks a lot, my order is still missing", ai.SentimentAngry},
-		{"Thanks for nothing", ai.SentimentAngry},
-		{"Hayibo! You sent me a broken braai", ai.SentimentAngry},
-		{"I am so angry right now, third time I'm asking", ai.SentimentAngry},
-		{"where is my order 😡", ai.SentimentAngry},
-		{"Are you serious?? Again the wrong item!!", ai.SentimentAngry},
+		{"This is kak service man", conversation.SentimentAngry},
+		{"You people are useless, where is my stuff??", conversation.SentimentAngry},
+		{"Ek is gatvol met julle", conversation.SentimentAngry},
+		{"Ek is woedend", conversation.SentimentAngry},
+		{"Ngithukuthele kakhulu", conversation.SentimentAngry},
+		{"WORST SERVICE EVER. Nobody answers the phone", conversation.SentimentAngry},
+		{"WHERE IS MY ORDER", conversation.SentimentAngry},
+		{"This is unacceptable", conversation.SentimentAngry},
+		{"This is ridiculous, I've been waiting 3 weeks!!!", conversation.SentimentAngry},
+		{"I'm going to report you on HelloPeter", conversation.SentimentAngry},
+		{"I will be contacting the ombudsman", conversation.SentimentAngry},
+		{"My lawyer will be in touch", conversation.SentimentAngry},
+		{"I'm posting this on Facebook", conversation.SentimentAngry},
+		{"Great, just great. Still no parcel", conversation.SentimentAngry},
+		{"Thanks a lot, my order is still missing", conversation.SentimentAngry},
+		{"Thanks for nothing", conversation.SentimentAngry},
+		{"Hayibo! You sent me a broken braai", conversation.SentimentAngry},
+		{"I am so angry right now, third time I'm asking", conversation.SentimentAngry},
+		{"where is my order 😡", conversation.SentimentAngry},
+		{"Are you serious?? Again the wrong item!!", conversation.SentimentAngry},
 	}
 	for _, tc := range tests {
 		a := e.analyze(tc.text)

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Summary limits.
@@ -32,8 +33,8 @@ func (e *Engine) Summarize(ctx context.Context, req ai.SummaryRequest) (string, 
 	}
 	var asked, answered []counted
 	var orders []string
-	var turns []ai.Turn
-	mood := ai.SentimentNeutral
+	var turns []conversation.Turn
+	mood := conversation.SentimentNeutral
 	for _, l := range req.Transcript {
 		text := strings.TrimSpace(l.Text)
 		if text == "" {
@@ -46,7 +47,7 @@ func (e *Engine) Summarize(ctx context.Context, req ai.SummaryRequest) (string, 
 				mood = a.feeling.sentiment
 			}
 			orders = appendNew(orders, orderNumbers(a.msg.tokens)...)
-			if a.intent == ai.IntentGreeting || a.intent == ai.IntentThanks || readReply(text) != replyNeither {
+			if a.intent == conversation.IntentGreeting || a.intent == conversation.IntentThanks || readReply(text) != replyNeither {
 				continue
 			}
 			faqID := ""
@@ -54,17 +55,17 @@ func (e *Engine) Summarize(ctx context.Context, req ai.SummaryRequest) (string, 
 				faqID = a.hit.doc.faq.ID
 			}
 			topic := topicOf(a.msg, faqID, turns)
-			if topic == "" && a.intent == ai.IntentOther {
+			if topic == "" && a.intent == conversation.IntentOther {
 				continue
 			}
 			if i := topicIndex(turns, topic); i >= 0 {
 				asked[i].n++
 				continue
 			}
-			turns = append(turns, ai.Turn{Topic: topic, Text: text})
+			turns = append(turns, conversation.Turn{Topic: topic, Text: text})
 			asked = append(asked, counted{text: text, n: 1})
 		case "bot":
-			if e.analyze(text).intent == ai.IntentGreeting {
+			if e.analyze(text).intent == conversation.IntentGreeting {
 				continue
 			}
 			answered = addCounted(answered, text)
@@ -108,7 +109,7 @@ func addCounted(list []counted, text string) []counted {
 	return append(list, counted{text: text, n: 1})
 }
 
-func summaryText(req ai.SummaryRequest, asked, answered []counted, orders []string, mood ai.Sentiment, qa, qb int) string {
+func summaryText(req ai.SummaryRequest, asked, answered []counted, orders []string, mood conversation.Sentiment, qa, qb int) string {
 	var b strings.Builder
 	b.WriteString("Customer: ")
 	b.WriteString(who(req.Name, req.Phone))
@@ -138,9 +139,9 @@ func summaryText(req ai.SummaryRequest, asked, answered []counted, orders []stri
 	}
 	var notes []string
 	switch mood {
-	case ai.SentimentAngry:
+	case conversation.SentimentAngry:
 		notes = append(notes, "customer is angry")
-	case ai.SentimentNegative:
+	case conversation.SentimentNegative:
 		notes = append(notes, "customer is unhappy")
 	}
 	if len(orders) > 0 {
@@ -192,13 +193,13 @@ func shorten(s string, n int) string {
 }
 
 // worse reports whether a is a stronger negative feeling than b.
-func worse(a, b ai.Sentiment) bool {
-	rank := map[ai.Sentiment]int{ai.SentimentAngry: 3, ai.SentimentNegative: 2}
+func worse(a, b conversation.Sentiment) bool {
+	rank := map[conversation.Sentiment]int{conversation.SentimentAngry: 3, conversation.SentimentNegative: 2}
 	return rank[a] > rank[b]
 }
 
 // topicIndex returns the index of the turn with the topic, or -1.
-func topicIndex(turns []ai.Turn, topic string) int {
+func topicIndex(turns []conversation.Turn, topic string) int {
 	if topic == "" {
 		return -1
 	}

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Topic names the question in text so that the same question asked again in other words gets the same
@@ -16,7 +16,7 @@ import (
 //   - else "q:" followed by the message's sorted content words, a stable key.
 //
 // Greetings, thanks and acknowledgements such as "ok" ask nothing and get "".
-func Topic(text, faqID string, recent []ai.Turn) string {
+func Topic(text, faqID string, recent []conversation.Turn) string {
 	return topicOf(parse(text), faqID, recent)
 }
 
@@ -24,7 +24,7 @@ func Topic(text, faqID string, recent []ai.Turn) string {
 const maxTopicWords = 8
 
 // topicOf is Topic for a parsed message.
-func topicOf(m *message, faqID string, recent []ai.Turn) string {
+func topicOf(m *message, faqID string, recent []conversation.Turn) string {
 	if faqID != "" {
 		return "faq:" + faqID
 	}

@@ -6,17 +6,18 @@ import (
 	"testing"
 
 	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestTopic(t *testing.T) {
-	recent := []ai.Turn{
+	recent := []conversation.Turn{
 		{Topic: "faq:trading_hours", Text: "What are your hours?"},
 		{Topic: "q:order+where", Text: "Where is my order?"},
 		{Topic: "q:car+tyre", Text: "Do you sell car tyres?"},
 	}
 	tests := []struct {
 		name, text, faqID string
-		recent            []ai.Turn
+		recent            []conversation.Turn
 		want              string
 	}{
 		{"faq", "when do you close", "trading_hours", nil, "faq:trading_hours"},
@@ -44,7 +45,7 @@ func TestClassifyTopic(t *testing.T) {
 	ctx := context.Background()
 	first, _ := e.Classify(ctx, ai.ClassifyRequest{Text: "Do you sell pizza ovens?"})
 	again, _ := e.Classify(ctx, ai.ClassifyRequest{Text: "do u have pizza ovens for sale??",
-		Recent: []ai.Turn{{Topic: first.Topic, Text: "Do you sell pizza ovens?"}}})
+		Recent: []conversation.Turn{{Topic: first.Topic, Text: "Do you sell pizza ovens?"}}})
 	if first.Topic == "" || again.Topic != first.Topic {
 		t.Errorf("repeated question topics %q then %q, want the same non-empty topic", first.Topic, again.Topic)
 	}

@@ -5,15 +5,15 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/kb"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Example is one labelled message of the training corpus.
 type Example struct {
-	Text      string       `json:"text"`
-	Intent    ai.Intent    `json:"intent"`
-	Sentiment ai.Sentiment `json:"sentiment"`
+	Text      string                 `json:"text"`
+	Intent    conversation.Intent    `json:"intent"`
+	Sentiment conversation.Sentiment `json:"sentiment"`
 }
 
 // TrainConfig sets the training run. The zero value trains with the defaults the committed weights were

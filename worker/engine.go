@@ -8,6 +8,7 @@ import (
 	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/internal/metrics"
 	"github.com/supportd/supportd/llm"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // measuredEngine records the latency and failures of every AI engine call.
@@ -17,7 +18,7 @@ type measuredEngine struct {
 	metrics *metrics.Metrics
 }
 
-func (e measuredEngine) Classify(ctx context.Context, req ai.ClassifyRequest) (ai.Classification, error) {
+func (e measuredEngine) Classify(ctx context.Context, req ai.ClassifyRequest) (conversation.Classification, error) {
 	start := time.Now()
 	c, err := e.Engine.Classify(ctx, req)
 	e.observe("classify", start, err)

@@ -83,7 +83,7 @@ func NewActivities(o Options) (*activities.Activities, error) {
 }
 
 // NewEngine is the AI engine a configuration asks for: the OpenAI-compatible one when an API key is set, else
-// the local engine; name is its ai.Classification.Engine ("llm" or "local").
+// the local engine; name is its conversation.Classification.Engine ("llm" or "local").
 func NewEngine(cfg *config.Config, k *kb.KnowledgeBase) (engine ai.Engine, name string, err error) {
 	if !cfg.LLMEnabled() {
 		return nlp.New(k), nlp.EngineName, nil
@@ -125,7 +125,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 // words reads customers' words with the local engine's language tools, whichever engine classifies.
 type words struct{}
 
-func (words) Topic(text, faqID string, recent []ai.Turn) string {
+func (words) Topic(text, faqID string, recent []conversation.Turn) string {
 	return nlp.Topic(text, faqID, recent)
 }
 func (words) Affirmative(text string) bool { return nlp.Affirmative(text) }

@@ -6,7 +6,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
 )
@@ -84,7 +83,7 @@ func (t *turn) decide() decision {
 	d := decision{Decision: td}
 	t.s.Repeat = repeat
 	if rep.Topic != "" {
-		t.s.Recent = append(t.s.Recent, ai.Turn{Topic: rep.Topic, Text: conversation.Clip(t.m.Text, conversation.MaxRecentText)})
+		t.s.Recent = append(t.s.Recent, conversation.Turn{Topic: rep.Topic, Text: conversation.Clip(t.m.Text, conversation.MaxRecentText)})
 		if len(t.s.Recent) > conversation.MaxRecent {
 			t.s.Recent = t.s.Recent[len(t.s.Recent)-conversation.MaxRecent:]
 		}

@@ -234,20 +234,20 @@ func (h *harness) analyze(ctx context.Context, msg string) (conversation.Analysi
 		return conversation.Analysis{}, ctx.Err()
 	}
 	text := strings.ToLower(msg)
-	c := ai.Classification{Intent: ai.IntentOther, Sentiment: ai.SentimentNeutral}
+	c := conversation.Classification{Intent: conversation.IntentOther, Sentiment: conversation.SentimentNeutral}
 	switch {
 	case strings.Contains(text, "refund"):
-		c.Intent = ai.IntentRefundRequest
+		c.Intent = conversation.IntentRefundRequest
 	case strings.Contains(text, "useless"):
-		c.Intent, c.Sentiment = ai.IntentComplaint, ai.SentimentAngry
+		c.Intent, c.Sentiment = conversation.IntentComplaint, conversation.SentimentAngry
 	case strings.Contains(text, "hours") || strings.Contains(text, "open"):
-		c.Intent, c.KBAnswers, c.FAQID, c.Topic = ai.IntentFAQ, true, "trading_hours", "faq:trading_hours"
+		c.Intent, c.KBAnswers, c.FAQID, c.Topic = conversation.IntentFAQ, true, "trading_hours", "faq:trading_hours"
 	case strings.Contains(text, "delivery"):
-		c.Intent, c.KBAnswers, c.FAQID, c.Topic = ai.IntentFAQ, true, "delivery_cost", "faq:delivery_cost"
+		c.Intent, c.KBAnswers, c.FAQID, c.Topic = conversation.IntentFAQ, true, "delivery_cost", "faq:delivery_cost"
 	case text == "hi":
-		c.Intent = ai.IntentGreeting
+		c.Intent = conversation.IntentGreeting
 	case strings.Contains(text, "thank"):
-		c.Intent, c.Sentiment = ai.IntentThanks, ai.SentimentPositive
+		c.Intent, c.Sentiment = conversation.IntentThanks, conversation.SentimentPositive
 	default:
 		c.Topic = "q:" + text
 	}
@@ -256,14 +256,14 @@ func (h *harness) analyze(ctx context.Context, msg string) (conversation.Analysi
 	return conversation.Analysis{Classification: c, Affirmative: yes, Negative: no}, nil
 }
 
-func (h *harness) answer(faqID string) ai.Answer {
+func (h *harness) answer(faqID string) conversation.Answer {
 	switch faqID {
 	case "trading_hours":
-		return ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: faqID}
+		return conversation.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: faqID}
 	case "delivery_cost":
-		return ai.Answer{Text: "Delivery is R99.", Grounded: true, FAQID: faqID}
+		return conversation.Answer{Text: "Delivery is R99.", Grounded: true, FAQID: faqID}
 	}
-	return ai.Answer{}
+	return conversation.Answer{}
 }
 
 // busy stands for an activity that works for d, or until it is cancelled; it reports whether it finished.

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/handoff"
 	"github.com/supportd/supportd/workflows/conversation"
 )
@@ -281,7 +280,7 @@ func TestNoWelcomeBackOutsideTheWindow(t *testing.T) {
 // recent turns may: it is what would make an old request for a person hand off again after a return.
 func followUpModel(h *harness) func(activities.ReplyInput, activities.ReplyResult) activities.ReplyResult {
 	return func(in activities.ReplyInput, r activities.ReplyResult) activities.ReplyResult {
-		if r.Topic == "" && r.Intent != ai.IntentGreeting && r.Intent != ai.IntentThanks {
+		if r.Topic == "" && r.Intent != conversation.IntentGreeting && r.Intent != conversation.IntentThanks {
 			r.Topic = "q:" + strings.ToLower(in.Text)
 		}
 		if !strings.HasPrefix(strings.ToLower(in.Text), "and ") {
@@ -330,7 +329,7 @@ func TestHandBackNoteInMemoryAndTheOldRequestDoesNotHandOffAgain(t *testing.T) {
 		t.Fatalf("memory after the return = %+v", recent)
 	}
 	back := recent[len(recent)-1]
-	if back.Role != ai.RoleHandBack || !strings.Contains(back.Text, "Refund of order 5544 approved") ||
+	if back.Role != conversation.RoleHandBack || !strings.Contains(back.Text, "Refund of order 5544 approved") ||
 		!strings.Contains(back.Text, "Sipho") || !strings.Contains(back.Text, "Summary of the handoff: Summary: refund_request") {
 		t.Fatalf("hand-back turn = %+v", back)
 	}

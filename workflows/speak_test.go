@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/supportd/supportd/activities"
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/workflows/conversation"
 )
 
@@ -98,15 +97,15 @@ func TestSpeakAgreesWithTheRules(t *testing.T) {
 		"long ago": {Repeat: conversation.Repeat{Asked: []conversation.Ask{{Topic: "faq:trading_hours", At: at.Add(-48 * time.Hour)}, {Topic: "faq:trading_hours", At: at.Add(-47 * time.Hour)}}, LastAnswered: true}},
 	}
 	var replies []activities.ReplyResult
-	for _, intent := range []ai.Intent{ai.IntentFAQ, ai.IntentGreeting, ai.IntentThanks, ai.IntentOther, ai.IntentRefundRequest, ai.IntentHumanRequested, ai.IntentComplaint, ai.IntentOrderStatus} {
-		for _, sentiment := range []ai.Sentiment{ai.SentimentNeutral, ai.SentimentAngry} {
+	for _, intent := range []conversation.Intent{conversation.IntentFAQ, conversation.IntentGreeting, conversation.IntentThanks, conversation.IntentOther, conversation.IntentRefundRequest, conversation.IntentHumanRequested, conversation.IntentComplaint, conversation.IntentOrderStatus} {
+		for _, sentiment := range []conversation.Sentiment{conversation.SentimentNeutral, conversation.SentimentAngry} {
 			for _, topic := range []string{"", "faq:trading_hours", "faq:delivery", "faq:location"} {
 				for _, grounded := range []bool{false, true} {
 					for _, yesNo := range []int{0, 1, 2} {
-						r := activities.ReplyResult{Analysis: conversation.Analysis{Classification: ai.Classification{Intent: intent, Sentiment: sentiment, Topic: topic}}}
+						r := activities.ReplyResult{Analysis: conversation.Analysis{Classification: conversation.Classification{Intent: intent, Sentiment: sentiment, Topic: topic}}}
 						r.Affirmative, r.Negative = yesNo == 1, yesNo == 2
 						if grounded {
-							r.Answer = ai.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: "trading_hours"}
+							r.Answer = conversation.Answer{Text: "We're open 08:00-17:00.", Grounded: true, FAQID: "trading_hours"}
 						}
 						replies = append(replies, r)
 					}

@@ -17,8 +17,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/supportd/supportd/ai"
 	"github.com/supportd/supportd/nlp"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 // Seed is the seed the committed corpus is expanded with.
@@ -104,8 +104,8 @@ func Expand(src string, seed uint64) ([]nlp.Example, error) {
 	slots := map[string][]string{}
 	type tmpl struct {
 		line      int
-		intent    ai.Intent
-		sentiment ai.Sentiment
+		intent    conversation.Intent
+		sentiment conversation.Sentiment
 		count     int
 		text      string
 	}
@@ -135,7 +135,7 @@ func Expand(src string, seed uint64) ([]nlp.Example, error) {
 		if len(f) < 2 || len(f) > 3 {
 			return nil, fmt.Errorf("line %d: want \"intent sentiment [count] : text\"", n+1)
 		}
-		t := tmpl{line: n + 1, intent: ai.Intent(f[0]), sentiment: ai.Sentiment(f[1]), count: defaultCount,
+		t := tmpl{line: n + 1, intent: conversation.Intent(f[0]), sentiment: conversation.Sentiment(f[1]), count: defaultCount,
 			text: strings.TrimSpace(text)}
 		if !t.intent.Valid() || !t.sentiment.Valid() {
 			return nil, fmt.Errorf("line %d: unknown intent or sentiment", n+1)
@@ -303,7 +303,7 @@ func tidy(s string) string {
 
 // variants returns s and, some of the time, a copy typed differently: in lower case, without its final
 // full stop, with a typo, with an emoji that fits its feeling, or (angry only) in capitals.
-func variants(s string, intent ai.Intent, sentiment ai.Sentiment, rng *rand.Rand) []string {
+func variants(s string, intent conversation.Intent, sentiment conversation.Sentiment, rng *rand.Rand) []string {
 	out := []string{s}
 	if rng.Float64() >= 0.45 {
 		return out
@@ -320,21 +320,21 @@ func variants(s string, intent ai.Intent, sentiment ai.Sentiment, rng *rand.Rand
 	case r < 0.85:
 		var pool []string
 		switch sentiment {
-		case ai.SentimentPositive:
+		case conversation.SentimentPositive:
 			pool = []string{"😊", "🙏", "👍", "😍", "🥰"}
-		case ai.SentimentNegative:
+		case conversation.SentimentNegative:
 			pool = []string{"😞", "😢", "😕"}
-		case ai.SentimentAngry:
+		case conversation.SentimentAngry:
 			pool = []string{"😡", "🤬", "😤😤"}
 		default:
-			if intent == ai.IntentOther {
+			if intent == conversation.IntentOther {
 				return out
 			}
 			pool = []string{"🙏", "🙂"}
 		}
 		v += " " + pool[rng.IntN(len(pool))]
 	default:
-		if sentiment == ai.SentimentAngry {
+		if sentiment == conversation.SentimentAngry {
 			v = strings.ToUpper(v)
 		} else {
 			v = typo(strings.ToLower(v), rng)

@@ -3,7 +3,7 @@ package corpus
 import (
 	"testing"
 
-	"github.com/supportd/supportd/ai"
+	"github.com/supportd/supportd/workflows/conversation"
 )
 
 func TestExpand(t *testing.T) {
@@ -24,7 +24,7 @@ faq neutral : How much is R# delivery to order #?`
 		if x != again[i] {
 			t.Errorf("expansion %d differs: %q, %q", i, x.Text, again[i].Text)
 		}
-		if x.Intent == ai.IntentComplaint {
+		if x.Intent == conversation.IntentComplaint {
 			complaints++
 		}
 	}

@@ -3,8 +3,8 @@ package conversation
 import "github.com/supportd/supportd/handoff"
 
 // The classifier's vocabulary (docs/CONTRACT.md): what a customer's message is, as the AI engine reads it and
-// the conversation's rules decide on it, and the default handoff policy. Package ai gives the engines the
-// same names.
+// the conversation's rules decide on it, and the default handoff policy. The engines (packages llm and nlp)
+// speak it too.
 
 // Intent is what the customer wants (docs/CONTRACT.md vocabulary).
 type Intent string
