@@ -40,6 +40,7 @@ const maxResponseBytes = 1 << 20
 // Client sends messages through the WhatsApp Cloud API (Graph API) for one business phone number. It makes
 // one attempt per call; callers retry errors for which IsRetryable is true. It is safe for concurrent use.
 type Client struct {
+	baseURL     string
 	messagesURL string
 	accessToken string
 	httpClient  *http.Client
@@ -51,8 +52,10 @@ func NewClient(baseURL, phoneNumberID, accessToken string, httpClient *http.Clie
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: DefaultTimeout}
 	}
+	baseURL = strings.TrimRight(baseURL, "/")
 	return &Client{
-		messagesURL: strings.TrimRight(baseURL, "/") + "/" + url.PathEscape(phoneNumberID) + "/messages",
+		baseURL:     baseURL,
+		messagesURL: baseURL + "/" + url.PathEscape(phoneNumberID) + "/messages",
 		accessToken: accessToken,
 		httpClient:  httpClient,
 	}

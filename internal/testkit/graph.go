@@ -49,6 +49,9 @@ type Graph struct {
 	hangNext       int
 	hung           int
 	closed         chan struct{}
+
+	// Media metadata and downloads (graph_media.go).
+	graphMediaState
 }
 
 // GraphMessage is a message the Graph fake accepted.
@@ -120,6 +123,8 @@ func NewGraph(t testing.TB) *Graph {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phoneNumberID}/messages", g.handleMessages)
+	g.startMedia(mux)
+	t.Cleanup(g.mediaServer.Close)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeGraphError(w, http.StatusBadRequest, 100, "Unsupported request - method type: "+strings.ToLower(r.Method), "")
 	})
