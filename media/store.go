@@ -85,7 +85,11 @@ func Open(ctx context.Context, storeURL string) (*Store, error) {
 func ParseURL(storeURL string) (*url.URL, error) {
 	u, err := url.Parse(storeURL)
 	if err != nil {
-		return nil, fmt.Errorf("media store url: %w", err)
+		// The parser's message quotes the value, which may hold a secret.
+		return nil, errors.New("media store url: not a valid URL (examples: file:///var/lib/supportd/media, s3://media?endpoint=http://minio:9000&region=us-east-1)")
+	}
+	if u.User != nil {
+		return nil, errors.New("media store url: credentials do not go in the URL but in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 	}
 	switch u.Scheme {
 	case "file":

@@ -149,9 +149,9 @@ func TestParseURL(t *testing.T) {
 			t.Errorf("ParseURL(%q) = %v", good, err)
 		}
 	}
-	for _, bad := range []string{"", "/var/media", "file://relative/media", "file:media", "gs://media", "s3://", "s3:///media"} {
-		if _, err := media.ParseURL(bad); err == nil {
-			t.Errorf("ParseURL(%q) accepted", bad)
+	for _, bad := range []string{"", "/var/media", "file://relative/media", "file:media", "gs://media", "s3://", "s3:///media", "s3://AKIA:secret@media", "s3://media\x7f?"} {
+		if _, err := media.ParseURL(bad); err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("ParseURL(%q) = %v, want an error that does not echo a secret", bad, err)
 		}
 	}
 }

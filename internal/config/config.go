@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/supportd/supportd/handoff"
+	"github.com/supportd/supportd/media"
 )
 
 // Mode is the command being configured.
@@ -65,7 +67,10 @@ type Config struct {
 	OpenAIBaseURL string
 	OpenAIModel   string
 
-	KnowledgeBase      string
+	KnowledgeBase string
+	// MediaStore is where media is kept (MEDIA_STORE): file:///path or s3://bucket?endpoint=...&region=....
+	// Empty outside dev: media is kept as a placeholder (see MediaStoreWarning).
+	MediaStore         string
 	HandoffIdleTimeout time.Duration
 	AgentAPIToken      string
 	// TrustedProxies are the addresses and CIDRs of the proxies whose X-Forwarded-For is believed; empty:
@@ -145,6 +150,7 @@ func (c *Config) vars() []Var {
 		{Env: "OPENAI_BASE_URL", Default: "https://api.openai.com/v1", Usage: "OpenAI-compatible API base URL", Modes: thinking, parse: text(&c.OpenAIBaseURL)},
 		{Env: "OPENAI_MODEL", Default: "gpt-4o-mini", Usage: "model name", Modes: thinking, parse: text(&c.OpenAIModel)},
 		{Env: "KNOWLEDGE_BASE", Usage: "path to the knowledge base YAML (empty: the built-in demo shop)", Modes: append(append([]Mode{}, all...), ModeClassify), parse: text(&c.KnowledgeBase)},
+		{Env: "MEDIA_STORE", Usage: "where customer and agent media is kept: file:///path or s3://bucket?endpoint=...&region=... (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); dev: file://{DATA_DIR}/media; empty otherwise: media kept as a placeholder", Modes: all, parse: text(&c.MediaStore)},
 		{Env: "HANDOFF_IDLE_TIMEOUT", Default: handoff.DefaultIdleTimeout.String(), Usage: "human inactivity before the bot asks an agent to confirm a return", Modes: working, parse: duration(&c.HandoffIdleTimeout)},
 		{Env: "CSAT", Default: "on", Usage: "ask the customer to rate the help after a person returns the conversation to the bot (on or off)", Modes: working, parse: onOff(&c.CSAT)},
 		{Env: "BOT_TURNS_PER_MINUTE", Default: strconv.Itoa(DefaultBotTurnsPerMinute), Usage: "most bot turns (model calls) one customer can cause per minute; past it messages are kept and shown, and the bot answers once the customer pauses", Modes: working, parse: count(&c.BotTurnsPerMinute)},
@@ -457,6 +463,18 @@ func (c *Config) validate() error {
 		checkURL("OPENAI_BASE_URL", c.OpenAIBaseURL)
 		need("OPENAI_MODEL", c.OpenAIModel, "when OPENAI_API_KEY is set")
 	}
+	if c.MediaStore == "" && c.Mode == ModeDev {
+		dir, err := filepath.Abs(filepath.Join(cmp.Or(c.DataDir, "."), "media"))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("MEDIA_STORE: no default under DATA_DIR: %v", err))
+		}
+		c.MediaStore = (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String()
+	}
+	if c.MediaStore != "" {
+		if _, err := media.ParseURL(c.MediaStore); err != nil {
+			errs = append(errs, fmt.Errorf("MEDIA_STORE: %v", err))
+		}
+	}
 	if c.KnowledgeBase != "" {
 		if _, err := os.Stat(c.KnowledgeBase); err != nil {
 			errs = append(errs, fmt.Errorf("KNOWLEDGE_BASE: %v", err))
@@ -470,6 +488,15 @@ func (c *Config) SlackEnabled() bool { return c.SlackBotToken != "" }
 
 // WhatsAppEnabled reports whether messages go to the real WhatsApp Cloud API.
 func (c *Config) WhatsAppEnabled() bool { return c.WhatsAppAccessToken != "" }
+
+// MediaStoreWarning is the one line the worker and the gateway log at start-up when MEDIA_STORE is not set,
+// or "" when it is.
+func (c *Config) MediaStoreWarning() string {
+	if c.MediaStore != "" || c.Mode == ModeClassify {
+		return ""
+	}
+	return "MEDIA_STORE is not set: customer photos, voice notes and documents are kept as a placeholder only"
+}
 
 // LLMEnabled reports whether an OpenAI-compatible server classifies and answers.
 func (c *Config) LLMEnabled() bool { return c.OpenAIAPIKey != "" }

@@ -94,6 +94,9 @@ func TestErrorsNameTheVariable(t *testing.T) {
 		{ModeDev, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CHANNEL_ID": "C1"}, "SLACK_SIGNING_SECRET"},
 		{ModeDev, map[string]string{"TEMPORAL_UI_PORT": "eighty"}, "TEMPORAL_UI_PORT"},
 		{ModeDev, map[string]string{"KNOWLEDGE_BASE": "/nonexistent/kb.yaml"}, "KNOWLEDGE_BASE"},
+		{ModeDev, map[string]string{"MEDIA_STORE": "/var/lib/supportd/media"}, "MEDIA_STORE"},
+		{ModeDev, map[string]string{"MEDIA_STORE": "gs://media"}, "MEDIA_STORE"},
+		{ModeGateway, map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_APP_SECRET": "s", "MEDIA_STORE": "s3://"}, "MEDIA_STORE"},
 		{ModeGateway, map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379"}, "WHATSAPP_APP_SECRET"},
 		{ModeWorker, map[string]string{"REDIS_URL": "redis://r:6379"}, "TEMPORAL_ADDRESS"},
 		{ModeWorker, map[string]string{"TEMPORAL_ADDRESS": "t:7233"}, "REDIS_URL"},
@@ -252,5 +255,26 @@ func TestSettingsACommandDoesNotReadKeepTheirDefaults(t *testing.T) {
 	}
 	if _, err := Load(ModeClassify, []string{"--http-addr", ":1"}, env(nil), &bytes.Buffer{}); err == nil {
 		t.Fatal("classify took --http-addr, a flag it does not read")
+	}
+}
+
+func TestMediaStore(t *testing.T) {
+	c, err := Load(ModeDev, nil, env(map[string]string{"DATA_DIR": "/var/lib/supportd"}), &bytes.Buffer{})
+	if err != nil || c.MediaStore != "file:///var/lib/supportd/media" || c.MediaStoreWarning() != "" {
+		t.Fatalf("dev MEDIA_STORE = %q, warning %q, %v; want file://{DATA_DIR}/media and no warning", c.MediaStore, c.MediaStoreWarning(), err)
+	}
+	c, err = Load(ModeDev, nil, env(nil), &bytes.Buffer{})
+	if err != nil || !strings.HasPrefix(c.MediaStore, "file:///") || !strings.HasSuffix(c.MediaStore, "/.data/media") {
+		t.Fatalf("dev MEDIA_STORE with the default DATA_DIR = %q, %v; want an absolute file url ending in .data/media", c.MediaStore, err)
+	}
+	gateway := map[string]string{"TEMPORAL_ADDRESS": "t:7233", "REDIS_URL": "redis://r:6379", "WHATSAPP_APP_SECRET": "s"}
+	c, err = Load(ModeGateway, nil, env(gateway), &bytes.Buffer{})
+	if err != nil || c.MediaStore != "" || !strings.Contains(c.MediaStoreWarning(), "MEDIA_STORE") {
+		t.Fatalf("gateway without MEDIA_STORE = %q, warning %q, %v; want empty and a warning naming it", c.MediaStore, c.MediaStoreWarning(), err)
+	}
+	gateway["MEDIA_STORE"] = "s3://supportd-media?endpoint=http://minio:9000&region=us-east-1"
+	c, err = Load(ModeGateway, nil, env(gateway), &bytes.Buffer{})
+	if err != nil || c.MediaStore != gateway["MEDIA_STORE"] || c.MediaStoreWarning() != "" {
+		t.Fatalf("gateway with an s3 MEDIA_STORE = %q, warning %q, %v", c.MediaStore, c.MediaStoreWarning(), err)
 	}
 }
