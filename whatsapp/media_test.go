@@ -9,8 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/supportd/supportd/internal/testkit"
 	"github.com/supportd/supportd/media"
@@ -244,5 +246,38 @@ func TestMaxMediaSize(t *testing.T) {
 		if got := whatsapp.MaxMediaSize(mediaType); got != want {
 			t.Errorf("MaxMediaSize(%q) = %d, want %d", mediaType, got, want)
 		}
+	}
+}
+
+// A 16 MB video passes from the Graph API into the store streamed: far less than its size is allocated on
+// the way.
+func TestLargeMediaIsStreamed(t *testing.T) {
+	g := testkit.NewGraph(t)
+	video := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), bytes.Repeat([]byte{7}, 16<<20-24)...)
+	id := g.AddMedia(testkit.GraphMedia{Data: video, MIMEType: "video/mp4"})
+	store, err := media.Open(t.Context(), "file://"+t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	download, err := newClient(g).FetchMedia(t.Context(), id, whatsapp.MediaVideo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	item, err := store.Put(t.Context(), customer, download)
+	_ = download.Close()
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if err != nil || item.Size != int64(len(video)) || item.MIMEType != "video/mp4" {
+		t.Fatalf("put = %+v, %v", item, err)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("%d bytes fetched and stored in %v, %d bytes allocated", item.Size, elapsed, allocated)
+	if allocated > 4<<20 {
+		t.Errorf("%d bytes allocated for a %d-byte video, want it streamed (under 4 MiB)", allocated, len(video))
 	}
 }
