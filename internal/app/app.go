@@ -147,6 +147,9 @@ func Start(ctx context.Context, o Options) (*App, error) {
 		if cfg.AgentAPIToken == "" {
 			logger.Warn("AGENT_API_TOKEN is not set: the agent API and console are off")
 		}
+		if w := cfg.MediaStoreWarning(); w != "" {
+			logger.Warn(w)
+		}
 	case cfg.MetricsAddr != "":
 		a.Handler = workerHandler(tc, st, m)
 	}
