@@ -358,10 +358,12 @@ func dynamicConfig(opts Options) dynamicconfig.StaticClient {
 
 // freePort finds a port no one listens on for a service that binds it a moment later. It picks below the
 // kernel's ephemeral range (32768 and up on Linux), which outgoing connections draw from: a port the kernel
-// hands out for ":0" can be taken by a client's connection before the service binds it.
+// hands out for ":0" can be taken by a client's connection before the service binds it. It keeps to 20000-25999,
+// below the ports testkit.FreePort hands out (26000-31999), so that an embedded server and the processes a test
+// starts beside it never pick the same port in the moment between a pick and its bind.
 func freePort(ip string) (int, error) {
 	for range 200 {
-		port := 20000 + rand.IntN(12000)
+		port := 20000 + rand.IntN(6000)
 		l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 		if err != nil {
 			continue
@@ -369,7 +371,7 @@ func freePort(ip string) (int, error) {
 		l.Close()
 		return port, nil
 	}
-	return 0, errors.New("find a free port: none free between 20000 and 32000")
+	return 0, errors.New("find a free port: none free between 20000 and 26000")
 }
 
 func portFree(ip string, port int) error {

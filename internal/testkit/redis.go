@@ -110,10 +110,11 @@ func (r *Redis) Client(t testing.TB) *redis.Client {
 // FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
 //
 // It picks below the kernel's ephemeral range (32768 and up on Linux), which outgoing connections draw from:
-// a port the kernel hands out for ":0" can be taken by a client's connection before the process binds it.
+// a port the kernel hands out for ":0" can be taken by a client's connection before the process binds it. It
+// keeps to 26000-31999, above the ports an embedded Temporal server picks for itself (devserver: 20000-25999).
 func FreePort() (int, error) {
 	for range 200 {
-		port := 20000 + rand.IntN(12000)
+		port := 26000 + rand.IntN(6000)
 		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 		if err != nil {
 			continue
@@ -121,5 +122,5 @@ func FreePort() (int, error) {
 		l.Close()
 		return port, nil
 	}
-	return 0, errors.New("no free port between 20000 and 32000")
+	return 0, errors.New("no free port between 26000 and 32000")
 }
