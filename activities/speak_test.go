@@ -34,6 +34,8 @@ type memFence struct {
 	lapses map[string]time.Time
 	typing map[string]string
 	fail   error
+	// stops counts the calls of StopTurn.
+	stops int
 }
 
 func (f *memFence) ClaimTurn(_ context.Context, turn, sender string, window time.Duration) (conversation.TurnClaim, error) {
@@ -73,6 +75,7 @@ func (f *memFence) MarkTurnSent(_ context.Context, turn, sender, wamid string, _
 func (f *memFence) StopTurn(_ context.Context, turn string, _ time.Duration) (bool, time.Duration, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.stops++
 	if f.fail != nil {
 		return false, 0, f.fail
 	}
@@ -251,13 +254,13 @@ func TestLocalSendRunAgainSendsOnce(t *testing.T) {
 }
 
 // slowSender records when its sends must end and how it was asked to mark read; MarkRead with the typing
-// indicator takes typingFor.
+// indicator, when typing is set, lasts until typing is closed.
 type slowSender struct {
 	textSender
 	mu        sync.Mutex
 	deadlines []time.Duration
 	typed     []bool
-	typingFor time.Duration
+	typing    chan struct{}
 	typingEnd time.Time
 }
 
@@ -271,8 +274,8 @@ func (s *slowSender) SendText(ctx context.Context, to conversation.Address, text
 }
 
 func (s *slowSender) MarkRead(ctx context.Context, _ string, typing bool) error {
-	if typing {
-		time.Sleep(s.typingFor)
+	if typing && s.typing != nil {
+		<-s.typing
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -320,7 +323,7 @@ func TestReplyClaimBelongsToTheAttempt(t *testing.T) {
 func TestStopWaitsForTheTypingIndicator(t *testing.T) {
 	t.Parallel()
 	speak := &Speak{Turn: "c:1", At: time.Now(), Send: SendInput{To: conversation.Address{Phone: "27821234567"}}}
-	s, fence := &slowSender{typingFor: 300 * time.Millisecond}, &memFence{turns: map[string]string{}}
+	s, fence := &slowSender{typing: make(chan struct{})}, &memFence{turns: map[string]string{}}
 	a := &Activities{Engine: answeringEngine{}, Sender: s, Turns: fence}
 	done := make(chan struct{})
 	go func() {
@@ -328,17 +331,31 @@ func TestStopWaitsForTheTypingIndicator(t *testing.T) {
 		runReply(t, a, ReplyInput{Text: "I want a refund", ReadID: "wamid.in", Speak: speak})
 	}()
 	testkit.Eventually(t, 5*time.Second, "the typing indicator under way", func() bool { return fence.typingNow("c:1") })
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(a)
-	v, err := env.ExecuteActivity(a.StopTurn, "c:1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stoppedAt := time.Now()
-	var stopped bool
-	_ = v.Get(&stopped)
+	var (
+		stopped   bool
+		stoppedAt time.Time
+		stopErr   error
+	)
+	stopDone := make(chan struct{})
+	go func() {
+		defer close(stopDone)
+		var suite testsuite.WorkflowTestSuite
+		env := suite.NewTestActivityEnvironment()
+		env.RegisterActivity(a)
+		v, err := env.ExecuteActivity(a.StopTurn, "c:1")
+		stoppedAt, stopErr = time.Now(), err
+		if err == nil {
+			_ = v.Get(&stopped)
+		}
+	}()
+	// The stop looks at the fence again while the indicator is under way; then the indicator's call ends.
+	testkit.Eventually(t, 5*time.Second, "the stop waiting for the typing indicator", func() bool { return fence.stopsNow() >= 2 })
+	close(s.typing)
+	<-stopDone
 	<-done
+	if stopErr != nil {
+		t.Fatal(stopErr)
+	}
 	s.mu.Lock()
 	end := s.typingEnd
 	s.mu.Unlock()
@@ -352,6 +369,12 @@ func TestStopWaitsForTheTypingIndicator(t *testing.T) {
 	if len(s2.typed) != 1 || s2.typed[0] {
 		t.Fatalf("marked read with typing %v after the stop", s2.typed)
 	}
+}
+
+func (f *memFence) stopsNow() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.stops
 }
 
 func (f *memFence) typingNow(turn string) bool {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -35,24 +36,9 @@ func TestStalledBodyIsRefused(t *testing.T) {
 			t.Cleanup(srv.Close)
 
 			m := f.hook.Text("27820000001", "Where is my order?")
-			body := f.hook.Body(m)
-			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			resp, err := stallBody(srv, tc.path, f.hook.Body(m), f.hook.SignedRequest(tc.path, f.hook.Body(m)).Header.Get("X-Hub-Signature-256"))
 			if err != nil {
 				t.Fatal(err)
-			}
-			defer conn.Close()
-			sig := f.hook.SignedRequest(tc.path, body).Header.Get("X-Hub-Signature-256")
-			head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"+
-				"Content-Length: %d\r\nX-Hub-Signature-256: %s\r\n\r\n", tc.path, len(body), sig)
-			if _, err := conn.Write(append([]byte(head), body[:len(body)/2]...)); err != nil {
-				t.Fatal(err)
-			}
-			// Well past the deadline, but far short of forever: a gateway without one never answers.
-			limit := 25 * testBodyTimeout
-			_ = conn.SetReadDeadline(time.Now().Add(limit))
-			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-			if err != nil {
-				t.Fatalf("no answer to a stalled body within %v: %v", limit, err)
 			}
 			defer resp.Body.Close()
 			if resp.StatusCode != http.StatusRequestTimeout {
@@ -72,14 +58,56 @@ func TestStalledBodyIsRefused(t *testing.T) {
 	}
 }
 
+// stallBody sends a webhook's headers and half its body to srv, then stalls, and returns the gateway's answer.
+// It gives up well past the body deadline, but far short of forever: a gateway without one never answers.
+func stallBody(srv *httptest.Server, path string, body []byte, signature string) (*http.Response, error) {
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		return nil, err
+	}
+	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"+
+		"Content-Length: %d\r\nX-Hub-Signature-256: %s\r\n\r\n", path, len(body), signature)
+	if _, err := conn.Write(append([]byte(head), body[:len(body)/2]...)); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	limit := 25 * testBodyTimeout
+	_ = conn.SetReadDeadline(time.Now().Add(limit))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("no answer to a stalled body within %v: %w", limit, err)
+	}
+	return resp, nil
+}
+
 // TestBodyDeadlineEndsWithTheBody: the deadline bounds the body only. A webhook received in full whose
-// handling outlasts it is still handed to its conversation and acknowledged.
+// handling outlasts it is still handed to its conversation and acknowledged. The handling waits until the
+// gateway refused a body stalled after it: its deadline, the later one, has passed.
 func TestBodyDeadlineEndsWithTheBody(t *testing.T) {
 	f := newFixture(t)
+	var srv *httptest.Server
+	outlast := func(string) error {
+		stalled := f.hook.Text("27820000002", "hello?")
+		body := f.hook.Body(stalled)
+		resp, err := stallBody(srv, "/webhooks/whatsapp", body, f.hook.SignedRequest("/webhooks/whatsapp", body).Header.Get("X-Hub-Signature-256"))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestTimeout {
+			return fmt.Errorf("stalled body answered %d, want 408", resp.StatusCode)
+		}
+		return nil
+	}
+	var once sync.Once
 	gw := New(Options{Temporal: f.temporal, TaskQueue: "q", Store: f.store, Metrics: f.metrics,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), WhatsAppAppSecret: testSecret, BodyTimeout: testBodyTimeout,
-		beforeSignal: func(string) error { time.Sleep(3 * testBodyTimeout); return nil }})
-	srv := httptest.NewServer(gw)
+		beforeSignal: func(id string) (err error) {
+			once.Do(func() { err = outlast(id) })
+			return err
+		}})
+	srv = httptest.NewServer(gw)
 	t.Cleanup(srv.Close)
 
 	m := f.hook.Text("27820000001", "Where is my order?")
