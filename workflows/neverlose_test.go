@@ -379,6 +379,22 @@ func TestOldRevisionMovesToTheCurrentOneWhenIdle(t *testing.T) {
 	}
 }
 
+// replyWithID has Sipho reply at d in an update of the given id, and puts the message id it got in got.
+func (h *harness) replyWithID(d time.Duration, id string, got *string) {
+	h.at(d, func() {
+		h.env.UpdateWorkflow(UpdateReply, id, &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { h.t.Errorf("reply %s rejected: %v", id, err) },
+			OnComplete: func(r any, err error) {
+				if err != nil {
+					h.t.Errorf("reply %s: %v", id, err)
+					return
+				}
+				*got = r.(ReplyResult).MessageID
+			},
+		}, ReplyRequest{Agent: "Sipho", Text: "Hi, Sipho here"})
+	})
+}
+
 // An agent's message repeated under the same Idempotency-Key (the same update id) after the conversation
 // continued as new gets the first one's result: Temporal remembers update ids for one run, the state carries
 // them on.
@@ -387,18 +403,7 @@ func TestAgentMessageRepeatedAfterContinueAsNewSentOnce(t *testing.T) {
 	h := newHarness(t)
 	h.signal(time.Second, text("I want a refund"))
 	first := ""
-	h.at(time.Minute, func() {
-		h.env.UpdateWorkflow(UpdateReply, "reply:key-1", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("rejected: %v", err) },
-			OnComplete: func(r any, err error) {
-				if err != nil {
-					t.Errorf("reply: %v", err)
-					return
-				}
-				first = r.(ReplyResult).MessageID
-			},
-		}, ReplyRequest{Agent: "Sipho", Text: "Hi, Sipho here"})
-	})
+	h.replyWithID(time.Minute, "reply:key-1", &first)
 	h.at(2*time.Minute, func() {
 		h.env.SetContinueAsNewSuggested(true)
 		h.env.SignalWorkflow(SignalCustomerMessage, text("hello?"))
@@ -409,18 +414,7 @@ func TestAgentMessageRepeatedAfterContinueAsNewSentOnce(t *testing.T) {
 
 	next := newHarness(t)
 	again := ""
-	next.at(time.Minute, func() {
-		next.env.UpdateWorkflow(UpdateReply, "reply:key-1", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("rejected: %v", err) },
-			OnComplete: func(r any, err error) {
-				if err != nil {
-					t.Errorf("repeated reply: %v", err)
-					return
-				}
-				again = r.(ReplyResult).MessageID
-			},
-		}, ReplyRequest{Agent: "Sipho", Text: "Hi, Sipho here"})
-	})
+	next.replyWithID(time.Minute, "reply:key-1", &again)
 	next.at(time.Hour, func() { next.env.CancelWorkflow() })
 	next.env.ExecuteWorkflow(ConversationWorkflow, in)
 	next.endedCancelled()

@@ -51,12 +51,13 @@ func CutText(s string, n int) (string, bool) {
 	return s, false
 }
 
-// Clip is cutText with an ellipsis where it cut.
+// Clip keeps s when it has at most n characters, else cuts it to n, the last one an ellipsis.
 func Clip(s string, n int) string {
-	if c, cut := CutText(s, n-1); cut {
-		return c + "…"
+	if _, cut := CutText(s, n); !cut {
+		return s
 	}
-	return s
+	c, _ := CutText(s, n-1)
+	return c + "…"
 }
 
 // CutLine keeps a line's text within MaxLineText, noting where the whole text is when it cut: in the history

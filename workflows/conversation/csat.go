@@ -198,22 +198,14 @@ func handBackText(agent, note string, reason handoff.Reason, summary string) str
 		}
 	}
 	if summary = strings.TrimSpace(summary); summary != "" {
-		b.WriteString(" Summary of the handoff: " + truncateRunes(strings.Join(strings.Fields(summary), " "), maxHandBackSummary))
+		b.WriteString(" Summary of the handoff: " + Clip(strings.Join(strings.Fields(summary), " "), maxHandBackSummary))
 	}
-	return truncateRunes(b.String(), maxHandBackRunes)
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return Clip(b.String(), maxHandBackRunes)
 }
 
 // CleanNote is an agent's note as the bot keeps it: trimmed, a Slack "//" prefix dropped, bounded.
 func CleanNote(note string) string {
 	note = strings.TrimSpace(note)
 	note = strings.TrimSpace(strings.TrimPrefix(note, "//"))
-	return truncateRunes(note, maxHandBackRunes)
+	return Clip(note, maxHandBackRunes)
 }

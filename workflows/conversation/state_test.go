@@ -258,3 +258,22 @@ func TestHandBackMemory(t *testing.T) {
 		t.Errorf("CleanNote = %q", got)
 	}
 }
+
+// Clip keeps a text of at most n characters whole, and cuts a longer one to n characters, the last an ellipsis.
+func TestClip(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"ééé", 3, "ééé"},
+		{"éééé", 3, "éé…"},
+		{"", 3, ""},
+	} {
+		if got := Clip(tc.s, tc.n); got != tc.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+}
